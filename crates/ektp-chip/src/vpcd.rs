@@ -1,0 +1,745 @@
+//! Serve a [`Card`] as a virtual card on the vsmartcard `vpcd` virtual reader.
+//!
+//! `vpcd` is a pcscd reader driver that listens on TCP (127.0.0.1:35963 for reader
+//! "Virtual PCD 00 00", :35964 for "Virtual PCD 00 01"). A virtual card is a TCP *client*:
+//! connecting is inserting the card, closing the connection is removing it. Every message in
+//! both directions is a 2-byte big-endian length followed by that many bytes; vpcd starts every
+//! exchange and the card only answers:
+//!
+//! | vpcd → card        | meaning   | card → vpcd             |
+//! |--------------------|-----------|-------------------------|
+//! | `00 01 00`         | power off | nothing                 |
+//! | `00 01 01`         | power on  | nothing                 |
+//! | `00 01 02`         | reset     | nothing                 |
+//! | `00 01 04`         | get ATR   | length + ATR            |
+//! | length + C-APDU    | transmit  | length + R-APDU         |
+//!
+//! Details that matter (measured, see `/work/shared/notes/pcsc-virtual-stack.md`):
+//! * Debian's vpcd writes the length and the payload in two `send()` calls without
+//!   `TCP_NODELAY`; unless the card's socket ACKs at once every APDU costs ~44 ms. The card
+//!   therefore re-arms `TCP_QUICKACK` before every read (Linux).
+//! * A reply of length 0 makes vpcd eject the card, and the length prefix caps every message
+//!   at 65535 bytes; a [`Card`] response outside 2..=65535 bytes is replaced by `6F00`.
+//! * pcscd notices insertion and removal only at its 400 ms presence poll.
+//! * One card per slot: a second card connecting to a taken port waits in the listen backlog
+//!   until the first leaves. [`SlotLock`] serialises users of a slot across threads and
+//!   processes.
+
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::card::{Card, Fault, FaultAction, MAX_ATR_LEN, frameable_response};
+
+/// TCP port of vpcd slot 0, reader "Virtual PCD 00 00" (`/etc/reader.conf.d/vpcd`: 0x8C7B).
+pub const DEFAULT_PORT: u16 = 35963;
+
+/// TCP port of vpcd slot 1, reader "Virtual PCD 00 01".
+pub const SLOT1_PORT: u16 = 35964;
+
+/// How long a card waits between attempts to connect while vpcd is not listening yet.
+pub const CONNECT_RETRY_INTERVAL: Duration = Duration::from_millis(200);
+
+/// How long [`VirtualCard::insert`] keeps retrying by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The PC/SC reader name pcscd gives the vpcd slot served on `port`, if it is one of the two
+/// ports the Debian `vsmartcard-vpcd` package configures.
+#[must_use]
+pub fn reader_name(port: u16) -> Option<&'static str> {
+    match port {
+        DEFAULT_PORT => Some("Virtual PCD 00 00"),
+        SLOT1_PORT => Some("Virtual PCD 00 01"),
+        _ => None,
+    }
+}
+
+/// Errors of the vpcd endpoint.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VpcdError {
+    /// Nothing accepted the card's connection within the connect timeout.
+    #[error(
+        "vpcd is not listening on {addr} (waited {waited:?}): start pcscd with vsmartcard-vpcd \
+         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)"
+    )]
+    NotListening {
+        /// Address the card tried to connect to.
+        addr: SocketAddr,
+        /// How long it kept retrying.
+        waited: Duration,
+        /// The last connect error.
+        #[source]
+        source: io::Error,
+    },
+    /// The card's socket could not be configured or its serving thread not started.
+    #[error("could not set up the virtual card's connection")]
+    Socket(#[source] io::Error),
+    /// The [`Card`] implementation panicked while answering; the card is lost.
+    #[error("the virtual card panicked while answering vpcd")]
+    CardPanicked,
+    /// Another user held the vpcd slot for longer than the timeout.
+    #[error("vpcd slot on port {port} still in use by another test or process after {waited:?}")]
+    SlotBusy {
+        /// The slot's TCP port.
+        port: u16,
+        /// How long we waited.
+        waited: Duration,
+    },
+}
+
+/// How to reach vpcd and how the inserted card behaves.
+#[derive(Clone, Debug)]
+pub struct VpcdConfig {
+    addr: SocketAddr,
+    connect_timeout: Duration,
+    fault: Option<Fault>,
+}
+
+impl Default for VpcdConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VpcdConfig {
+    /// 127.0.0.1:[`DEFAULT_PORT`], [`DEFAULT_CONNECT_TIMEOUT`], no fault.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            addr: SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, DEFAULT_PORT)),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            fault: None,
+        }
+    }
+
+    /// Use 127.0.0.1:`port` (e.g. [`SLOT1_PORT`]).
+    #[must_use]
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
+        self
+    }
+
+    /// Use any address.
+    #[must_use]
+    pub fn with_addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// How long [`VirtualCard::insert`] retries (every [`CONNECT_RETRY_INTERVAL`]) while
+    /// vpcd is not listening.
+    #[must_use]
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Simulate pulling the card (see [`Fault`]).
+    #[must_use]
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// The address the card connects to.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+/// Why a virtual card's session with vpcd ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SessionEnd {
+    /// [`VirtualCard::remove`] or drop took the card out.
+    Removed,
+    /// The configured [`Fault`] pulled the card.
+    Fault(Fault),
+    /// vpcd closed the connection: pcscd stopped, or vpcd ejected the card (for example after
+    /// a command longer than 65535 bytes).
+    ClosedByReader,
+    /// vpcd sent a message of length 0, which the protocol does not define.
+    EmptyMessage,
+    /// The card's ATR was not 2..=33 bytes, so it could not be sent.
+    InvalidAtr {
+        /// Length of the ATR the card returned.
+        len: usize,
+    },
+    /// Any other socket error.
+    Io(io::Error),
+}
+
+/// A card taken out of the virtual reader, with the reason its session ended.
+#[derive(Debug)]
+pub struct Removed<C> {
+    /// The card, with whatever persistent state it built up.
+    pub card: C,
+    /// Why the session ended.
+    pub end: SessionEnd,
+    /// Command APDUs answered during the session.
+    pub answered: u64,
+}
+
+/// A [`Card`] inserted into the vpcd virtual reader, served by a background thread.
+///
+/// Dropping the handle removes the card (shuts the connection down and joins the thread);
+/// [`VirtualCard::remove`] does the same and gives the card back.
+pub struct VirtualCard<C: Card + Send + 'static> {
+    control: TcpStream,
+    addr: SocketAddr,
+    leaving: Arc<AtomicBool>,
+    answered: Arc<AtomicU64>,
+    thread: Option<JoinHandle<(C, SessionEnd)>>,
+}
+
+impl<C: Card + Send + 'static> VirtualCard<C> {
+    /// Inserts `card`: connects to vpcd, retrying every [`CONNECT_RETRY_INTERVAL`] until
+    /// the config's connect timeout, then answers vpcd in a background thread.
+    ///
+    /// pcscd reports the card present at its next presence poll (≤ 0.4 s later).
+    ///
+    /// # Errors
+    /// [`VpcdError::NotListening`] if vpcd did not accept the connection in time;
+    /// [`VpcdError::Socket`] if the socket or thread could not be set up.
+    pub fn insert(card: C, config: &VpcdConfig) -> Result<Self, VpcdError> {
+        let stream = connect_with_retry(config.addr, config.connect_timeout)?;
+        stream.set_nodelay(true).map_err(VpcdError::Socket)?;
+        let control = stream.try_clone().map_err(VpcdError::Socket)?;
+        let leaving = Arc::new(AtomicBool::new(false));
+        let answered = Arc::new(AtomicU64::new(0));
+        let session = Session {
+            stream,
+            fault: config.fault,
+            leaving: Arc::clone(&leaving),
+            answered: Arc::clone(&answered),
+        };
+        let thread = std::thread::Builder::new()
+            .name(format!("vpcd-card-{}", config.addr.port()))
+            .spawn(move || {
+                let mut card = card;
+                let end = session.serve(&mut card);
+                (card, end)
+            })
+            .map_err(VpcdError::Socket)?;
+        Ok(Self {
+            control,
+            addr: config.addr,
+            leaving,
+            answered,
+            thread: Some(thread),
+        })
+    }
+
+    /// The vpcd address this card is connected to.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Command APDUs answered so far.
+    #[must_use]
+    pub fn answered(&self) -> u64 {
+        self.answered.load(Ordering::Acquire)
+    }
+
+    /// Whether the session is still running (false once vpcd closed it or a fault pulled
+    /// the card).
+    #[must_use]
+    pub fn is_inserted(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Removes the card from the reader and returns it with the reason its session ended
+    /// ([`SessionEnd::Removed`] unless it had already ended).
+    ///
+    /// # Errors
+    /// [`VpcdError::CardPanicked`] if the card's `process` (or another hook) panicked.
+    pub fn remove(mut self) -> Result<Removed<C>, VpcdError> {
+        let (card, end) = self.stop().ok_or(VpcdError::CardPanicked)?;
+        Ok(Removed {
+            card,
+            end,
+            answered: self.answered(),
+        })
+    }
+
+    fn stop(&mut self) -> Option<(C, SessionEnd)> {
+        let thread = self.thread.take()?;
+        self.leaving.store(true, Ordering::Release);
+        // Wakes the serving thread out of its blocking read; errors mean it is closed already.
+        let _ = self.control.shutdown(Shutdown::Both);
+        thread.join().ok()
+    }
+}
+
+impl<C: Card + Send + 'static> std::fmt::Debug for VirtualCard<C> {
+    /// Shows where the card is inserted, never the card itself (it may hold secrets).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualCard")
+            .field("addr", &self.addr)
+            .field("answered", &self.answered())
+            .field("inserted", &self.is_inserted())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Card + Send + 'static> Drop for VirtualCard<C> {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, VpcdError> {
+    let start = Instant::now();
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+            Ok(stream) => return Ok(stream),
+            Err(source) => {
+                let waited = start.elapsed();
+                if waited >= timeout {
+                    return Err(VpcdError::NotListening {
+                        addr,
+                        waited,
+                        source,
+                    });
+                }
+                std::thread::sleep(CONNECT_RETRY_INTERVAL.min(timeout.saturating_sub(waited)));
+            }
+        }
+    }
+}
+
+/// Linux: make the kernel ACK the next segment at once. vpcd (Debian 3.3) sends the length
+/// and the payload separately without TCP_NODELAY, so a delayed ACK stalls it ~40 ms.
+/// The flag is not sticky (tcp(7)), so it is re-armed before every read.
+#[cfg(target_os = "linux")]
+fn quickack(stream: &TcpStream) {
+    // A failure only costs latency, never correctness.
+    let _ = socket2::SockRef::from(stream).set_tcp_quickack(true);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn quickack(_stream: &TcpStream) {}
+
+struct Session {
+    stream: TcpStream,
+    fault: Option<Fault>,
+    leaving: Arc<AtomicBool>,
+    answered: Arc<AtomicU64>,
+}
+
+impl Session {
+    fn serve<C: Card>(mut self, card: &mut C) -> SessionEnd {
+        let end = self.run(card);
+        let _ = self.stream.shutdown(Shutdown::Both);
+        end
+    }
+
+    fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), SessionEnd> {
+        quickack(&self.stream);
+        self.stream.read_exact(buf).map_err(|e| {
+            if self.leaving.load(Ordering::Acquire) {
+                SessionEnd::Removed
+            } else if e.kind() == io::ErrorKind::UnexpectedEof {
+                SessionEnd::ClosedByReader
+            } else {
+                SessionEnd::Io(e)
+            }
+        })
+    }
+
+    /// One frame in one write: vpcd reads length and payload with MSG_WAITALL either way,
+    /// but a single segment avoids a Nagle stall on our side.
+    fn write_frame(&mut self, payload: &[u8]) -> Result<(), SessionEnd> {
+        let len = u16::try_from(payload.len()).map_err(|_| {
+            SessionEnd::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "reply longer than 65535 bytes",
+            ))
+        })?;
+        let mut frame = Vec::with_capacity(payload.len().saturating_add(2));
+        frame.extend_from_slice(&len.to_be_bytes());
+        frame.extend_from_slice(payload);
+        self.stream.write_all(&frame).map_err(|e| {
+            if self.leaving.load(Ordering::Acquire) {
+                SessionEnd::Removed
+            } else {
+                SessionEnd::Io(e)
+            }
+        })
+    }
+
+    fn run<C: Card>(&mut self, card: &mut C) -> SessionEnd {
+        let mut len = [0u8; 2];
+        let mut message = Vec::new();
+        let mut index: u64 = 0;
+        loop {
+            if let Some(fault) = self.fault
+                && fault.leaves_before_next(index)
+            {
+                return SessionEnd::Fault(fault);
+            }
+            if let Err(end) = self.read_exact(&mut len) {
+                return end;
+            }
+            // Bounded: the prefix is a u16.
+            message.resize(usize::from(u16::from_be_bytes(len)), 0);
+            if let Err(end) = self.read_exact(&mut message) {
+                return end;
+            }
+            let step = match message.as_slice() {
+                [] => return SessionEnd::EmptyMessage,
+                [0x00] => {
+                    card.power_off();
+                    Ok(())
+                }
+                [0x01] => {
+                    card.power_on();
+                    Ok(())
+                }
+                [0x02] => {
+                    card.reset();
+                    Ok(())
+                }
+                [0x04] => {
+                    let atr = card.atr();
+                    if !(2..=MAX_ATR_LEN).contains(&atr.len()) {
+                        return SessionEnd::InvalidAtr { len: atr.len() };
+                    }
+                    self.write_frame(&atr)
+                }
+                // vpcd defines no other control byte; answering would desynchronise the stream.
+                [_] => Ok(()),
+                apdu => match self.fault.map(|fault| (fault, fault.action(index))) {
+                    Some((fault, FaultAction::LeaveBeforeExecuting)) => {
+                        return SessionEnd::Fault(fault);
+                    }
+                    Some((fault, FaultAction::LeaveAfterExecuting)) => {
+                        let _ = card.process(apdu);
+                        return SessionEnd::Fault(fault);
+                    }
+                    None | Some((_, FaultAction::Answer)) => {
+                        let response = frameable_response(card.process(apdu));
+                        let written = self.write_frame(&response);
+                        index = index.saturating_add(1);
+                        self.answered.store(index, Ordering::Release);
+                        written
+                    }
+                },
+            };
+            if let Err(end) = step {
+                return end;
+            }
+        }
+    }
+}
+
+/// Exclusive use of one vpcd slot, across threads *and* processes, until dropped.
+///
+/// Two cards on one slot do not fail cleanly (the second waits in the listen backlog), and
+/// the tests of several crates, or several developers, may want "Virtual PCD 00 00" at the
+/// same time. The lock is an abstract Unix socket named after the port: the kernel releases
+/// it when the holder exits, even on a crash, and no file is left behind.
+#[cfg(target_os = "linux")]
+#[derive(Debug)]
+pub struct SlotLock {
+    _socket: std::os::unix::net::UnixListener,
+}
+
+#[cfg(target_os = "linux")]
+impl SlotLock {
+    /// Waits up to `timeout` for the slot served on TCP `port`.
+    ///
+    /// # Errors
+    /// [`VpcdError::SlotBusy`] if another holder kept it for `timeout`;
+    /// [`VpcdError::Socket`] if the lock socket could not be created.
+    pub fn acquire(port: u16, timeout: Duration) -> Result<Self, VpcdError> {
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::net::{SocketAddr as UnixAddr, UnixListener};
+
+        let name = format!("ektp-vpcd-slot-{port}");
+        let addr = UnixAddr::from_abstract_name(name.as_bytes()).map_err(VpcdError::Socket)?;
+        let start = Instant::now();
+        loop {
+            match UnixListener::bind_addr(&addr) {
+                Ok(socket) => return Ok(Self { _socket: socket }),
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
+                    let waited = start.elapsed();
+                    if waited >= timeout {
+                        return Err(VpcdError::SlotBusy { port, waited });
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(VpcdError::Socket(e)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// Echoes the APDU back with 9000, counts resets and power cycles.
+    #[derive(Default)]
+    struct Echo {
+        resets: u32,
+        powered: bool,
+        executed: u32,
+    }
+
+    impl Card for Echo {
+        fn atr(&self) -> Vec<u8> {
+            vec![0x3B, 0x80, 0x80, 0x01, 0x01]
+        }
+        fn power_on(&mut self) {
+            self.powered = true;
+        }
+        fn power_off(&mut self) {
+            self.powered = false;
+        }
+        fn reset(&mut self) {
+            self.resets += 1;
+        }
+        fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+            self.executed += 1;
+            if apdu == [0xEE, 0xEE, 0xEE, 0xEE] {
+                return Vec::new(); // a broken card: no SW
+            }
+            let mut r = apdu.to_vec();
+            r.extend_from_slice(&[0x90, 0x00]);
+            r
+        }
+    }
+
+    /// Plays vpcd: a listener on an ephemeral port, so these tests need no pcscd.
+    fn fake_vpcd() -> (TcpListener, VpcdConfig) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let config = VpcdConfig::new()
+            .with_addr(listener.local_addr().unwrap())
+            .with_connect_timeout(Duration::from_secs(2));
+        (listener, config)
+    }
+
+    fn send(s: &mut TcpStream, payload: &[u8]) {
+        let mut frame = u16::try_from(payload.len()).unwrap().to_be_bytes().to_vec();
+        frame.extend_from_slice(payload);
+        s.write_all(&frame).unwrap();
+    }
+
+    fn recv(s: &mut TcpStream) -> Vec<u8> {
+        let mut len = [0u8; 2];
+        s.read_exact(&mut len).unwrap();
+        let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        s.read_exact(&mut buf).unwrap();
+        buf
+    }
+
+    fn assert_closed(s: &mut TcpStream) {
+        let mut b = [0u8; 1];
+        assert_eq!(s.read(&mut b).unwrap(), 0, "expected the card to close");
+    }
+
+    #[test]
+    fn control_bytes_and_apdus() {
+        let (listener, config) = fake_vpcd();
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x04]);
+        assert_eq!(recv(&mut s), [0x3B, 0x80, 0x80, 0x01, 0x01]);
+        send(&mut s, &[0x01]); // power on: no reply
+        send(&mut s, &[0x02]); // reset: no reply
+        send(&mut s, &[0x00, 0xA4, 0x00, 0x0C]);
+        // The first reply after the control bytes is the APDU's: nothing was sent for 01/02.
+        assert_eq!(recv(&mut s), [0x00, 0xA4, 0x00, 0x0C, 0x90, 0x00]);
+        send(&mut s, &[0xEE, 0xEE, 0xEE, 0xEE]);
+        assert_eq!(recv(&mut s), [0x6F, 0x00], "never a 0-length reply");
+        send(&mut s, &[0x00]); // power off
+        assert_eq!(card.answered(), 2);
+        let removed = card.remove().unwrap();
+        assert!(matches!(removed.end, SessionEnd::Removed));
+        assert_eq!(removed.card.resets, 1);
+        assert_eq!(removed.card.executed, 2);
+        assert!(!removed.card.powered);
+        assert_closed(&mut s);
+    }
+
+    #[test]
+    fn large_frames_round_trip() {
+        let (listener, config) = fake_vpcd();
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        let apdu: Vec<u8> = (0..65533u32).map(|i| (i % 251) as u8).collect();
+        send(&mut s, &apdu);
+        let reply = recv(&mut s);
+        assert_eq!(reply.len(), 65535);
+        assert_eq!(&reply[..65533], &apdu[..]);
+        // 65534 + SW does not fit a frame: replaced by 6F00, connection stays up.
+        let apdu = vec![0x11; 65534];
+        send(&mut s, &apdu);
+        assert_eq!(recv(&mut s), [0x6F, 0x00]);
+        send(&mut s, &[0x04]);
+        assert_eq!(recv(&mut s).len(), 5);
+        drop(card); // drop removes
+        assert_closed(&mut s);
+    }
+
+    #[test]
+    fn eof_from_reader_ends_session() {
+        let (listener, config) = fake_vpcd();
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (s, _) = listener.accept().unwrap();
+        drop(s);
+        let start = Instant::now();
+        while card.is_inserted() && start.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!card.is_inserted());
+        let removed = card.remove().unwrap();
+        assert!(
+            matches!(removed.end, SessionEnd::ClosedByReader),
+            "{:?}",
+            removed.end
+        );
+    }
+
+    #[test]
+    fn fault_pull_before_executing() {
+        let (listener, config) = fake_vpcd();
+        let config = config.with_fault(Fault::PullBeforeExecuting(1));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x00, 0xB0, 0x00, 0x00, 0x01]);
+        assert_eq!(recv(&mut s).len(), 7);
+        send(&mut s, &[0x04]);
+        assert_eq!(recv(&mut s).len(), 5, "ATR requests do not count as APDUs");
+        send(&mut s, &[0x00, 0xB0, 0x00, 0x00, 0x01]);
+        assert_closed(&mut s);
+        let removed = card.remove().unwrap();
+        assert!(matches!(
+            removed.end,
+            SessionEnd::Fault(Fault::PullBeforeExecuting(1))
+        ));
+        assert_eq!(
+            removed.card.executed, 1,
+            "the pulled command was not executed"
+        );
+        assert_eq!(removed.answered, 1);
+    }
+
+    #[test]
+    fn fault_pull_after_executing() {
+        let (listener, config) = fake_vpcd();
+        let config = config.with_fault(Fault::PullAfterExecuting(0));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x00, 0xD6, 0x00, 0x00, 0x01, 0x42]);
+        assert_closed(&mut s);
+        let removed = card.remove().unwrap();
+        assert_eq!(removed.card.executed, 1, "executed, but never answered");
+        assert_eq!(removed.answered, 0);
+    }
+
+    #[test]
+    fn fault_remove_after() {
+        let (listener, config) = fake_vpcd();
+        let config = config.with_fault(Fault::RemoveAfter(2));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        for _ in 0..2 {
+            send(&mut s, &[0x00, 0x84, 0x00, 0x00, 0x08]);
+            assert_eq!(recv(&mut s).len(), 7);
+        }
+        assert_closed(&mut s);
+        let removed = card.remove().unwrap();
+        assert!(matches!(
+            removed.end,
+            SessionEnd::Fault(Fault::RemoveAfter(2))
+        ));
+        assert_eq!(removed.card.executed, 2);
+    }
+
+    #[test]
+    fn invalid_atr_ends_session_instead_of_sending_length_zero() {
+        struct NoAtr;
+        impl Card for NoAtr {
+            fn atr(&self) -> Vec<u8> {
+                Vec::new()
+            }
+            fn reset(&mut self) {}
+            fn process(&mut self, _apdu: &[u8]) -> Vec<u8> {
+                vec![0x90, 0x00]
+            }
+        }
+        let (listener, config) = fake_vpcd();
+        let card = VirtualCard::insert(NoAtr, &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x04]);
+        assert_closed(&mut s);
+        let removed = card.remove().unwrap();
+        assert!(matches!(removed.end, SessionEnd::InvalidAtr { len: 0 }));
+    }
+
+    #[test]
+    fn not_listening_is_a_clear_error() {
+        // Bind then drop: the port is (almost certainly) closed now.
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let config = VpcdConfig::new()
+            .with_addr(addr)
+            .with_connect_timeout(Duration::from_millis(450));
+        let start = Instant::now();
+        let err = VirtualCard::insert(Echo::default(), &config).unwrap_err();
+        assert!(start.elapsed() >= Duration::from_millis(400), "retried");
+        assert!(matches!(err, VpcdError::NotListening { .. }));
+        assert!(err.to_string().contains("start pcscd"), "{err}");
+    }
+
+    #[test]
+    fn connect_retries_until_listener_appears() {
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            let listener = TcpListener::bind(addr).unwrap();
+            listener.accept().unwrap().0
+        });
+        let config = VpcdConfig::new()
+            .with_addr(addr)
+            .with_connect_timeout(Duration::from_secs(5));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let mut s = late.join().unwrap();
+        send(&mut s, &[0x04]);
+        assert_eq!(recv(&mut s).len(), 5);
+        drop(card);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn slot_lock_is_exclusive() {
+        // A port number no real slot uses, so this never blocks a real test.
+        let first = SlotLock::acquire(1, Duration::from_secs(1)).unwrap();
+        let err = SlotLock::acquire(1, Duration::from_millis(50)).unwrap_err();
+        assert!(matches!(err, VpcdError::SlotBusy { port: 1, .. }));
+        drop(first);
+        let _again = SlotLock::acquire(1, Duration::from_millis(500)).unwrap();
+    }
+
+    #[test]
+    fn reader_names() {
+        assert_eq!(reader_name(DEFAULT_PORT), Some("Virtual PCD 00 00"));
+        assert_eq!(reader_name(SLOT1_PORT), Some("Virtual PCD 00 01"));
+        assert_eq!(reader_name(1), None);
+    }
+}
