@@ -188,7 +188,8 @@ pub struct Removed<C> {
 /// A [`Card`] inserted into the vpcd virtual reader, served by a background thread.
 ///
 /// Dropping the handle removes the card (shuts the connection down and joins the thread);
-/// [`VirtualCard::remove`] does the same and gives the card back.
+/// [`VirtualCard::remove`] does the same and gives the card back. However the session ends,
+/// the card gets [`Card::power_off`] last, as a card leaving the field does.
 pub struct VirtualCard<C: Card + Send + 'static> {
     control: TcpStream,
     addr: SocketAddr,
@@ -337,6 +338,8 @@ impl Session {
     fn serve<C: Card>(mut self, card: &mut C) -> SessionEnd {
         let end = self.run(card);
         let _ = self.stream.shutdown(Shutdown::Both);
+        // Out of the reader means out of power: volatile state is gone.
+        card.power_off();
         end
     }
 
@@ -425,10 +428,11 @@ impl Session {
                     }
                     None | Some((_, FaultAction::Answer)) => {
                         let response = frameable_response(card.process(apdu));
-                        let written = self.write_frame(&response);
+                        // Counted before the write, so a host that has the answer also
+                        // sees the count.
                         index = index.saturating_add(1);
                         self.answered.store(index, Ordering::Release);
-                        written
+                        self.write_frame(&response)
                     }
                 },
             };
