@@ -1,0 +1,416 @@
+//! The holder record: what the card face shows, as typed values.
+
+use core::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::date::Date;
+use crate::nik::Nik;
+
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+        impl $name {
+            /// Every value, in the order of the card form.
+            pub const ALL: &'static [Self] = &[$(Self::$v),+];
+            /// The text as printed on the card.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+            /// Parses the text as printed on the card (exact, capital letters).
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some(Self::$v),)+ _ => None }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+text_enum! {
+    /// Jenis kelamin.
+    Sex { /// LAKI-LAKI
+        Male = "LAKI-LAKI", /// PEREMPUAN
+        Female = "PEREMPUAN" }
+}
+
+impl Sex {
+    /// The ICAO 9303-3 MRZ sex code (`M` / `F`).
+    pub const fn mrz_code(self) -> u8 {
+        match self {
+            Self::Male => b'M',
+            Self::Female => b'F',
+        }
+    }
+
+    /// The ISO/IEC 19794-5 gender code (1 male, 2 female).
+    pub const fn iso19794_code(self) -> u8 {
+        match self {
+            Self::Male => 1,
+            Self::Female => 2,
+        }
+    }
+}
+
+text_enum! {
+    /// Agama, as the card form lists them.
+    Religion {
+        /// ISLAM
+        Islam = "ISLAM",
+        /// KRISTEN
+        Kristen = "KRISTEN",
+        /// KATOLIK
+        Katolik = "KATOLIK",
+        /// HINDU
+        Hindu = "HINDU",
+        /// BUDDHA
+        Buddha = "BUDDHA",
+        /// KONGHUCU
+        Konghucu = "KONGHUCU",
+        /// KEPERCAYAAN TERHADAP TUHAN YME
+        Kepercayaan = "KEPERCAYAAN TERHADAP TUHAN YME",
+    }
+}
+
+text_enum! {
+    /// Status perkawinan.
+    MaritalStatus {
+        /// BELUM KAWIN (never married)
+        BelumKawin = "BELUM KAWIN",
+        /// KAWIN (married)
+        Kawin = "KAWIN",
+        /// CERAI HIDUP (divorced)
+        CeraiHidup = "CERAI HIDUP",
+        /// CERAI MATI (widowed)
+        CeraiMati = "CERAI MATI",
+    }
+}
+
+impl MaritalStatus {
+    /// Whether the holder is or has been married (which makes them eligible under 17).
+    pub const fn is_or_was_married(self) -> bool {
+        !matches!(self, Self::BelumKawin)
+    }
+}
+
+text_enum! {
+    /// ABO blood group.
+    BloodGroup { /// A
+        A = "A", /// B
+        B = "B", /// AB
+        Ab = "AB", /// O
+        O = "O" }
+}
+
+/// Golongan darah: a group with rhesus factor where known, or unknown (`-` on the card).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BloodType {
+    /// Not known: printed as `-`.
+    Unknown,
+    /// A known group, with the rhesus factor if known (`true` = positive).
+    Known {
+        /// The ABO group.
+        group: BloodGroup,
+        /// `Some(true)` Rh+, `Some(false)` Rh-, `None` not known.
+        rhesus: Option<bool>,
+    },
+}
+
+impl BloodType {
+    /// Parses `-`, `A`, `A+`, `A-`, `B`, …, `AB+`, `O-`.
+    pub fn parse(s: &str) -> Option<Self> {
+        if s == "-" {
+            return Some(Self::Unknown);
+        }
+        let (g, rhesus) = if let Some(g) = s.strip_suffix('+') {
+            (g, Some(true))
+        } else if let Some(g) = s.strip_suffix('-') {
+            (g, Some(false))
+        } else {
+            (s, None)
+        };
+        Some(Self::Known {
+            group: BloodGroup::parse(g)?,
+            rhesus,
+        })
+    }
+}
+
+impl fmt::Display for BloodType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown => f.write_str("-"),
+            Self::Known { group, rhesus } => {
+                f.write_str(group.as_str())?;
+                match rhesus {
+                    Some(true) => f.write_str("+"),
+                    Some(false) => f.write_str("-"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+/// An ISO 3166-1 alpha-3 / ICAO 9303-3 nationality code (three capital letters).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountryCode([u8; 3]);
+
+impl CountryCode {
+    /// Indonesia.
+    pub const IDN: Self = Self(*b"IDN");
+
+    /// Three capital letters A-Z.
+    pub fn parse(s: &str) -> Option<Self> {
+        let arr: [u8; 3] = s.as_bytes().try_into().ok()?;
+        arr.iter().all(u8::is_ascii_uppercase).then_some(Self(arr))
+    }
+
+    /// The three letters.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Kewarganegaraan.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Citizenship {
+    /// WNI: Indonesian citizen.
+    Wni,
+    /// WNA: foreign resident, with their nationality.
+    Wna(CountryCode),
+}
+
+impl Citizenship {
+    /// `WNI` or `WNA`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Wni => "WNI",
+            Self::Wna(_) => "WNA",
+        }
+    }
+
+    /// The MRZ nationality: `IDN` for WNI, the holder's nationality for WNA.
+    pub const fn nationality(self) -> CountryCode {
+        match self {
+            Self::Wni => CountryCode::IDN,
+            Self::Wna(c) => c,
+        }
+    }
+}
+
+/// Berlaku hingga.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Validity {
+    /// SEUMUR HIDUP: for life (citizens).
+    Lifetime,
+    /// Until a date (foreign residents: the end of their residence permit).
+    Until(Date),
+}
+
+impl Validity {
+    /// The text printed on the card.
+    pub const LIFETIME_TEXT: &'static str = "SEUMUR HIDUP";
+}
+
+impl fmt::Display for Validity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lifetime => f.write_str(Self::LIFETIME_TEXT),
+            Self::Until(d) => write!(f, "{:02}-{:02}-{:04}", d.day(), d.month(), d.year()),
+        }
+    }
+}
+
+/// An RT or RW number (neighbourhood units), 1..=999, printed with three digits.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RtRw(u16);
+
+impl RtRw {
+    /// 1..=999.
+    pub const fn new(n: u16) -> Option<Self> {
+        if n >= 1 && n <= 999 {
+            Some(Self(n))
+        } else {
+            None
+        }
+    }
+
+    /// Parses exactly three digits `001`..`999`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Self::new(s.parse().ok()?)
+    }
+
+    /// The number.
+    pub const fn value(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for RtRw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:03}", self.0)
+    }
+}
+
+/// Alamat, as on the card face.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Address {
+    /// Street and house number (`JL. …`).
+    pub street: String,
+    /// RT.
+    pub rt: RtRw,
+    /// RW.
+    pub rw: RtRw,
+    /// Kelurahan/desa (village), official name.
+    pub kelurahan_desa: String,
+    /// Kecamatan (district), official name.
+    pub kecamatan: String,
+    /// Kabupaten/kota (regency/city), official name, e.g. `KOTA BANDUNG`.
+    pub kabupaten_kota: String,
+    /// Provinsi, official name, e.g. `JAWA BARAT`.
+    pub provinsi: String,
+}
+
+/// The card's document number: 9 characters A-Z/0-9, so it fills the TD1 MRZ document-number
+/// field exactly (no overflow into the optional data).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DocumentNumber([u8; 9]);
+
+impl DocumentNumber {
+    /// Nine characters `A-Z` / `0-9`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let arr: [u8; 9] = s.as_bytes().try_into().ok()?;
+        arr.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            .then_some(Self(arr))
+    }
+
+    /// The nine characters.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for DocumentNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The 6-digit card access number printed on the card (the PACE password).
+///
+/// A secret: `Debug` is redacted and the digits are zeroized on drop. It is not stored in any
+/// data group.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Can([u8; 6]);
+
+impl Can {
+    /// Exactly six ASCII digits.
+    pub fn parse(s: &str) -> Option<Self> {
+        let arr: [u8; 6] = s.as_bytes().try_into().ok()?;
+        arr.iter().all(u8::is_ascii_digit).then_some(Self(arr))
+    }
+
+    /// The six ASCII digits (the PACE password bytes per ICAO 9303-11 §4.4.3.3).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Can {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Can(<redacted>)")
+    }
+}
+
+/// The holder record: every field of the card face that the chip also stores, typed.
+///
+/// It can be rebuilt from DG1, DG11, DG12 and DG13 ([`HolderRecord::from_data_groups`]), so a
+/// read-back card can be compared field for field with the application. The CAN is not part of
+/// it (it is printed on the card only, see [`crate::Application::can`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HolderRecord {
+    /// NIK.
+    pub nik: Nik,
+    /// Nama, in capital letters as on the card.
+    pub name: String,
+    /// Tempat lahir.
+    pub place_of_birth: String,
+    /// Tanggal lahir.
+    pub date_of_birth: Date,
+    /// Jenis kelamin.
+    pub sex: Sex,
+    /// Golongan darah.
+    pub blood_type: BloodType,
+    /// Alamat.
+    pub address: Address,
+    /// Agama.
+    pub religion: Religion,
+    /// Status perkawinan.
+    pub marital_status: MaritalStatus,
+    /// Pekerjaan.
+    pub occupation: String,
+    /// Kewarganegaraan.
+    pub citizenship: Citizenship,
+    /// Berlaku hingga.
+    pub validity: Validity,
+    /// Issuing regency/city (official name, e.g. `KOTA BANDUNG`).
+    pub issuing_office: String,
+    /// Date of issue.
+    pub date_of_issue: Date,
+    /// Document number of this card.
+    pub document_number: DocumentNumber,
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_round_trip() {
+        for r in Religion::ALL {
+            assert_eq!(Religion::parse(r.as_str()), Some(*r));
+        }
+        for m in MaritalStatus::ALL {
+            assert_eq!(MaritalStatus::parse(m.as_str()), Some(*m));
+        }
+        for s in ["-", "A", "A+", "A-", "B", "AB+", "AB-", "O", "O+"] {
+            assert_eq!(BloodType::parse(s).unwrap().to_string(), s);
+        }
+        assert!(BloodType::parse("C").is_none());
+        assert!(BloodType::parse("a+").is_none());
+        assert!(MaritalStatus::Kawin.is_or_was_married());
+        assert!(MaritalStatus::CeraiMati.is_or_was_married());
+        assert!(!MaritalStatus::BelumKawin.is_or_was_married());
+        assert_eq!(RtRw::parse("007").unwrap().to_string(), "007");
+        assert!(RtRw::parse("000").is_none());
+        assert!(RtRw::parse("7").is_none());
+        assert!(DocumentNumber::parse("ID1234567").is_some());
+        assert!(DocumentNumber::parse("id1234567").is_none());
+        assert!(DocumentNumber::parse("ID123456").is_none());
+        assert_eq!(
+            format!("{:?}", Can::parse("123456").unwrap()),
+            "Can(<redacted>)"
+        );
+        assert!(Can::parse("12345a").is_none());
+        assert_eq!(
+            Validity::Until(Date::new(2030, 1, 31).unwrap()).to_string(),
+            "31-01-2030"
+        );
+    }
+}
