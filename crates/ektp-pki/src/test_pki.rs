@@ -1,0 +1,390 @@
+//! TEST ONLY PKI: a root, document signers and CRLs for development and tests.
+//!
+//! Every name and file made here says TEST ONLY. Nothing in this crate loads these files on
+//! its own: a trust store or signer only ever uses the paths a caller passes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, DistinguishedName,
+    DnType, DnValue, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, RevokedCertParams,
+    SerialNumber,
+};
+use ring::rand::SecureRandom;
+
+use crate::error::{PkiError, Result};
+use crate::keys::{Pkcs8Key, pem_encode};
+use crate::signer::RingSigner;
+
+/// The marker every TEST ONLY name carries.
+pub const TEST_ONLY: &str = "TEST ONLY";
+
+/// The key for a TEST ONLY certificate.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum TestKey {
+    /// Generate a P-256 key (ECDSA-SHA-256).
+    EcdsaP256,
+    /// Generate a P-384 key (ECDSA-SHA-384).
+    EcdsaP384,
+    /// Use this PKCS#8 key (e.g. RSA from `openssl genpkey`; RSA signs with PKCS#1 v1.5
+    /// SHA-256, since `ring` cannot generate RSA keys).
+    Pkcs8(Pkcs8Key),
+}
+
+fn key_pair(key: &TestKey) -> Result<KeyPair> {
+    Ok(match key {
+        TestKey::EcdsaP256 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?,
+        TestKey::EcdsaP384 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)?,
+        TestKey::Pkcs8(k) => KeyPair::try_from(k.as_der())?,
+    })
+}
+
+fn test_only(name: &str) -> String {
+    if name.contains(TEST_ONLY) {
+        name.to_owned()
+    } else {
+        format!("{name} {TEST_ONLY}")
+    }
+}
+
+fn dn(country: &str, organization: &str, common_name: &str) -> Result<DistinguishedName> {
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString(country.try_into()?),
+    );
+    dn.push(DnType::OrganizationName, test_only(organization));
+    dn.push(DnType::CommonName, test_only(common_name));
+    Ok(dn)
+}
+
+fn random_serial() -> Result<SerialNumber> {
+    let mut b = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut b)
+        .map_err(|_| PkiError::SigningFailed)?;
+    if let Some(first) = b.first_mut() {
+        *first = (*first & 0x7F) | 0x40;
+    }
+    Ok(SerialNumber::from_slice(&b))
+}
+
+/// A TEST ONLY root (Country Signing CA) that can issue document signers and CRLs.
+pub struct TestCa {
+    params: CertificateParams,
+    key: KeyPair,
+    certificate: Vec<u8>,
+}
+
+impl core::fmt::Debug for TestCa {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TestCa")
+            .field("certificate_len", &self.certificate.len())
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl TestCa {
+    /// Makes a self-signed TEST ONLY root: basicConstraints CA (path length 0), key usage
+    /// keyCertSign and cRLSign. " TEST ONLY" is appended to the organization and common
+    /// name if they lack it.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if the key or certificate cannot be made (e.g. a country that is
+    /// not a PrintableString).
+    pub fn new(
+        country: &str,
+        organization: &str,
+        common_name: &str,
+        key: &TestKey,
+        not_before: SystemTime,
+        not_after: SystemTime,
+    ) -> Result<Self> {
+        let key = key_pair(key)?;
+        let mut params = CertificateParams::default();
+        params.distinguished_name = dn(country, organization, common_name)?;
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        params.not_before = not_before.into();
+        params.not_after = not_after.into();
+        params.serial_number = Some(random_serial()?);
+        let certificate = params.self_signed(&key)?.der().to_vec();
+        Ok(Self {
+            params,
+            key,
+            certificate,
+        })
+    }
+
+    /// The root certificate, DER.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate
+    }
+
+    /// The root certificate, PEM.
+    pub fn certificate_pem(&self) -> String {
+        pem_encode("CERTIFICATE", &self.certificate)
+    }
+
+    /// The root's private key (TEST ONLY).
+    ///
+    /// # Errors
+    /// As [`Pkcs8Key::from_der`] (not expected).
+    pub fn key(&self) -> Result<Pkcs8Key> {
+        Pkcs8Key::from_der(self.key.serialize_der())
+    }
+
+    /// Issues a TEST ONLY document signer certificate.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if the key or certificate cannot be made.
+    pub fn issue_document_signer(&self, spec: &DocumentSignerSpec) -> Result<TestDocumentSigner> {
+        let key = key_pair(&spec.key)?;
+        let mut params = CertificateParams::default();
+        params.distinguished_name = dn(&spec.country, &spec.organization, &spec.common_name)?;
+        params.key_usages = if spec.digital_signature {
+            vec![KeyUsagePurpose::DigitalSignature]
+        } else {
+            vec![KeyUsagePurpose::ContentCommitment]
+        };
+        params.not_before = spec.not_before.into();
+        params.not_after = spec.not_after.into();
+        params.use_authority_key_identifier_extension = true;
+        let serial = random_serial()?;
+        params.serial_number = Some(serial);
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer)?;
+        Ok(TestDocumentSigner {
+            certificate: cert.der().to_vec(),
+            key: Pkcs8Key::from_der(key.serialize_der())?,
+        })
+    }
+
+    /// Issues a TEST ONLY CRL listing `revoked` (raw serial numbers, as
+    /// [`TestDocumentSigner::serial`] returns them), revoked at `this_update`.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if `next_update` is not after `this_update` or signing fails.
+    pub fn crl(
+        &self,
+        revoked: &[&[u8]],
+        this_update: SystemTime,
+        next_update: SystemTime,
+        crl_number: u64,
+    ) -> Result<Vec<u8>> {
+        let params = CertificateRevocationListParams {
+            this_update: this_update.into(),
+            next_update: next_update.into(),
+            crl_number: SerialNumber::from(crl_number),
+            issuing_distribution_point: None,
+            revoked_certs: revoked
+                .iter()
+                .map(|s| RevokedCertParams {
+                    serial_number: SerialNumber::from_slice(s),
+                    revocation_time: this_update.into(),
+                    reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                    invalidity_date: None,
+                })
+                .collect(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        };
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        Ok(params.signed_by(&issuer)?.der().to_vec())
+    }
+}
+
+/// What document signer to issue.
+#[derive(Clone, Debug)]
+pub struct DocumentSignerSpec {
+    /// Subject countryName (the root's, unless testing a mismatch).
+    pub country: String,
+    /// Subject organizationName (" TEST ONLY" appended if missing).
+    pub organization: String,
+    /// Subject commonName (" TEST ONLY" appended if missing).
+    pub common_name: String,
+    /// The key.
+    pub key: TestKey,
+    /// Validity start.
+    pub not_before: SystemTime,
+    /// Validity end.
+    pub not_after: SystemTime,
+    /// Key usage digitalSignature (false: contentCommitment only, for negative tests).
+    pub digital_signature: bool,
+}
+
+impl DocumentSignerSpec {
+    /// An Indonesian TEST ONLY document signer valid from a day before `now` for ten years.
+    pub fn new(common_name: &str, key: TestKey, now: SystemTime) -> Self {
+        Self {
+            country: "ID".to_owned(),
+            organization: "Dukcapil".to_owned(),
+            common_name: common_name.to_owned(),
+            key,
+            not_before: now.checked_sub(DAY).unwrap_or(now),
+            not_after: now.checked_add(DAY.saturating_mul(3653)).unwrap_or(now),
+            digital_signature: true,
+        }
+    }
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// A TEST ONLY document signer: certificate and private key.
+#[derive(Clone, Debug)]
+pub struct TestDocumentSigner {
+    certificate: Vec<u8>,
+    key: Pkcs8Key,
+}
+
+impl TestDocumentSigner {
+    /// The certificate, DER.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate
+    }
+
+    /// The certificate, PEM.
+    pub fn certificate_pem(&self) -> String {
+        pem_encode("CERTIFICATE", &self.certificate)
+    }
+
+    /// The private key (TEST ONLY).
+    pub fn key(&self) -> &Pkcs8Key {
+        &self.key
+    }
+
+    /// The certificate's raw serial number.
+    ///
+    /// # Errors
+    /// [`PkiError::Decode`] if the certificate does not parse (not expected).
+    pub fn serial(&self) -> Result<Vec<u8>> {
+        Ok(crate::trust::parse_certificate(&self.certificate)?
+            .raw_serial()
+            .to_vec())
+    }
+
+    /// A `ring` signer for this key and certificate.
+    ///
+    /// # Errors
+    /// As [`RingSigner::new`].
+    pub fn signer(&self) -> Result<RingSigner> {
+        RingSigner::new(&self.key, self.certificate.clone())
+    }
+}
+
+/// Paths written by [`generate_test_pki`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestPkiFiles {
+    /// The trust store directory (root certificate and CRL only).
+    pub trust_dir: PathBuf,
+    /// Root certificate (PEM), inside `trust_dir`.
+    pub root_certificate: PathBuf,
+    /// Current CRL (PEM), inside `trust_dir`.
+    pub crl: PathBuf,
+    /// Root private key (PEM PKCS#8).
+    pub root_key: PathBuf,
+    /// Document signers: (certificate PEM, private key PEM PKCS#8).
+    pub document_signers: Vec<(PathBuf, PathBuf)>,
+}
+
+fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<()> {
+    let io = |source| PkiError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let mut f = options.open(path).map_err(io)?;
+    f.write_all(contents).map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+/// Writes a complete TEST ONLY PKI into `dir` (created if missing; existing files are never
+/// overwritten):
+///
+/// ```text
+/// dir/README-TEST-ONLY.txt
+/// dir/trust/ID-CSCA-TEST-ONLY.crt.pem    root, P-384, valid now-1d .. now+15y
+/// dir/trust/ID-CSCA-TEST-ONLY.crl.pem    CRL, no entries, now-1h .. now+90d
+/// dir/ID-CSCA-TEST-ONLY.key.pem          root key (mode 0600)
+/// dir/ID-DS1-TEST-ONLY.crt.pem / .key.pem document signer 1, P-256, now-1d .. now+10y
+/// dir/ID-DS2-TEST-ONLY.crt.pem / .key.pem document signer 2, P-384, now-1d .. now+10y
+/// ```
+///
+/// `dir/trust` is what [`crate::TrustStore::load_dir`] takes.
+///
+/// # Errors
+/// [`PkiError::Io`] if a file exists or cannot be written, [`PkiError::TestPki`] if
+/// generation fails.
+pub fn generate_test_pki(dir: &Path, now: SystemTime) -> Result<TestPkiFiles> {
+    let trust_dir = dir.join("trust");
+    std::fs::create_dir_all(&trust_dir).map_err(|source| PkiError::Io {
+        path: trust_dir.clone(),
+        source,
+    })?;
+    let ago = |d: Duration| now.checked_sub(d).unwrap_or(now);
+    let ahead = |d: Duration| now.checked_add(d).unwrap_or(now);
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA Indonesia e-KTP",
+        &TestKey::EcdsaP384,
+        ago(DAY),
+        ahead(DAY.saturating_mul(5479)),
+    )?;
+    let crl = root.crl(
+        &[],
+        ago(Duration::from_secs(3600)),
+        ahead(DAY.saturating_mul(90)),
+        1,
+    )?;
+    let files = TestPkiFiles {
+        root_certificate: trust_dir.join("ID-CSCA-TEST-ONLY.crt.pem"),
+        crl: trust_dir.join("ID-CSCA-TEST-ONLY.crl.pem"),
+        trust_dir,
+        root_key: dir.join("ID-CSCA-TEST-ONLY.key.pem"),
+        document_signers: vec![
+            (
+                dir.join("ID-DS1-TEST-ONLY.crt.pem"),
+                dir.join("ID-DS1-TEST-ONLY.key.pem"),
+            ),
+            (
+                dir.join("ID-DS2-TEST-ONLY.crt.pem"),
+                dir.join("ID-DS2-TEST-ONLY.key.pem"),
+            ),
+        ],
+    };
+    write_new(
+        &dir.join("README-TEST-ONLY.txt"),
+        b"TEST ONLY PKI generated by ektp-pki. These keys are public test fixtures:\n\
+          never trust this root for real documents, never sign real cards with these keys.\n",
+        false,
+    )?;
+    write_new(
+        &files.root_certificate,
+        root.certificate_pem().as_bytes(),
+        false,
+    )?;
+    write_new(&files.crl, pem_encode("X509 CRL", &crl).as_bytes(), false)?;
+    write_new(&files.root_key, root.key()?.to_pem().as_bytes(), true)?;
+    let specs = [
+        DocumentSignerSpec::new("Document Signer 1", TestKey::EcdsaP256, now),
+        DocumentSignerSpec::new("Document Signer 2", TestKey::EcdsaP384, now),
+    ];
+    for (spec, (cert_path, key_path)) in specs.iter().zip(&files.document_signers) {
+        let ds = root.issue_document_signer(spec)?;
+        write_new(cert_path, ds.certificate_pem().as_bytes(), false)?;
+        write_new(key_path, ds.key().to_pem().as_bytes(), true)?;
+    }
+    Ok(files)
+}

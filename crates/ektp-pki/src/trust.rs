@@ -1,0 +1,257 @@
+//! The trust store: department roots (CSCA certificates) and the CRLs they issue.
+
+use std::path::{Path, PathBuf};
+
+use der::Decode;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::revocation_list::CertificateRevocationList;
+
+use crate::alg::{PublicKey, SignedEnvelope};
+use crate::error::{DecodeKind, PkiError, Result, Structure};
+use crate::keys::{is_pem, pem_blocks, read_bounded};
+
+/// Most files read from one trust store directory.
+pub const MAX_TRUST_FILES: usize = 10_000;
+
+/// File extensions [`TrustStore::load_dir`] reads.
+pub const TRUST_FILE_EXTENSIONS: [&str; 5] = ["pem", "crt", "cer", "der", "crl"];
+
+/// A trusted root certificate (a Country Signing CA).
+#[derive(Clone, Debug)]
+pub struct TrustAnchor {
+    der: Vec<u8>,
+    pub(crate) subject_raw: Vec<u8>,
+    pub(crate) subject: String,
+    pub(crate) country: Option<String>,
+    pub(crate) public_key: PublicKey,
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
+}
+
+impl TrustAnchor {
+    /// Parses a DER root certificate.
+    ///
+    /// # Errors
+    /// [`PkiError::Decode`] if malformed (or trailing bytes), [`PkiError::UnsupportedAlgorithm`]
+    /// for a key type other than P-256, P-384 or RSA.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        let cert = parse_certificate(der)?;
+        Ok(Self {
+            der: der.to_vec(),
+            subject_raw: cert.subject().as_raw().to_vec(),
+            subject: cert.subject().to_string(),
+            country: country_of(cert.subject()),
+            public_key: PublicKey::from_spki_der(cert.public_key().raw)?,
+            not_before: cert.validity().not_before.timestamp(),
+            not_after: cert.validity().not_after.timestamp(),
+        })
+    }
+
+    /// The certificate DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The subject, in RFC 4514 form.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The subject's countryName, if any.
+    pub fn country(&self) -> Option<&str> {
+        self.country.as_deref()
+    }
+}
+
+/// One revoked certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Revoked {
+    pub(crate) serial: Vec<u8>,
+    pub(crate) at: i64,
+}
+
+/// A certificate revocation list, parsed; its signature is checked when it is used.
+#[derive(Clone, Debug)]
+pub struct Crl {
+    der: Vec<u8>,
+    pub(crate) issuer_raw: Vec<u8>,
+    pub(crate) issuer: String,
+    pub(crate) envelope: SignedEnvelope,
+    pub(crate) this_update: i64,
+    pub(crate) next_update: Option<i64>,
+    pub(crate) revoked: Vec<Revoked>,
+}
+
+impl Crl {
+    /// Parses a DER CRL.
+    ///
+    /// # Errors
+    /// [`PkiError::Decode`] if malformed or followed by trailing bytes.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        let (rest, crl) = CertificateRevocationList::from_der(der)
+            .map_err(|_| PkiError::decode(Structure::Crl, DecodeKind::X509))?;
+        if !rest.is_empty() {
+            return Err(PkiError::decode(Structure::Crl, DecodeKind::TrailingData));
+        }
+        let envelope =
+            SignedEnvelope::from_der(der).map_err(|e| PkiError::der(Structure::Crl, e))?;
+        Ok(Self {
+            der: der.to_vec(),
+            issuer_raw: crl.issuer().as_raw().to_vec(),
+            issuer: crl.issuer().to_string(),
+            envelope,
+            this_update: crl.last_update().timestamp(),
+            next_update: crl.next_update().map(|t| t.timestamp()),
+            revoked: crl
+                .iter_revoked_certificates()
+                .map(|r| Revoked {
+                    serial: r.raw_serial().to_vec(),
+                    at: r.revocation_date.timestamp(),
+                })
+                .collect(),
+        })
+    }
+
+    /// The CRL DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The issuer, in RFC 4514 form.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+}
+
+/// Roots and CRLs trusted for Passive Authentication.
+#[derive(Clone, Debug, Default)]
+pub struct TrustStore {
+    roots: Vec<TrustAnchor>,
+    crls: Vec<Crl>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a trusted root certificate (DER).
+    ///
+    /// # Errors
+    /// As [`TrustAnchor::from_der`].
+    pub fn add_root_der(&mut self, der: &[u8]) -> Result<()> {
+        self.roots.push(TrustAnchor::from_der(der)?);
+        Ok(())
+    }
+
+    /// Adds a CRL (DER). Its signature is checked against the roots when it is used.
+    ///
+    /// # Errors
+    /// As [`Crl::from_der`].
+    pub fn add_crl_der(&mut self, der: &[u8]) -> Result<()> {
+        self.crls.push(Crl::from_der(der)?);
+        Ok(())
+    }
+
+    /// Adds everything in a PEM or DER buffer: PEM `CERTIFICATE` blocks as roots, `X509 CRL`
+    /// blocks as CRLs; a DER buffer is tried as a certificate, then as a CRL.
+    ///
+    /// # Errors
+    /// [`PkiError::Decode`] for malformed content or a PEM block of another kind (a private
+    /// key does not belong in a trust store).
+    pub fn add_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        if is_pem(bytes) {
+            for block in pem_blocks(bytes)? {
+                match block.label.as_str() {
+                    "CERTIFICATE" => self.add_root_der(&block.contents)?,
+                    "X509 CRL" => self.add_crl_der(&block.contents)?,
+                    _ => return Err(PkiError::decode(Structure::Pem, DecodeKind::Pem)),
+                }
+            }
+            Ok(())
+        } else if self.add_root_der(bytes).is_ok() {
+            Ok(())
+        } else {
+            self.add_crl_der(bytes)
+        }
+    }
+
+    /// Loads every `*.pem`, `*.crt`, `*.cer`, `*.der` and `*.crl` file in `dir` (not
+    /// recursive; other files are ignored), in file-name order.
+    ///
+    /// # Errors
+    /// [`PkiError::Io`] if the directory cannot be read, [`PkiError::InFile`] naming the
+    /// file that is malformed, [`PkiError::EmptyTrustStore`] if no root was found.
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        let io = |source| PkiError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            let wanted = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| TRUST_FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            if wanted && path.is_file() {
+                if paths.len() >= MAX_TRUST_FILES {
+                    return Err(PkiError::decode(
+                        Structure::Certificate,
+                        DecodeKind::TooLong {
+                            len: paths.len(),
+                            max: MAX_TRUST_FILES,
+                        },
+                    ));
+                }
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut store = Self::new();
+        for path in paths {
+            let in_file = |e| PkiError::InFile {
+                path: path.clone(),
+                source: Box::new(e),
+            };
+            let bytes = read_bounded(&path, Structure::Certificate).map_err(in_file)?;
+            store.add_bytes(&bytes).map_err(in_file)?;
+        }
+        if store.roots.is_empty() {
+            return Err(PkiError::EmptyTrustStore(dir.to_path_buf()));
+        }
+        Ok(store)
+    }
+
+    /// The trusted roots.
+    pub fn roots(&self) -> &[TrustAnchor] {
+        &self.roots
+    }
+
+    /// The CRLs.
+    pub fn crls(&self) -> &[Crl] {
+        &self.crls
+    }
+}
+
+/// Parses a complete DER certificate with x509-parser (no trailing bytes).
+pub(crate) fn parse_certificate(der: &[u8]) -> Result<X509Certificate<'_>> {
+    let (rest, cert) = X509Certificate::from_der(der)
+        .map_err(|_| PkiError::decode(Structure::Certificate, DecodeKind::X509))?;
+    if !rest.is_empty() {
+        return Err(PkiError::decode(
+            Structure::Certificate,
+            DecodeKind::TrailingData,
+        ));
+    }
+    Ok(cert)
+}
+
+/// The (first) countryName of a Name.
+pub(crate) fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+    name.iter_country()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_owned)
+}
