@@ -1,3 +1,5 @@
+#![doc = include_str!("README.md")]
+//!
 //! Shared helpers for the workspace end-to-end tests: a virtual card inserted into the real
 //! pcscd through the vsmartcard `vpcd` reader, one test at a time per reader slot.
 //!
