@@ -289,3 +289,30 @@ fn reader_errors_name_the_problem() {
     let t: TransportError = slot.ctx.connect("No Such Reader 42").unwrap_err().into();
     assert!(matches!(t, TransportError::Backend(_)));
 }
+
+/// An independent PC/SC client (OpenSC's `opensc-tool`) sees the virtual card and gets the
+/// same answers as `ektp-pcsc`.
+#[test]
+fn opensc_tool_talks_to_the_virtual_card() {
+    let slot = Slot::one();
+    let (virtual_card, _) = slot.insert(MemoryCard::with_size(64), None);
+    let out = std::process::Command::new("opensc-tool")
+        .args(["--reader", slot.reader, "--card-driver", "default", "--atr"])
+        .args([
+            "--send-apdu",
+            "00:A4:02:0C:02:01:01",
+            "--send-apdu",
+            "00:B0:00:00:10",
+        ])
+        .output()
+        .expect("opensc-tool (package opensc; .ci/test installs it)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "opensc-tool failed");
+    assert!(stdout.contains("3b:80:80:01:01"), "ATR");
+    let hex: Vec<String> = pattern(16).iter().map(|b| format!("{b:02X}")).collect();
+    assert!(stdout.contains(&hex.join(" ")), "READ BINARY data");
+    assert_eq!(stdout.matches("SW1=0x90, SW2=0x00").count(), 2);
+    drop(virtual_card);
+    slot.wait_empty();
+}
