@@ -24,7 +24,7 @@ use crate::nik::Nik;
 const TAG: u32 = 0x6B;
 const TAGS: [u32; 6] = [0x5F0E, 0x5F10, 0x5F2B, 0x5F11, 0x5F42, 0x5F13];
 /// Longest text field accepted, in bytes.
-const MAX_TEXT: usize = 255;
+const MAX_TEXT: usize = 1024;
 
 /// The DG11 fields of an e-KTP.
 #[derive(Clone, Debug, PartialEq, Eq)]
