@@ -835,3 +835,40 @@ fn parse_address(cx: &mut Ctx, a: &Map<String, Value>) -> Option<Address> {
         provinsi: provinsi?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/application-schema.json lists exactly the fields the parser accepts.
+    #[test]
+    fn schema_matches_parser() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../../../docs/application-schema.json")).unwrap();
+        let keys = |v: &Value| -> Vec<String> {
+            let mut k: Vec<String> = v["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        let sorted = |s: &[&str]| -> Vec<String> {
+            let mut k: Vec<String> = s.iter().map(|x| (*x).to_owned()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&schema), sorted(TOP));
+        let p = &schema["properties"];
+        assert_eq!(keys(&p["holder"]), sorted(HOLDER));
+        assert_eq!(keys(&p["holder"]["properties"]["address"]), sorted(ADDRESS));
+        assert_eq!(keys(&p["card"]), sorted(CARD));
+        assert_eq!(keys(&p["files"]), sorted(FILES));
+        assert_eq!(schema["properties"]["format"]["const"], APPLICATION_FORMAT);
+        for v in [&schema, &p["holder"], &p["card"], &p["files"]] {
+            assert_eq!(v["additionalProperties"], Value::Bool(false));
+        }
+    }
+}
