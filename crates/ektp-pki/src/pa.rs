@@ -600,7 +600,7 @@ pub fn passive_authentication(
                 ),
             );
             match root {
-                Ok(root) if root_ok => {
+                Ok((ri, root)) if root_ok => {
                     report.root = Some(root.subject.clone());
                     b.record(
                         CheckName::RootValidity,
@@ -619,10 +619,7 @@ pub fn passive_authentication(
                             })
                         },
                     );
-                    b.record(
-                        CheckName::Revocation,
-                        check_revocation(&cert, root, trust, t),
-                    );
+                    b.record(CheckName::Revocation, check_revocation(&cert, ri, trust, t));
                 }
                 _ => {
                     b.record(
@@ -757,16 +754,16 @@ fn find_root<'t>(
     cert_der: &[u8],
     cert: &X509Certificate<'_>,
     trust: &'t TrustStore,
-) -> Result<&'t TrustAnchor, Failure> {
+) -> Result<(usize, &'t TrustAnchor), Failure> {
     let envelope = <SignedEnvelope as der::Decode>::from_der(cert_der)
         .map_err(|e| Failure::from_error(PkiError::der(Structure::Certificate, e)))?;
     let mut last = None;
-    for root in trust.roots() {
+    for (ri, root) in trust.roots().iter().enumerate() {
         if root.subject_raw != cert.issuer().as_raw() {
             continue;
         }
         match envelope.verify_with(&root.public_key) {
-            Ok(()) => return Ok(root),
+            Ok(()) => return Ok((ri, root)),
             Err(e) => last = Some(envelope_failure(e, Failure::CertificateSignatureInvalid)),
         }
     }
@@ -790,23 +787,19 @@ fn check_key_usage(cert: &X509Certificate<'_>) -> Result<(), Failure> {
 
 fn check_revocation(
     cert: &X509Certificate<'_>,
-    root: &TrustAnchor,
+    root_index: usize,
     trust: &TrustStore,
     t: i64,
 ) -> Result<(), Failure> {
-    let mut candidates: Vec<_> = trust
-        .crls()
-        .iter()
-        .filter(|c| c.issuer_raw == root.subject_raw)
-        .collect();
+    let mut candidates = trust.crls_of_root(root_index);
     if candidates.is_empty() {
         return Err(Failure::NoCrl);
     }
     // Newest first; the first genuine, current CRL decides.
-    candidates.sort_by_key(|c| core::cmp::Reverse(c.this_update));
+    candidates.sort_by_key(|(c, _)| core::cmp::Reverse(c.this_update));
     let mut failure: Option<Failure> = None;
-    for crl in candidates {
-        if crl.envelope.verify_with(&root.public_key).is_err() {
+    for (crl, signed_by_root) in candidates {
+        if !signed_by_root {
             failure.get_or_insert(Failure::CrlSignatureInvalid);
             continue;
         }

@@ -124,10 +124,15 @@ impl Crl {
 }
 
 /// Roots and CRLs trusted for Passive Authentication.
+///
+/// Each CRL's signature is checked once, against the roots named as its issuer, when the CRL
+/// or the root is added; Passive Authentication then uses only CRLs a root signed.
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     roots: Vec<TrustAnchor>,
     crls: Vec<Crl>,
+    /// (CRL index, root index) pairs where the root's key verified the CRL's signature.
+    crl_signed_by: Vec<(usize, usize)>,
 }
 
 impl TrustStore {
@@ -141,7 +146,16 @@ impl TrustStore {
     /// # Errors
     /// As [`TrustAnchor::from_der`].
     pub fn add_root_der(&mut self, der: &[u8]) -> Result<()> {
-        self.roots.push(TrustAnchor::from_der(der)?);
+        let root = TrustAnchor::from_der(der)?;
+        let ri = self.roots.len();
+        for (ci, crl) in self.crls.iter().enumerate() {
+            if crl.issuer_raw == root.subject_raw
+                && crl.envelope.verify_with(&root.public_key).is_ok()
+            {
+                self.crl_signed_by.push((ci, ri));
+            }
+        }
+        self.roots.push(root);
         Ok(())
     }
 
@@ -150,8 +164,30 @@ impl TrustStore {
     /// # Errors
     /// As [`Crl::from_der`].
     pub fn add_crl_der(&mut self, der: &[u8]) -> Result<()> {
-        self.crls.push(Crl::from_der(der)?);
+        let crl = Crl::from_der(der)?;
+        let ci = self.crls.len();
+        for (ri, root) in self.roots.iter().enumerate() {
+            if crl.issuer_raw == root.subject_raw
+                && crl.envelope.verify_with(&root.public_key).is_ok()
+            {
+                self.crl_signed_by.push((ci, ri));
+            }
+        }
+        self.crls.push(crl);
         Ok(())
+    }
+
+    /// The CRLs naming root `ri` as issuer, each with whether that root signed it.
+    pub(crate) fn crls_of_root(&self, ri: usize) -> Vec<(&Crl, bool)> {
+        let Some(root) = self.roots.get(ri) else {
+            return Vec::new();
+        };
+        self.crls
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.issuer_raw == root.subject_raw)
+            .map(|(ci, c)| (c, self.crl_signed_by.contains(&(ci, ri))))
+            .collect()
     }
 
     /// Adds everything in a PEM or DER buffer: PEM `CERTIFICATE` blocks as roots, `X509 CRL`

@@ -285,6 +285,23 @@ fn crl_not_signed_by_the_root_fails() {
 }
 
 #[test]
+fn crl_added_before_its_root_is_still_checked() {
+    let f = fixture();
+    let mut trust = TrustStore::new();
+    trust.add_crl_der(&current_crl(&f.ca, &[])).unwrap();
+    trust.add_root_der(f.ca.certificate_der()).unwrap();
+    assert!(passive_authentication(&f.sod, &pairs(&f.dgs), &trust, now()).passed());
+    let impostor = root("CSCA Indonesia");
+    let mut trust = TrustStore::new();
+    trust.add_crl_der(&current_crl(&impostor, &[])).unwrap();
+    trust.add_root_der(f.ca.certificate_der()).unwrap();
+    let report = passive_authentication(&f.sod, &pairs(&f.dgs), &trust, now());
+    assert_only(&report, CheckName::Revocation, |e| {
+        *e == Failure::CrlSignatureInvalid
+    });
+}
+
+#[test]
 fn crl_past_next_update_fails() {
     let f = fixture();
     let stale = f.ca.crl(&[], now() - 40 * DAY, now() - DAY, 1).unwrap();
