@@ -316,3 +316,47 @@ fn opensc_tool_talks_to_the_virtual_card() {
     drop(virtual_card);
     slot.wait_empty();
 }
+
+#[test]
+fn reset_by_another_application_then_reconnect_and_exclusive_access() {
+    let slot = Slot::one();
+    let (_virtual_card, _) = slot.insert(MemoryCard::with_size(64), None);
+    let mut ours = slot.ctx.connect(slot.reader).unwrap();
+    assert_eq!(ours.transmit(&SELECT).unwrap(), [0x90, 0x00]);
+
+    // Another application connects and resets the card.
+    let mut other = slot.ctx.connect(slot.reader).unwrap();
+    assert_eq!(
+        other.reconnect(Disposition::ResetCard).unwrap(),
+        MEMORY_CARD_ATR
+    );
+    let err = ours.transmit(&read(0, 1)).unwrap_err();
+    assert!(
+        matches!(&err, PcscError::CardReset { reader } if reader == slot.reader),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("reconnect"), "{err}");
+
+    // Reconnecting without another reset works; the card's selection is gone.
+    assert_eq!(
+        ours.reconnect(Disposition::LeaveCard).unwrap(),
+        MEMORY_CARD_ATR
+    );
+    assert_eq!(ours.transmit(&read(0, 1)).unwrap(), [0x69, 0x86]);
+    other.disconnect(Disposition::LeaveCard).unwrap();
+    ours.disconnect(Disposition::LeaveCard).unwrap();
+
+    // An exclusive connection keeps others out, with an error that says so.
+    let exclusive = slot
+        .ctx
+        .connect_with(slot.reader, ektp_pcsc::Share::Exclusive)
+        .unwrap();
+    let err = slot.ctx.connect(slot.reader).unwrap_err();
+    assert!(matches!(err, PcscError::SharingViolation { .. }), "{err:?}");
+    exclusive.disconnect(Disposition::LeaveCard).unwrap();
+    slot.ctx
+        .connect(slot.reader)
+        .unwrap()
+        .disconnect(Disposition::LeaveCard)
+        .unwrap();
+}
