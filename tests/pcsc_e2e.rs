@@ -360,3 +360,31 @@ fn reset_by_another_application_then_reconnect_and_exclusive_access() {
         .disconnect(Disposition::LeaveCard)
         .unwrap();
 }
+
+/// Through the real libpcsclite: with no pcscd behind the socket, the error says what to do.
+/// (`PCSCLITE_CSOCK_NAME` moves the client's socket; it is read once per process, hence the
+/// separate process.)
+#[test]
+fn no_pcscd_says_start_pcscd() {
+    let probe = env!("CARGO_BIN_EXE_pcsc-probe");
+    let out = std::process::Command::new(probe)
+        .env("PCSCLITE_CSOCK_NAME", "/nonexistent/ektp/pcscd.comm")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: PC/SC service not running: start pcscd\n"
+    );
+
+    // The same probe against the running pcscd lists the virtual readers.
+    let out = std::process::Command::new(probe).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Virtual PCD 00 00\t"), "{stdout}");
+    assert!(stdout.contains("Virtual PCD 00 01\t"), "{stdout}");
+}
