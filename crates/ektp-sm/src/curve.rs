@@ -220,6 +220,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn mapping_to_infinity_is_refused() {
+        // H = (n-1)·G = -G and s = 1 give Ĝ = G - G = the point at infinity.
+        let n_minus_1 = [
+            (
+                DomainParameters::NistP256,
+                "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632550",
+            ),
+            (
+                DomainParameters::BrainpoolP256r1,
+                "A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A6",
+            ),
+        ];
+        for (dp, hex_k) in n_minus_1 {
+            let k: [u8; 32] = hex::decode(hex_k).unwrap().try_into().unwrap();
+            let minus_g = dp.mul_base(&k).unwrap();
+            assert_eq!(dp.map_generator(&[1], &minus_g), Err(PointError::Identity));
+            assert!(dp.map_generator(&[2], &minus_g).is_ok());
+            // k·P with P = -G and k = n-1 is G, fine; the identity can never be decoded.
+            assert_eq!(dp.decode_point(&[0x00]), Err(PointError::Encoding));
+        }
+    }
+
+    #[test]
     fn ids() {
         assert_eq!(
             DomainParameters::from_id(12).unwrap(),

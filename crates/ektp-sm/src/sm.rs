@@ -430,7 +430,6 @@ impl CardSm {
             None => Vec::new(),
         };
         self.core.ssc = ssc;
-        let extended = data.len() > MAX_SHORT_LC || le.is_some_and(|le| le > MAX_SHORT_LE);
         Ok(CommandApdu {
             cla: cmd.cla & !CLA_SM,
             ins: cmd.ins,
@@ -438,7 +437,8 @@ impl CardSm {
             p2: cmd.p2,
             data,
             le,
-            extended,
+            // Short or extended follows from the sizes when re-encoded.
+            extended: false,
         })
     }
 
