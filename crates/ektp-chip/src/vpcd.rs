@@ -382,9 +382,7 @@ impl Session {
         let mut message = Vec::new();
         let mut index: u64 = 0;
         loop {
-            if let Some(fault) = self.fault
-                && fault.leaves_before_next(index)
-            {
+            if let Some(fault) = self.fault.filter(|f| f.leaves_before_next(index)) {
                 return SessionEnd::Fault(fault);
             }
             if let Err(end) = self.read_exact(&mut len) {
