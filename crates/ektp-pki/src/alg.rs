@@ -561,3 +561,141 @@ pub(crate) enum SignatureCheckError {
     UnsupportedAlgorithm(ObjectIdentifier),
     Verify(VerifyError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [SignatureAlgorithm; 9] = [
+        SignatureAlgorithm::EcdsaSha256,
+        SignatureAlgorithm::EcdsaSha384,
+        SignatureAlgorithm::EcdsaSha512,
+        SignatureAlgorithm::RsaPkcs1Sha256,
+        SignatureAlgorithm::RsaPkcs1Sha384,
+        SignatureAlgorithm::RsaPkcs1Sha512,
+        SignatureAlgorithm::RsaPssSha256,
+        SignatureAlgorithm::RsaPssSha384,
+        SignatureAlgorithm::RsaPssSha512,
+    ];
+
+    #[test]
+    fn identifiers_round_trip() {
+        for alg in ALL {
+            let id = alg.identifier().unwrap();
+            let der = id.to_der().unwrap();
+            let back = AlgorithmIdentifier::from_der(&der).unwrap();
+            assert_eq!(
+                SignatureAlgorithm::from_identifier(&back, None).unwrap(),
+                alg
+            );
+        }
+    }
+
+    #[test]
+    fn parses_the_pss_identifier_openssl_writes() {
+        // OpenSSL 3.0.19 `req -x509 -sha256 -sigopt rsa_padding_mode:pss
+        // -sigopt rsa_pss_saltlen:digest` writes exactly this AlgorithmIdentifier
+        // (hash parameters NULL where this crate omits them; both are valid).
+        let expected = hex::decode(
+            "304106092a864886f70d01010a3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120",
+        )
+        .unwrap();
+        let parsed = AlgorithmIdentifier::from_der(&expected).unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&parsed, None).unwrap(),
+            SignatureAlgorithm::RsaPssSha256
+        );
+    }
+
+    fn pss(
+        hash: DigestAlgorithm,
+        mgf_hash: DigestAlgorithm,
+        salt: Option<u32>,
+    ) -> AlgorithmIdentifier {
+        let params = RsaPssParams {
+            hash: Some(hash.identifier()),
+            mask_gen: Some(AlgorithmIdentifier {
+                algorithm: oid::MGF1,
+                parameters: Some(Any::encode_from(&mgf_hash.identifier()).unwrap()),
+            }),
+            salt_length: salt,
+            trailer_field: None,
+        };
+        AlgorithmIdentifier {
+            algorithm: oid::RSASSA_PSS,
+            parameters: Some(Any::encode_from(&params).unwrap()),
+        }
+    }
+
+    fn reason(id: &AlgorithmIdentifier) -> &'static str {
+        match SignatureAlgorithm::from_identifier(id, None) {
+            Err(PkiError::UnsupportedAlgorithm { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pss_parameters_ring_cannot_verify_are_rejected_with_reason() {
+        let d = DigestAlgorithm::Sha256;
+        assert!(reason(&pss(d, d, Some(20))).contains("salt length"));
+        assert!(reason(&pss(d, d, None)).contains("salt length"));
+        assert!(reason(&pss(d, DigestAlgorithm::Sha384, Some(32))).contains("MGF1"));
+        let no_params = AlgorithmIdentifier {
+            algorithm: oid::RSASSA_PSS,
+            parameters: None,
+        };
+        assert!(reason(&no_params).contains("missing"));
+        let default_sha1 = AlgorithmIdentifier {
+            algorithm: oid::RSASSA_PSS,
+            parameters: Some(
+                Any::encode_from(&RsaPssParams {
+                    hash: None,
+                    mask_gen: None,
+                    salt_length: None,
+                    trailer_field: None,
+                })
+                .unwrap(),
+            ),
+        };
+        assert!(reason(&default_sha1).contains("SHA-1"));
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(
+                &pss(DigestAlgorithm::Sha512, DigestAlgorithm::Sha512, Some(64)),
+                None
+            )
+            .unwrap(),
+            SignatureAlgorithm::RsaPssSha512
+        );
+    }
+
+    #[test]
+    fn key_algorithm_oids_need_the_digest_hint() {
+        let rsa = AlgorithmIdentifier {
+            algorithm: oid::RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        };
+        assert!(SignatureAlgorithm::from_identifier(&rsa, None).is_err());
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&rsa, Some(DigestAlgorithm::Sha384)).unwrap(),
+            SignatureAlgorithm::RsaPkcs1Sha384
+        );
+        let sha1 = AlgorithmIdentifier {
+            algorithm: ObjectIdentifier::new_unwrap("1.3.14.3.2.26"),
+            parameters: None,
+        };
+        assert!(DigestAlgorithm::from_identifier(&sha1).is_err());
+    }
+
+    #[test]
+    fn ecdsa_sha512_is_reported_unsupported_not_invalid() {
+        let key = PublicKey::EcP256(vec![4; 65]);
+        assert_eq!(
+            key.verify(SignatureAlgorithm::EcdsaSha512, b"m", b"s"),
+            Err(VerifyError::Unsupported(SignatureAlgorithm::EcdsaSha512))
+        );
+        assert_eq!(
+            key.verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", b"s"),
+            Err(VerifyError::KeyMismatch(SignatureAlgorithm::RsaPkcs1Sha256))
+        );
+    }
+}

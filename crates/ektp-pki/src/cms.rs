@@ -224,3 +224,39 @@ pub struct Attribute {
     /// Values, raw.
     pub attr_values: RawSetOf,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::{Decode, Encode};
+
+    #[test]
+    fn raw_set_of_sorts_on_encode_and_keeps_order_on_decode() {
+        let set = RawSetOf::from_elements(vec![vec![0x04, 0x01, 0x02], vec![0x02, 0x01, 0x05]]);
+        assert_eq!(
+            set.to_set_der().unwrap(),
+            [0x31, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0x02]
+        );
+        // Unsorted input is kept exactly as read (it is what was signed).
+        let unsorted = [0x31, 0x06, 0x04, 0x01, 0x02, 0x02, 0x01, 0x05];
+        let decoded = RawSetOf::from_der(&unsorted).unwrap();
+        assert_eq!(decoded.to_der().unwrap(), unsorted);
+        assert_eq!(
+            decoded.elements().unwrap(),
+            vec![&[4u8, 1, 2][..], &[2, 1, 5][..]]
+        );
+    }
+
+    #[test]
+    fn raw_set_of_bounds_elements_and_rejects_partial_tlvs() {
+        let many: Vec<u8> = core::iter::repeat_n([0x05u8, 0x00], MAX_SET_ELEMENTS + 1)
+            .flatten()
+            .collect();
+        let set = RawSetOf { content: many };
+        assert!(set.elements().is_err());
+        let partial = RawSetOf {
+            content: vec![0x04, 0x05, 0x01],
+        };
+        assert!(partial.elements().is_err());
+    }
+}

@@ -634,3 +634,126 @@ fn decode_lds(bytes: &[u8]) -> Result<(LdsSecurityObject, DigestAlgorithm)> {
     }
     Ok((lds, digest))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dg_numbers_are_1_to_16() {
+        assert!(DgNumber::new(0).is_none());
+        assert!(DgNumber::new(17).is_none());
+        assert_eq!(DgNumber::new(16).unwrap().to_string(), "DG16");
+        assert!(matches!(
+            DgNumber::try_from(0),
+            Err(PkiError::InvalidDataGroup(0))
+        ));
+    }
+
+    #[test]
+    fn lds_security_object_is_sorted_and_round_trips() {
+        let dgs: [(u8, &[u8]); 3] = [(11, b"b"), (1, b"a"), (2, b"")];
+        let lds = lds_security_object(&dgs, DigestAlgorithm::Sha256).unwrap();
+        let numbers: Vec<u8> = lds
+            .data_group_hash_values
+            .iter()
+            .map(|h| h.data_group_number)
+            .collect();
+        assert_eq!(numbers, [1, 2, 11]);
+        let der = lds.to_der().unwrap();
+        let (back, digest) = decode_lds(&der).unwrap();
+        assert_eq!(back, lds);
+        assert_eq!(digest, DigestAlgorithm::Sha256);
+        // SHA-256("a")
+        assert_eq!(
+            back.data_group_hash_values[0]
+                .data_group_hash_value
+                .as_bytes(),
+            hex::decode("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb")
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_data_group_lists_are_refused() {
+        assert!(matches!(
+            lds_security_object(&[], DigestAlgorithm::Sha256),
+            Err(PkiError::NoDataGroups)
+        ));
+        assert!(matches!(
+            lds_security_object(&[(1, b"a"), (1, b"b")], DigestAlgorithm::Sha256),
+            Err(PkiError::DuplicateDataGroup(1))
+        ));
+        assert!(matches!(
+            lds_security_object(&[(17, b"a")], DigestAlgorithm::Sha256),
+            Err(PkiError::InvalidDataGroup(17))
+        ));
+    }
+
+    #[test]
+    fn decoded_lds_rejects_duplicates_and_wrong_hash_lengths() {
+        let mut lds =
+            lds_security_object(&[(1, b"a"), (2, b"b")], DigestAlgorithm::Sha256).unwrap();
+        lds.data_group_hash_values[1].data_group_number = 1;
+        assert!(matches!(
+            decode_lds(&lds.to_der().unwrap()),
+            Err(PkiError::Decode {
+                kind: DecodeKind::BadDataGroup(1),
+                ..
+            })
+        ));
+        let mut lds = lds_security_object(&[(1, b"a")], DigestAlgorithm::Sha256).unwrap();
+        lds.data_group_hash_values[0].data_group_hash_value =
+            OctetString::new(vec![0; 20]).unwrap();
+        assert!(decode_lds(&lds.to_der().unwrap()).is_err());
+        let mut lds = lds_security_object(&[(1, b"a")], DigestAlgorithm::Sha256).unwrap();
+        lds.version = 1;
+        assert!(matches!(
+            decode_lds(&lds.to_der().unwrap()),
+            Err(PkiError::Decode {
+                kind: DecodeKind::UnsupportedVersion(1),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn wrapper_uses_der_lengths() {
+        assert_eq!(
+            wrap_ef_sod(&[0x30, 0x00]).unwrap(),
+            [0x77, 0x02, 0x30, 0x00]
+        );
+        let long = vec![0u8; 300];
+        assert_eq!(&wrap_ef_sod(&long).unwrap()[..4], &[0x77, 0x82, 0x01, 0x2C]);
+        assert!(wrap_ef_sod(&vec![0u8; MAX_SOD_LEN + 1]).is_err());
+    }
+
+    #[test]
+    fn parse_refuses_wrong_tag_and_oversize() {
+        assert!(matches!(
+            EfSod::from_bytes(&[0x30, 0x00]),
+            Err(PkiError::Decode {
+                kind: DecodeKind::UnexpectedTag {
+                    expected: 0x77,
+                    found: Some(0x30)
+                },
+                ..
+            })
+        ));
+        assert!(matches!(
+            EfSod::from_bytes(&[]),
+            Err(PkiError::Decode {
+                kind: DecodeKind::UnexpectedTag { found: None, .. },
+                ..
+            })
+        ));
+        let huge = vec![0x77; MAX_SOD_LEN + 100];
+        assert!(matches!(
+            EfSod::from_bytes(&huge),
+            Err(PkiError::Decode {
+                kind: DecodeKind::TooLong { .. },
+                ..
+            })
+        ));
+    }
+}
