@@ -7,7 +7,7 @@
 //! Codes use the dotted form of the source: `PP` province, `PP.KK` regency/city,
 //! `PP.KK.CC` district (kecamatan), `PP.KK.CC.DDDD` village (kelurahan/desa).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -19,7 +19,8 @@ static VILLAGES_GZ: &[u8] = include_bytes!("../data/desa.json.gz");
 /// Upper bound on a decompressed table (the village table is ~2.6 MB).
 const MAX_TABLE_LEN: u64 = 16 * 1024 * 1024;
 
-type Table = HashMap<String, String>;
+/// Code → name, ordered by code so that all children of a code are one range.
+type Table = BTreeMap<String, String>;
 
 static REGIONS: OnceLock<Option<Table>> = OnceLock::new();
 static VILLAGES: OnceLock<Option<Table>> = OnceLock::new();
@@ -104,6 +105,15 @@ pub fn regency_exists(name: &str) -> Result<bool, Error> {
         .any(|(code, n)| code.len() == 5 && same_name(n, name)))
 }
 
+/// Entries whose code starts with `parent` followed by a dot (its children and their
+/// descendants), found by one range scan of the ordered table.
+fn children<'a>(table: &'a Table, parent: &str) -> impl Iterator<Item = (&'a String, &'a String)> {
+    let from = format!("{parent}.");
+    // '/' is the character after '.', so this range is exactly the codes starting with "parent.".
+    let to = format!("{parent}/");
+    table.range(from..to)
+}
+
 /// How an address failed to match the official table, from the most specific level.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum AddressMismatch {
@@ -137,35 +147,29 @@ pub fn find_village(
     if provinces.is_empty() {
         return Ok(Err(AddressMismatch::Provinsi));
     }
-    let regencies: Vec<&String> = regions
+    let regencies: Vec<&String> = provinces
         .iter()
-        .filter(|(c, n)| {
-            c.len() == 5
-                && same_name(n, kabupaten_kota)
-                && provinces.iter().any(|p| c.starts_with(p.as_str()))
-        })
+        .flat_map(|p| children(regions, p))
+        .filter(|(c, n)| c.len() == 5 && same_name(n, kabupaten_kota))
         .map(|(c, _)| c)
         .collect();
     if regencies.is_empty() {
         return Ok(Err(AddressMismatch::KabupatenKota));
     }
-    let districts: Vec<&String> = regions
+    let districts: Vec<&String> = regencies
         .iter()
-        .filter(|(c, n)| {
-            c.len() == 8
-                && same_name(n, kecamatan)
-                && regencies.iter().any(|r| c.starts_with(r.as_str()))
-        })
+        .flat_map(|r| children(regions, r))
+        .filter(|(c, n)| c.len() == 8 && same_name(n, kecamatan))
         .map(|(c, _)| c)
         .collect();
     if districts.is_empty() {
         return Ok(Err(AddressMismatch::Kecamatan));
     }
-    let mut found: Vec<&String> = villages()?
+    let villages = villages()?;
+    let mut found: Vec<&String> = districts
         .iter()
-        .filter(|(c, n)| {
-            same_name(n, kelurahan_desa) && districts.iter().any(|d| c.get(0..8) == Some(d))
-        })
+        .flat_map(|d| children(villages, d))
+        .filter(|(_, n)| same_name(n, kelurahan_desa))
         .map(|(c, _)| c)
         .collect();
     found.sort();
