@@ -117,7 +117,8 @@ impl HolderRecord {
     /// match DG11/DG13.
     ///
     /// # Errors
-    /// [`Error::Mismatch`] naming the first field on which two files disagree, or
+    /// [`Error::Decode`] if DG1 is not an e-KTP MRZ (`ID`, `IDN`), [`Error::Mismatch`] naming
+    /// the first field on which two files disagree, or
     /// [`Error::Nik`] if the NIK does not fit the date of birth and sex.
     pub fn from_data_groups(
         dg1: &Dg1,
@@ -137,6 +138,19 @@ impl HolderRecord {
             other,
             field,
         };
+        if mrz.document_code != crate::dg1::DOCUMENT_CODE
+            || mrz.issuing_state != crate::dg1::ISSUING_STATE
+        {
+            return Err(Error::Decode {
+                file: f1,
+                source: ektp_iso7816::DecodeError::new(
+                    ektp_iso7816::DecodeErrorKind::Invalid(
+                        "MRZ document code/issuing state (e-KTP: ID, IDN)",
+                    ),
+                    0,
+                ),
+            });
+        }
         if mrz.date_of_birth.as_slice() != p.date_of_birth.to_yymmdd().as_bytes() {
             return Err(mismatch(f11, "date of birth"));
         }

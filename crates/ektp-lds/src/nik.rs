@@ -6,6 +6,8 @@
 
 use core::fmt;
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 use crate::date::Date;
 use crate::holder::Sex;
 use crate::wilayah;
@@ -46,8 +48,9 @@ pub enum NikError {
 /// A validated NIK.
 ///
 /// `Display` prints the 16 digits (they are printed on the card and stored in DG11);
-/// `Debug` is redacted so that a NIK never reaches logs or error messages.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// `Debug` is redacted so that a NIK never reaches logs or error messages, and the digits are
+/// zeroized on drop.
+#[derive(Clone, PartialEq, Eq, Hash, Zeroize, ZeroizeOnDrop)]
 pub struct Nik([u8; 16]);
 
 fn two(b: &[u8; 16], at: usize) -> u8 {

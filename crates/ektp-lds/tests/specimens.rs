@@ -139,3 +139,68 @@ fn specimen_images_are_small_valid_jpegs() {
         }
     }
 }
+
+#[test]
+fn debug_output_never_shows_nik_or_can() {
+    for name in VALID {
+        let text = std::fs::read_to_string(specimen(name)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let nik = v["holder"]["nik"].as_str().unwrap();
+        let can = v["card"]["can"].as_str().unwrap();
+        let app = Application::from_json_file(specimen(name)).unwrap();
+        let dbg = format!("{app:?}");
+        assert!(!dbg.contains(nik), "{name}: NIK in Debug");
+        assert!(!dbg.contains(can), "{name}: CAN in Debug");
+        let img = LdsImage::from_application(&app).unwrap();
+        let dbg = format!("{:?}", img.dg11.details());
+        assert!(!dbg.contains(nik), "{name}: NIK in DG11 Debug");
+    }
+}
+
+#[test]
+fn data_groups_of_different_cards_do_not_mix() {
+    let a = LdsImage::from_application(&Application::from_json_file(specimen("pria")).unwrap())
+        .unwrap();
+    let b =
+        LdsImage::from_application(&Application::from_json_file(specimen("wna")).unwrap()).unwrap();
+    // DG1 of one holder with DG11 of another: the dates of birth disagree.
+    let err = HolderRecord::from_data_groups(&b.dg1, &a.dg11, &a.dg12, &a.dg13).unwrap_err();
+    assert!(matches!(
+        err,
+        ektp_lds::Error::Mismatch {
+            field: "date of birth",
+            ..
+        }
+    ));
+    // WNA DG13 with a WNI MRZ: nationality disagrees.
+    let err = HolderRecord::from_data_groups(&a.dg1, &a.dg11, &a.dg12, &b.dg13).unwrap_err();
+    assert!(matches!(
+        err,
+        ektp_lds::Error::Mismatch {
+            field: "nationality",
+            ..
+        }
+    ));
+    assert!(!err.to_string().contains(a.dg11.details().nik.as_str()));
+}
+
+#[test]
+fn wrong_outer_tags_are_typed_decode_errors() {
+    let a = LdsImage::from_application(&Application::from_json_file(specimen("pria")).unwrap())
+        .unwrap();
+    let err = Dg11::decode(a.dg12.as_bytes()).unwrap_err();
+    match err {
+        ektp_lds::Error::Decode { file, source } => {
+            assert_eq!(file.to_string(), "EF.DG11");
+            assert_eq!(
+                source.kind,
+                ektp_iso7816::DecodeErrorKind::UnexpectedTag {
+                    expected: 0x6B,
+                    found: 0x6C
+                }
+            );
+            assert_eq!(source.offset, 0);
+        }
+        e => panic!("{e}"),
+    }
+}
