@@ -376,6 +376,48 @@ pub struct HolderRecord {
     pub document_number: DocumentNumber,
 }
 
+impl HolderRecord {
+    /// The record as JSON, in the vocabulary of the application format
+    /// (`docs/applications.md`): the `holder` object's fields, with dates as `YYYY-MM-DD`,
+    /// plus `document_number`, `issuing_office` and `date_of_issue` from its `card` object.
+    ///
+    /// This is for machine output (the CLI's `--json`); it contains the NIK by design.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut holder = serde_json::json!({
+            "nik": self.nik.as_str(),
+            "name": self.name,
+            "place_of_birth": self.place_of_birth,
+            "date_of_birth": self.date_of_birth.to_string(),
+            "sex": self.sex.as_str(),
+            "blood_type": self.blood_type.to_string(),
+            "address": {
+                "street": self.address.street,
+                "rt": self.address.rt.to_string(),
+                "rw": self.address.rw.to_string(),
+                "kelurahan_desa": self.address.kelurahan_desa,
+                "kecamatan": self.address.kecamatan,
+                "kabupaten_kota": self.address.kabupaten_kota,
+                "provinsi": self.address.provinsi,
+            },
+            "religion": self.religion.as_str(),
+            "marital_status": self.marital_status.as_str(),
+            "occupation": self.occupation,
+            "citizenship": self.citizenship.as_str(),
+            "validity": match self.validity {
+                Validity::Lifetime => Validity::LIFETIME_TEXT.to_owned(),
+                Validity::Until(d) => d.to_string(),
+            },
+            "document_number": self.document_number.as_str(),
+            "issuing_office": self.issuing_office,
+            "date_of_issue": self.date_of_issue.to_string(),
+        });
+        if let (Citizenship::Wna(c), Some(obj)) = (self.citizenship, holder.as_object_mut()) {
+            obj.insert("nationality".to_owned(), c.as_str().into());
+        }
+        holder
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {

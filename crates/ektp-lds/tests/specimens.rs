@@ -204,3 +204,19 @@ fn wrong_outer_tags_are_typed_decode_errors() {
         e => panic!("{e}"),
     }
 }
+
+#[test]
+fn read_back_json_matches_the_application_json() {
+    for name in VALID {
+        let text = std::fs::read_to_string(specimen(name)).unwrap();
+        let input: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let app = Application::from_json_file(specimen(name)).unwrap();
+        let img = LdsImage::from_application(&app).unwrap();
+        let out = img.holder_record().unwrap().to_json();
+        let mut expected = input["holder"].clone();
+        for k in ["document_number", "issuing_office", "date_of_issue"] {
+            expected[k] = input["card"][k].clone();
+        }
+        assert_eq!(out, expected, "{name}");
+    }
+}
