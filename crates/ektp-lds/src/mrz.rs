@@ -123,7 +123,9 @@ fn arr<const N: usize>(b: &[u8], at: usize) -> Result<[u8; N], DecodeError> {
 }
 
 impl Td1 {
-    /// The 90 characters with all four check digits computed.
+    /// The 90 characters with all four check digits computed. Fields are written as given;
+    /// a field holding a byte that is not an MRZ character gets check digit `0`, and
+    /// [`Td1::parse`] of the result fails.
     pub fn to_bytes(&self) -> [u8; TD1_LEN] {
         let mut l1 = Vec::with_capacity(TD1_LINE_LEN);
         l1.extend_from_slice(&self.document_code);
