@@ -206,7 +206,7 @@ pub enum SignatureAlgorithm {
     EcdsaSha256,
     /// ECDSA with SHA-384.
     EcdsaSha384,
-    /// ECDSA with SHA-512 (verification only where `ring` supports it: not at all in ring 0.17).
+    /// ECDSA with SHA-512 (verification only, through RustCrypto `p256`/`p384`).
     EcdsaSha512,
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     RsaPkcs1Sha256,
@@ -486,8 +486,11 @@ impl PublicKey {
             (Self::EcP256(_), S::EcdsaSha384) => &rs::ECDSA_P256_SHA384_ASN1,
             (Self::EcP384(_), S::EcdsaSha256) => &rs::ECDSA_P384_SHA256_ASN1,
             (Self::EcP384(_), S::EcdsaSha384) => &rs::ECDSA_P384_SHA384_ASN1,
-            (Self::EcP256(_) | Self::EcP384(_), S::EcdsaSha512) => {
-                return Err(VerifyError::Unsupported(alg));
+            (Self::EcP256(point), S::EcdsaSha512) => {
+                return ecdsa_sha512_p256(point, message, signature);
+            }
+            (Self::EcP384(point), S::EcdsaSha512) => {
+                return ecdsa_sha512_p384(point, message, signature);
             }
             (Self::Rsa(_), S::RsaPkcs1Sha256) => &rs::RSA_PKCS1_2048_8192_SHA256,
             (Self::Rsa(_), S::RsaPkcs1Sha384) => &rs::RSA_PKCS1_2048_8192_SHA384,
@@ -501,6 +504,35 @@ impl PublicKey {
             .verify(message, signature)
             .map_err(|_| VerifyError::BadSignature)
     }
+}
+
+/// ECDSA P-256 with SHA-512 (RustCrypto: `ring` 0.17 lacks it). The digest is truncated to
+/// the curve order's length as FIPS 186-5 §6.4.2 requires; `verify_prehash` does that.
+fn ecdsa_sha512_p256(
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> core::result::Result<(), VerifyError> {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    let key =
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| VerifyError::BadSignature)?;
+    let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| VerifyError::BadSignature)?;
+    key.verify_prehash(&DigestAlgorithm::Sha512.digest(message), &sig)
+        .map_err(|_| VerifyError::BadSignature)
+}
+
+/// ECDSA P-384 with SHA-512 (RustCrypto), as [`ecdsa_sha512_p256`].
+fn ecdsa_sha512_p384(
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> core::result::Result<(), VerifyError> {
+    use p384::ecdsa::signature::hazmat::PrehashVerifier;
+    let key =
+        p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| VerifyError::BadSignature)?;
+    let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| VerifyError::BadSignature)?;
+    key.verify_prehash(&DigestAlgorithm::Sha512.digest(message), &sig)
+        .map_err(|_| VerifyError::BadSignature)
 }
 
 /// Why a signature did not verify.
@@ -687,12 +719,8 @@ mod tests {
     }
 
     #[test]
-    fn ecdsa_sha512_is_reported_unsupported_not_invalid() {
+    fn algorithm_must_fit_the_key() {
         let key = PublicKey::EcP256(vec![4; 65]);
-        assert_eq!(
-            key.verify(SignatureAlgorithm::EcdsaSha512, b"m", b"s"),
-            Err(VerifyError::Unsupported(SignatureAlgorithm::EcdsaSha512))
-        );
         assert_eq!(
             key.verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", b"s"),
             Err(VerifyError::KeyMismatch(SignatureAlgorithm::RsaPkcs1Sha256))

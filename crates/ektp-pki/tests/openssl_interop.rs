@@ -301,6 +301,11 @@ fn pem(label: &str, der: &[u8]) -> String {
 /// `openssl cms -sign` over our LDS Security Object; returns EF.SOD (0x77-wrapped).
 fn openssl_sign(dir: &Path, lds_der: &[u8], cert: &str, key: &str, extra: &[&str]) -> Vec<u8> {
     std::fs::write(dir.join("lds.der"), lds_der).unwrap();
+    let md = if extra.contains(&"-md") {
+        &[][..]
+    } else {
+        &["-md", "sha256"][..]
+    };
     let mut args = vec![
         "cms",
         "-sign",
@@ -308,8 +313,6 @@ fn openssl_sign(dir: &Path, lds_der: &[u8], cert: &str, key: &str, extra: &[&str
         "-nodetach",
         "-outform",
         "DER",
-        "-md",
-        "sha256",
         "-econtent_type",
         "2.23.136.1.1.1",
         "-signer",
@@ -321,6 +324,7 @@ fn openssl_sign(dir: &Path, lds_der: &[u8], cert: &str, key: &str, extra: &[&str
         "-out",
         "openssl-sod.der",
     ];
+    args.extend_from_slice(md);
     args.extend_from_slice(extra);
     openssl_ok(dir, &args);
     wrap_ef_sod(&std::fs::read(dir.join("openssl-sod.der")).unwrap()).unwrap()
@@ -362,18 +366,23 @@ fn we_verify_openssl_signed_data_including_an_rsa_4096_pss_root() {
     openssl_ok(&dir, &args);
     std::fs::write(
         dir.join("ds.ext"),
-        "keyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\n",
+        "keyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
     )
     .unwrap();
-    for (name, newkey) in [("ec", "ec"), ("rsa", "rsa")] {
+    for name in ["ec", "ec384", "rsa"] {
         let key = format!("ds-{name}-TEST-ONLY.key");
-        let keygen: Vec<&str> = match newkey {
-            "ec" => vec![
+        let curve = if name == "ec" {
+            "ec_paramgen_curve:P-256"
+        } else {
+            "ec_paramgen_curve:P-384"
+        };
+        let keygen: Vec<&str> = match name {
+            "ec" | "ec384" => vec![
                 "genpkey",
                 "-algorithm",
                 "EC",
                 "-pkeyopt",
-                "ec_paramgen_curve:P-256",
+                curve,
                 "-out",
                 &key,
             ],
@@ -463,9 +472,15 @@ fn we_verify_openssl_signed_data_including_an_rsa_4096_pss_root() {
         .unwrap()
         .to_der()
         .unwrap();
-    let cases: [(&str, &[&str]); 3] = [
-        ("ec", &[]),
+    let cases: [(&str, &[&str]); 9] = [
         ("rsa", &[]),
+        ("ec", &[]),
+        ("ec", &["-keyid"]),
+        ("ec", &["-md", "sha384"]),
+        ("ec", &["-md", "sha512"]),
+        ("ec384", &["-md", "sha384"]),
+        ("ec384", &["-md", "sha512"]),
+        ("rsa", &["-md", "sha512"]),
         (
             "rsa",
             &[
@@ -489,6 +504,18 @@ fn we_verify_openssl_signed_data_including_an_rsa_4096_pss_root() {
             report.passed(),
             "{name} {extra:?}: {:?}",
             report.failures().collect::<Vec<_>>()
+        );
+        // The algorithm openssl used is the one we verified.
+        let md = extra
+            .iter()
+            .position(|a| *a == "-md")
+            .map_or("sha256", |i| extra[i + 1]);
+        let alg = report.signer.as_ref().unwrap().algorithm.unwrap();
+        assert_eq!(alg.digest().to_string().replace('-', "").to_lowercase(), md);
+        assert_eq!(
+            name.starts_with("ec"),
+            alg.to_string().starts_with("ECDSA"),
+            "{alg}"
         );
         let mut bad = dgs.clone();
         bad[1].1[7] ^= 0x80;
