@@ -453,6 +453,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn jpeg2000_sniffing() {
+        // JP2: signature box, ftyp box, jp2h { ihdr: height 60, width 48, ... }.
+        let mut jp2 = JP2_SIGNATURE.to_vec();
+        jp2.extend_from_slice(&[0, 0, 0, 20, b'f', b't', b'y', b'p']);
+        jp2.extend_from_slice(b"jp2 \0\0\0\0jp2 ");
+        let mut ihdr = vec![0, 0, 0, 22, b'i', b'h', b'd', b'r'];
+        ihdr.extend_from_slice(&60u32.to_be_bytes());
+        ihdr.extend_from_slice(&48u32.to_be_bytes());
+        ihdr.extend_from_slice(&[0, 3, 7, 7, 0, 0]);
+        jp2.extend_from_slice(&(8 + ihdr.len() as u32).to_be_bytes());
+        jp2.extend_from_slice(b"jp2h");
+        jp2.extend_from_slice(&ihdr);
+        assert_eq!(sniff_image(&jp2).unwrap(), (ImageFormat::Jpeg2000, 48, 60));
+        let face = FaceImage::from_image(jp2.clone(), 1).unwrap();
+        assert_eq!(FaceImage::from_record(&face.to_record(), 0).unwrap(), face);
+        // Truncated ihdr box.
+        assert!(sniff_image(&jp2[..jp2.len() - 4]).is_err());
+        // Raw codestream: SOC, SIZ with Xsiz 100, Ysiz 80.
+        let mut j2k = vec![0xFF, 0x4F, 0xFF, 0x51, 0, 41, 0, 0];
+        j2k.extend_from_slice(&100u32.to_be_bytes());
+        j2k.extend_from_slice(&80u32.to_be_bytes());
+        assert_eq!(sniff_image(&j2k).unwrap(), (ImageFormat::Jpeg2000, 100, 80));
+        // A width beyond 65535 is refused.
+        let mut wide = j2k.clone();
+        wide[8..12].copy_from_slice(&70000u32.to_be_bytes());
+        assert!(sniff_image(&wide).is_err());
+    }
+
+    #[test]
     fn face_record_round_trip() {
         let f = FaceImage::from_image(tiny_jpeg(48, 60), 2).unwrap();
         let rec = f.to_record();

@@ -128,3 +128,52 @@ fn not_json_and_wrong_top_level() {
         Problem::FileUnreadable(_)
     ));
 }
+
+#[test]
+fn nik_citizenship_and_name_rules() {
+    let mut v = base();
+    v["holder"]["nik"] = "3273991708850001".into();
+    v["holder"]["name"] = "Spesimen Budi".into();
+    v["holder"]["citizenship"] = "WNA".into();
+    v["holder"]["address"]["kabupaten_kota"] = "KOTA BANDUNG ".into();
+    let err = check(&v).unwrap_err();
+    assert_eq!(
+        err.for_field("holder.nik"),
+        Some(&Problem::Nik(NikError::UnknownRegion))
+    );
+    assert!(matches!(
+        err.for_field("holder.name"),
+        Some(Problem::Invalid(_))
+    ));
+    assert_eq!(err.for_field("holder.nationality"), Some(&Problem::Missing));
+    assert!(err.for_field("holder.address.kabupaten_kota").is_some());
+
+    let mut v = base();
+    v["holder"]["nationality"] = "JPN".into();
+    let err = check(&v).unwrap_err();
+    assert!(err.for_field("holder.nationality").is_some());
+
+    // A woman's NIK for a man's record: day + 40 does not match the sex.
+    let mut v = base();
+    v["holder"]["nik"] = "3273015708850001".into();
+    let err = check(&v).unwrap_err();
+    assert_eq!(
+        err.for_field("holder.nik"),
+        Some(&Problem::Nik(NikError::SexMismatch))
+    );
+
+    // Absolute paths are refused before any file is opened.
+    let mut v = base();
+    v["files"]["portrait"] = "/etc/passwd".into();
+    assert!(matches!(
+        check(&v).unwrap_err().for_field("files.portrait"),
+        Some(Problem::Invalid(_))
+    ));
+    // A minutiae record as portrait: not an image.
+    let mut v = base();
+    v["files"]["portrait"] = "left-index.fmr".into();
+    assert!(matches!(
+        check(&v).unwrap_err().for_field("files.portrait"),
+        Some(Problem::BadContent(_))
+    ));
+}
