@@ -30,7 +30,10 @@ fn generated_at() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
 }
 
-fn setup() -> (Vec<u8>, Vec<(u8, Vec<u8>)>, TrustStore) {
+/// Data groups as (number, raw bytes).
+type DataGroups = Vec<(u8, Vec<u8>)>;
+
+fn setup() -> (Vec<u8>, DataGroups, TrustStore) {
     let ef_sod = wrap_ef_sod(&vector("sod-cms-TEST-ONLY.der")).unwrap();
     let dgs = vec![(1, vector("dg1.bin")), (2, vector("dg2.bin"))];
     let mut trust = TrustStore::new();
