@@ -26,6 +26,27 @@ pub const MAX_COMMAND_LEN: usize = 65535;
 /// contacts go away.
 ///
 /// Implementations must not panic on any input: `process` receives untrusted bytes.
+///
+/// ```
+/// use ektp_chip::card::Card;
+///
+/// /// Answers every command with `9000` and counts warm resets.
+/// struct Hello {
+///     resets: u32,
+/// }
+///
+/// impl Card for Hello {
+///     fn atr(&self) -> Vec<u8> {
+///         vec![0x3B, 0x80, 0x80, 0x01, 0x01]
+///     }
+///     fn reset(&mut self) {
+///         self.resets = self.resets.saturating_add(1);
+///     }
+///     fn process(&mut self, _apdu: &[u8]) -> Vec<u8> {
+///         vec![0x90, 0x00]
+///     }
+/// }
+/// ```
 pub trait Card {
     /// The answer-to-reset, 2 to [`MAX_ATR_LEN`] bytes (e.g. `3B 80 80 01 01` for T=1).
     fn atr(&self) -> Vec<u8>;

@@ -7,6 +7,26 @@
 //! 65535 bytes removes the card (vpcd ejects it), and a [`Fault`] pulls the card at the same
 //! point in the APDU stream, after which every command fails with
 //! [`TransportError::CardRemoved`].
+//!
+//! ```
+//! use ektp_chip::card::Fault;
+//! use ektp_chip::inprocess::InProcess;
+//! use ektp_chip::testcard::MemoryCard;
+//! use ektp_iso7816::{CardTransport, TransportError};
+//!
+//! // SELECT the memory card's file, then READ BINARY 4 bytes.
+//! let select = [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x01, 0x01];
+//! let read = [0x00, 0xB0, 0x00, 0x00, 0x04];
+//! let mut reader = InProcess::new(MemoryCard::new(vec![1, 2, 3, 4]));
+//! assert_eq!(reader.transmit(&select)?, [0x90, 0x00]);
+//! assert_eq!(reader.transmit(&read)?, [1, 2, 3, 4, 0x90, 0x00]);
+//!
+//! // A card pulled while the second command is on its way in.
+//! let mut reader = InProcess::with_fault(MemoryCard::new(vec![0; 4]), Fault::PullBeforeExecuting(1));
+//! reader.transmit(&select)?;
+//! assert!(matches!(reader.transmit(&read), Err(TransportError::CardRemoved)));
+//! # Ok::<(), TransportError>(())
+//! ```
 
 use ektp_iso7816::{CardTransport, TransportError};
 

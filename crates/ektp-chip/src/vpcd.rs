@@ -24,6 +24,19 @@
 //! * One card per slot: a second card connecting to a taken port waits in the listen backlog
 //!   until the first leaves. [`SlotLock`] serialises users of a slot across threads and
 //!   processes.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use ektp_chip::testcard::MemoryCard;
+//! use ektp_chip::vpcd::{SlotLock, VirtualCard, VpcdConfig, DEFAULT_PORT};
+//!
+//! let _slot = SlotLock::acquire(DEFAULT_PORT, Duration::from_secs(60))?;
+//! let card = VirtualCard::insert(MemoryCard::with_size(1024), &VpcdConfig::new())?;
+//! // Within 0.4 s every PC/SC application sees a card in "Virtual PCD 00 00".
+//! let removed = card.remove()?; // or drop it
+//! println!("{} APDUs answered; session ended: {:?}", removed.answered, removed.end);
+//! # Ok::<(), ektp_chip::vpcd::VpcdError>(())
+//! ```
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, TcpStream};
