@@ -7,10 +7,11 @@
 #   vsmartcard-vpcd        the virtual reader ("Virtual PCD 00 00" on TCP 35963)
 #   pkgconf                pkg-config, used by the pcsc-sys build script
 #   opensc                 opensc-tool, used by tests to check formats independently
+#   openssl                openssl asn1parse / cms, used by tests as independent parsers and verifiers
 #   iproute2               ss, to see the vpcd listener without connecting to it
 #   build-essential        the C compiler and linker Rust and `ring` need
 #   ca-certificates curl   to fetch rustup when cargo is missing
-CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc iproute2 build-essential
+CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
          ca-certificates curl)
 
 ci_log() { echo "ci: $*" >&2; }

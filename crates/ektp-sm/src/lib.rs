@@ -7,6 +7,7 @@ pub mod curve;
 mod error;
 pub mod kdf;
 pub mod pace;
+pub mod perso;
 mod password;
 mod rng;
 pub mod sm;
