@@ -76,8 +76,13 @@ pub enum DecodeKind {
     TooMany(&'static str),
     /// A data group number outside 1..=16 or listed twice.
     BadDataGroup(u64),
-    /// The PEM armour is malformed or has an unexpected label.
+    /// The PEM armour is malformed.
     Pem,
+    /// No PEM block with the label required here.
+    PemLabel {
+        /// What was expected, e.g. "PRIVATE KEY".
+        expected: &'static str,
+    },
 }
 
 impl core::fmt::Display for DecodeKind {
@@ -105,6 +110,10 @@ impl core::fmt::Display for DecodeKind {
             Self::TooMany(name) => write!(f, "more than one {name}"),
             Self::BadDataGroup(n) => write!(f, "invalid or duplicate data group number {n}"),
             Self::Pem => f.write_str("malformed PEM"),
+            Self::PemLabel { expected } if *expected == "PRIVATE KEY" => f.write_str(
+                "no unencrypted PKCS#8 \"PRIVATE KEY\" block; convert with `openssl pkcs8 -topk8 -nocrypt -in old.pem -out key.pem`",
+            ),
+            Self::PemLabel { expected } => write!(f, "expected only {expected} PEM blocks"),
         }
     }
 }

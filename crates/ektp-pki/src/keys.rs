@@ -120,14 +120,21 @@ impl Pkcs8Key {
     /// Takes a PEM `PRIVATE KEY` block.
     ///
     /// # Errors
-    /// [`PkiError::Decode`] with [`DecodeKind::Pem`] if there is no `PRIVATE KEY` block
+    /// [`PkiError::Decode`] with [`DecodeKind::PemLabel`] if there is no `PRIVATE KEY` block
     /// (encrypted keys and traditional `EC PRIVATE KEY` / `RSA PRIVATE KEY` files must first
     /// be converted: `openssl pkcs8 -topk8 -nocrypt -in old.pem -out key.pem`).
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
         let block = pem_blocks(pem)?
             .into_iter()
             .find(|b| b.label == "PRIVATE KEY")
-            .ok_or_else(|| PkiError::decode(Structure::PrivateKey, DecodeKind::Pem))?;
+            .ok_or_else(|| {
+                PkiError::decode(
+                    Structure::PrivateKey,
+                    DecodeKind::PemLabel {
+                        expected: "PRIVATE KEY",
+                    },
+                )
+            })?;
         Self::from_der(block.contents.to_vec())
     }
 
@@ -204,7 +211,12 @@ pub fn certificates_from_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         .map(|b| b.contents.to_vec())
         .collect();
     if certs.is_empty() {
-        return Err(PkiError::decode(Structure::Certificate, DecodeKind::Pem));
+        return Err(PkiError::decode(
+            Structure::Certificate,
+            DecodeKind::PemLabel {
+                expected: "CERTIFICATE",
+            },
+        ));
     }
     Ok(certs)
 }

@@ -202,7 +202,14 @@ impl TrustStore {
                 match block.label.as_str() {
                     "CERTIFICATE" => self.add_root_der(&block.contents)?,
                     "X509 CRL" => self.add_crl_der(&block.contents)?,
-                    _ => return Err(PkiError::decode(Structure::Pem, DecodeKind::Pem)),
+                    _ => {
+                        return Err(PkiError::decode(
+                            Structure::Pem,
+                            DecodeKind::PemLabel {
+                                expected: "CERTIFICATE and X509 CRL",
+                            },
+                        ));
+                    }
                 }
             }
             Ok(())
