@@ -152,6 +152,22 @@ fn valid_card_passes_every_check() {
 }
 
 #[test]
+fn sha384_data_group_hashes_with_a_p384_signer_pass() {
+    let f = fixture();
+    let ds = ds(&f.ca, |s| s.key = TestKey::EcdsaP384);
+    let options = SodOptions {
+        data_group_digest: DigestAlgorithm::Sha384,
+        signing_time: now(),
+    };
+    let sod = sign_ef_sod(&pairs(&f.dgs), &ds.signer().unwrap(), &options).unwrap();
+    let parsed = EfSod::from_bytes(&sod).unwrap();
+    assert_eq!(parsed.data_group_digest(), DigestAlgorithm::Sha384);
+    assert!(parsed.signed_attributes().signing_time.is_some());
+    let report = passive_authentication(&sod, &pairs(&f.dgs), &f.trust, now());
+    assert!(report.passed(), "{report:#?}");
+}
+
+#[test]
 fn one_byte_changed_in_any_data_group_fails_that_hash() {
     let f = fixture();
     for i in 0..f.dgs.len() {
