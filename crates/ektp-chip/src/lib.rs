@@ -2,5 +2,8 @@
 
 pub mod card;
 pub mod inprocess;
+pub mod os;
 pub mod testcard;
 pub mod vpcd;
+
+pub use os::{Chip, ChipError, ChipFaults, ChipProfile, Lifecycle};

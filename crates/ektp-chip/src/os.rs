@@ -1,0 +1,408 @@
+//! The virtual e-KTP chip's card operating system: file system, lifecycle, access control,
+//! personalization, PACE and secure messaging, Active Authentication, persistence and faults.
+//!
+//! [`Chip`] implements [`Card`], so the same chip runs in-process
+//! ([`Chip::into_in_process`]) or behind pcscd through the vpcd virtual reader
+//! ([`Chip::insert_vpcd`]). Every command it accepts, per lifecycle state, with its status
+//! words, is listed in `docs/apdu-reference.md`; the personalization protocol is
+//! `docs/personalization.md`.
+
+mod dispatch;
+pub mod error;
+mod hexser;
+pub mod profile;
+mod rng;
+pub mod state;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ektp_iso7816::StatusWord;
+use ektp_sm::CardSm;
+use ektp_sm::pace::card as pace_card;
+
+use crate::card::{Card, Fault, MAX_RESPONSE_LEN};
+use crate::inprocess::InProcess;
+use crate::vpcd::{VirtualCard, VpcdConfig, VpcdError};
+
+pub use error::ChipError;
+pub use profile::{Access, ChipProfile, FileSpec, Location, PaceThrottle};
+pub use state::{Lifecycle, MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
+
+use rng::ChipRng;
+use state::State;
+
+/// The chip's answer-to-reset: `3B 88 80 01` (T=1) with historical bytes `"EKTPVC01"` and the
+/// check byte TCK (ISO/IEC 7816-3 §8.2.5: XOR of T0 through the last historical byte).
+pub const CHIP_ATR: [u8; 13] = [
+    0x3B, 0x88, 0x80, 0x01, b'E', b'K', b'T', b'P', b'V', b'C', b'0', b'1', 0x17,
+];
+
+/// The TEST ONLY personalization batch master key, `cards/test-keys/perso-master-TEST-ONLY.hex`,
+/// as committed in the repository (64 hex digits).
+pub const TEST_PERSO_MASTER_KEY_HEX: &str =
+    include_str!("../../../cards/test-keys/perso-master-TEST-ONLY.hex");
+
+/// The TEST ONLY personalization batch master key (see [`TEST_PERSO_MASTER_KEY_HEX`]): what a
+/// test printing station and [`Chip::new_blank`] share. Never use it for anything real.
+///
+/// # Errors
+/// [`ChipError::InvalidKey`] if the committed file is not 64 hex digits.
+pub fn test_perso_master_key() -> Result<[u8; 32], ChipError> {
+    parse_master_key_hex(TEST_PERSO_MASTER_KEY_HEX)
+}
+
+/// Parses a batch master key written as 64 hex digits (surrounding whitespace ignored).
+///
+/// # Errors
+/// [`ChipError::InvalidKey`] unless the text is exactly 32 bytes of hex.
+pub fn parse_master_key_hex(text: &str) -> Result<[u8; 32], ChipError> {
+    let bytes =
+        zeroize::Zeroizing::new(hex::decode(text.trim()).map_err(|_| ChipError::InvalidKey {
+            what: "master key is not hex",
+        })?);
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ChipError::InvalidKey {
+        what: "master key must be 32 bytes",
+    })
+}
+
+/// Faults the chip injects itself, for tests of host robustness.
+///
+/// Pulling the card is a reader-side event: [`ChipFaults::power`] is handed to the reader by
+/// [`Chip::into_in_process`] and [`Chip::insert_vpcd`], which then drop the connection at the
+/// chosen APDU exactly as a pulled card does (the host sees `CardRemoved`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChipFaults {
+    /// Pull the card at this point of the APDU stream (see [`Fault`]).
+    pub power: Option<Fault>,
+    /// Flip (XOR `FF`) the byte at this index of the next response (clamped to its last
+    /// byte), then clear.
+    pub corrupt_next_response: Option<usize>,
+    /// Sleep this long before every answer.
+    pub response_delay: Option<Duration>,
+}
+
+/// Who the current command speaks for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Auth {
+    /// A plain command.
+    None,
+    /// Under the secure messaging session opened by PACE with the CAN.
+    Pace,
+    /// Under the personalization secure messaging session (EXTERNAL AUTHENTICATE).
+    Perso,
+}
+
+/// The current dedicated file.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Df {
+    Mf,
+    Application,
+}
+
+/// A PACE run between MSE:Set AT and the last GENERAL AUTHENTICATE.
+enum PaceRun {
+    Nonce(pace_card::AwaitNonceRequest),
+    Mapping(pace_card::AwaitMapping),
+    KeyAgreement(pace_card::AwaitKeyAgreement),
+    Token(pace_card::AwaitToken),
+}
+
+struct Session {
+    kind: Auth,
+    sm: CardSm,
+}
+
+/// What the chip forgets on reset or power loss.
+struct Volatile {
+    df: Df,
+    ef: Option<u16>,
+    challenge: Option<[u8; 8]>,
+    session: Option<Session>,
+    pace: Option<PaceRun>,
+}
+
+impl Volatile {
+    fn new() -> Self {
+        Self {
+            df: Df::Mf,
+            ef: None,
+            challenge: None,
+            session: None,
+            pace: None,
+        }
+    }
+}
+
+/// The virtual e-KTP chip. See the [module docs](self) and the crate README.
+pub struct Chip {
+    state: State,
+    vol: Volatile,
+    rng: ChipRng,
+    autosave: Option<PathBuf>,
+    faults: ChipFaults,
+    throttled: u64,
+}
+
+impl std::fmt::Debug for Chip {
+    /// Shows the serial, lifecycle and counters, never keys, the CAN or file contents.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chip")
+            .field("serial", &hex::encode(&self.state.serial))
+            .field("lifecycle", &self.state.lifecycle)
+            .field("files", &self.state.files.len())
+            .field("perso_failures", &self.state.perso_failures)
+            .field("pace_failures", &self.state.pace_failures)
+            .field("session", &self.vol.session.as_ref().map(|s| s.kind))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Chip {
+    /// A blank chip with the e-KTP profile ([`ChipProfile::ektp`]), as a card maker ships it:
+    /// its `serial` and its personalization keys diversified from the batch master key
+    /// (`docs/personalization.md`). Use a TEST ONLY master key such as
+    /// [`test_perso_master_key`].
+    ///
+    /// # Errors
+    /// [`ChipError::Profile`] / [`ChipError::InvalidProfile`] if the embedded profile is
+    /// broken; [`ChipError::Sm`] if key diversification fails.
+    pub fn new_blank(serial: [u8; 8], perso_master_key: &[u8; 32]) -> Result<Self, ChipError> {
+        Self::new_blank_with_profile(serial, perso_master_key, ChipProfile::ektp()?)
+    }
+
+    /// [`Chip::new_blank`] with another card profile.
+    ///
+    /// # Errors
+    /// [`ChipError::InvalidProfile`]; [`ChipError::Sm`] if key diversification fails.
+    pub fn new_blank_with_profile(
+        serial: [u8; 8],
+        perso_master_key: &[u8; 32],
+        profile: ChipProfile,
+    ) -> Result<Self, ChipError> {
+        profile.validate()?;
+        let keys = ektp_sm::perso::PersoKeys::diversify(perso_master_key, &serial)?;
+        let state = State::blank(
+            serial,
+            keys.enc().expose_bytes(),
+            keys.mac().expose_bytes(),
+            profile,
+        );
+        Ok(Self::from_state(state))
+    }
+
+    fn from_state(state: State) -> Self {
+        Self {
+            state,
+            vol: Volatile::new(),
+            rng: ChipRng::system(),
+            autosave: None,
+            faults: ChipFaults::default(),
+            throttled: 0,
+        }
+    }
+
+    /// Loads a chip saved by [`Chip::save`] (or autosaved). The chip starts powered off:
+    /// nothing selected, no session. Autosave is off until [`Chip::set_autosave`].
+    ///
+    /// # Errors
+    /// [`ChipError::Io`], [`ChipError::TooLarge`], [`ChipError::Malformed`],
+    /// [`ChipError::Inconsistent`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ChipError> {
+        State::load(path.as_ref()).map(Self::from_state)
+    }
+
+    /// Saves the chip's persistent state atomically (temporary file, fsync, rename).
+    ///
+    /// The file holds the chip's private keys and CAN in clear: TEST chips only.
+    ///
+    /// # Errors
+    /// [`ChipError::Io`].
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ChipError> {
+        self.state.save(path.as_ref())
+    }
+
+    /// The persistent state as JSON (what [`Chip::save`] writes), e.g. to compare two chips.
+    #[must_use]
+    pub fn state_json(&self) -> Vec<u8> {
+        self.state.to_json()
+    }
+
+    /// From now on, persist every committed change to `path` (atomically) before answering
+    /// the command that made it; `None` turns autosave off. Saves once at once.
+    ///
+    /// If a save fails the change is rolled back and the command answers `6581`.
+    ///
+    /// # Errors
+    /// [`ChipError::Io`] if the first save fails (autosave then stays off).
+    pub fn set_autosave(&mut self, path: Option<PathBuf>) -> Result<(), ChipError> {
+        if let Some(p) = &path {
+            self.state.save(p)?;
+        }
+        self.autosave = path;
+        Ok(())
+    }
+
+    /// TEST ONLY: replaces the chip's random source with a deterministic stream seeded by
+    /// `seed`, so challenges, session key halves, PACE nonces and keys and the Active
+    /// Authentication key are reproducible. Not saved with the chip.
+    pub fn set_test_rng_seed(&mut self, seed: [u8; 32]) {
+        self.rng = ChipRng::seeded(seed);
+    }
+
+    /// The chip's serial number.
+    #[must_use]
+    pub fn serial(&self) -> [u8; 8] {
+        <[u8; 8]>::try_from(self.state.serial.as_slice()).unwrap_or_default()
+    }
+
+    /// The lifecycle state.
+    #[must_use]
+    pub fn lifecycle(&self) -> Lifecycle {
+        self.state.lifecycle
+    }
+
+    /// The card profile the chip runs.
+    #[must_use]
+    pub fn profile(&self) -> &ChipProfile {
+        &self.state.profile
+    }
+
+    /// The contents of a created file, for tests and inspection.
+    #[must_use]
+    pub fn file(&self, fid: u16) -> Option<&[u8]> {
+        self.state.file(fid).map(|f| f.data.as_slice())
+    }
+
+    /// Consecutive failed personalization authentications.
+    #[must_use]
+    pub fn perso_failures(&self) -> u32 {
+        self.state.perso_failures
+    }
+
+    /// Consecutive wrong CANs.
+    #[must_use]
+    pub fn pace_failures(&self) -> u32 {
+        self.state.pace_failures
+    }
+
+    /// PACE attempts the chip has slowed down since it was created or loaded.
+    #[must_use]
+    pub fn throttled(&self) -> u64 {
+        self.throttled
+    }
+
+    /// Whether a secure messaging session is open.
+    #[must_use]
+    pub fn has_session(&self) -> bool {
+        self.vol.session.is_some()
+    }
+
+    /// The injected faults.
+    #[must_use]
+    pub fn faults(&self) -> &ChipFaults {
+        &self.faults
+    }
+
+    /// The injected faults, to change them.
+    pub fn faults_mut(&mut self) -> &mut ChipFaults {
+        &mut self.faults
+    }
+
+    /// Inserts the chip into an in-process reader, with [`ChipFaults::power`] as its fault.
+    #[must_use]
+    pub fn into_in_process(self) -> InProcess<Chip> {
+        match self.faults.power {
+            Some(f) => InProcess::with_fault(self, f),
+            None => InProcess::new(self),
+        }
+    }
+
+    /// Inserts the chip into the vpcd virtual reader (through pcscd) with
+    /// [`ChipFaults::power`] as its fault (overriding the config's).
+    ///
+    /// # Errors
+    /// As [`VirtualCard::insert`].
+    pub fn insert_vpcd(self, config: &VpcdConfig) -> Result<VirtualCard<Chip>, VpcdError> {
+        let config = match self.faults.power {
+            Some(f) => config.clone().with_fault(f),
+            None => config.clone(),
+        };
+        VirtualCard::insert(self, &config)
+    }
+
+    /// Applies a state change: saves it first when autosave is on, so the change counts
+    /// only once it is durable.
+    fn commit(&mut self, next: State) -> Result<(), StatusWord> {
+        if let Some(path) = &self.autosave {
+            next.save(path).map_err(|_| StatusWord::MEMORY_FAILURE)?;
+        }
+        self.state = next;
+        Ok(())
+    }
+
+    fn sleep(&mut self, d: Duration) {
+        if !d.is_zero() {
+            std::thread::sleep(d);
+        }
+    }
+}
+
+impl Card for Chip {
+    fn atr(&self) -> Vec<u8> {
+        CHIP_ATR.to_vec()
+    }
+
+    fn power_on(&mut self) {
+        self.vol = Volatile::new();
+    }
+
+    fn reset(&mut self) {
+        self.vol = Volatile::new();
+    }
+
+    fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        if let Some(d) = self.faults.response_delay {
+            self.sleep(d);
+        }
+        let mut response = self.handle(apdu);
+        if response.len() > MAX_RESPONSE_LEN || response.len() < 2 {
+            response = StatusWord::NO_PRECISE_DIAGNOSIS.to_bytes().to_vec();
+        }
+        if let Some(i) = self.faults.corrupt_next_response.take() {
+            let last = response.len().saturating_sub(1);
+            if let Some(b) = response.get_mut(i.min(last)) {
+                *b ^= 0xFF;
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atr_check_byte() {
+        let x = CHIP_ATR[1..].iter().fold(0u8, |a, b| a ^ b);
+        assert_eq!(x, 0, "TCK makes the XOR of T0..TCK zero");
+        assert_eq!(&CHIP_ATR[4..12], b"EKTPVC01");
+    }
+
+    #[test]
+    fn test_master_key_parses() {
+        let k = test_perso_master_key().unwrap();
+        assert_ne!(k, [0; 32]);
+        assert!(parse_master_key_hex("00").is_err());
+        assert!(parse_master_key_hex("zz").is_err());
+    }
+
+    #[test]
+    fn debug_shows_no_secrets() {
+        let chip = Chip::new_blank([9; 8], &[7; 32]).unwrap();
+        let d = format!("{chip:?}");
+        assert!(d.contains("0909090909090909"));
+        assert!(!d.contains("perso_k"));
+    }
+}

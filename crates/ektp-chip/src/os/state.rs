@@ -1,0 +1,320 @@
+//! The chip's persistent state (what survives power loss) and its atomic file storage.
+//!
+//! The state is JSON so a virtual card can be inspected, but it holds the chip's secrets in
+//! clear (personalization keys, CAN, Active Authentication private key): it is for TEST
+//! chips only, which is all a virtual chip is.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
+
+use crate::os::error::ChipError;
+use crate::os::profile::ChipProfile;
+
+/// Version of the state file format this chip writes and reads.
+pub const STATE_FORMAT: u32 = 1;
+
+/// Largest state file [`crate::os::Chip::load`] reads.
+pub const MAX_STATE_FILE_LEN: u64 = 4 * 1024 * 1024;
+
+/// Written into every state file so nobody mistakes it for something safe to share.
+const STATE_NOTE: &str =
+    "TEST ONLY virtual e-KTP chip state: holds the chip's private keys and CAN in clear";
+
+/// Consecutive failed personalization authentications after which the key is blocked.
+pub const MAX_PERSO_FAILURES: u32 = 10;
+
+/// The card lifecycle of `docs/personalization.md`: BLANK → PERSONALIZING → ISSUED.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifecycle {
+    /// As shipped by the card maker: serial and personalization key, no files.
+    Blank,
+    /// After the first successful personalization authentication.
+    Personalizing,
+    /// Locked by ACTIVATE FILE; never changes again.
+    Issued,
+}
+
+impl Lifecycle {
+    /// The byte GET DATA `DF02` answers: `01`, `02`, `03`.
+    #[must_use]
+    pub const fn to_byte(self) -> u8 {
+        match self {
+            Self::Blank => 0x01,
+            Self::Personalizing => 0x02,
+            Self::Issued => 0x03,
+        }
+    }
+
+    /// The lifecycle for a GET DATA `DF02` byte.
+    #[must_use]
+    pub const fn from_byte(b: u8) -> Option<Self> {
+        match b {
+            0x01 => Some(Self::Blank),
+            0x02 => Some(Self::Personalizing),
+            0x03 => Some(Self::Issued),
+            _ => None,
+        }
+    }
+}
+
+/// One created elementary file.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StoredFile {
+    pub(crate) fid: u16,
+    #[serde(with = "crate::os::hexser")]
+    pub(crate) data: Vec<u8>,
+}
+
+/// Everything the chip keeps across power loss.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct State {
+    pub(crate) format: u32,
+    pub(crate) note: String,
+    #[serde(with = "crate::os::hexser")]
+    pub(crate) serial: Vec<u8>,
+    pub(crate) lifecycle: Lifecycle,
+    pub(crate) profile: ChipProfile,
+    #[serde(with = "crate::os::hexser")]
+    pub(crate) perso_k_enc: Vec<u8>,
+    #[serde(with = "crate::os::hexser")]
+    pub(crate) perso_k_mac: Vec<u8>,
+    pub(crate) perso_failures: u32,
+    pub(crate) pace_failures: u32,
+    pub(crate) can: Option<String>,
+    #[serde(with = "opt_hex")]
+    pub(crate) aa_private_key: Option<Vec<u8>>,
+    pub(crate) files: Vec<StoredFile>,
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        self.perso_k_enc.zeroize();
+        self.perso_k_mac.zeroize();
+        if let Some(can) = self.can.as_mut() {
+            can.zeroize();
+        }
+        if let Some(k) = self.aa_private_key.as_mut() {
+            k.zeroize();
+        }
+    }
+}
+
+mod opt_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_some(&hex::encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| hex::decode(s).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+impl State {
+    pub(crate) fn blank(serial: [u8; 8], k_enc: &[u8], k_mac: &[u8], profile: ChipProfile) -> Self {
+        Self {
+            format: STATE_FORMAT,
+            note: STATE_NOTE.to_owned(),
+            serial: serial.to_vec(),
+            lifecycle: Lifecycle::Blank,
+            profile,
+            perso_k_enc: k_enc.to_vec(),
+            perso_k_mac: k_mac.to_vec(),
+            perso_failures: 0,
+            pace_failures: 0,
+            can: None,
+            aa_private_key: None,
+            files: Vec::new(),
+        }
+    }
+
+    pub(crate) fn file(&self, fid: u16) -> Option<&StoredFile> {
+        self.files.iter().find(|f| f.fid == fid)
+    }
+
+    pub(crate) fn file_mut(&mut self, fid: u16) -> Option<&mut StoredFile> {
+        self.files.iter_mut().find(|f| f.fid == fid)
+    }
+
+    /// Checks invariants a loaded file must meet; `what` names the first violation.
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        if self.format != STATE_FORMAT {
+            return Err("unsupported state format version");
+        }
+        if self.serial.len() != 8 {
+            return Err("serial must be 8 bytes");
+        }
+        if self.perso_k_enc.len() != 32 || self.perso_k_mac.len() != 32 {
+            return Err("personalization keys must be 32 bytes each");
+        }
+        self.profile
+            .validate()
+            .map_err(|_| "the embedded card profile is invalid")?;
+        if let Some(can) = &self.can
+            && (can.len() != 6 || !can.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err("CAN must be six digits");
+        }
+        if self.aa_private_key.as_ref().is_some_and(|k| k.len() != 32) {
+            return Err("Active Authentication key must be 32 bytes");
+        }
+        if self.lifecycle == Lifecycle::Blank
+            && (self.can.is_some() || self.aa_private_key.is_some() || !self.files.is_empty())
+        {
+            return Err("a blank chip holds no files, CAN or key");
+        }
+        for (i, f) in self.files.iter().enumerate() {
+            let spec = self
+                .profile
+                .file(f.fid)
+                .ok_or("a file is not in the card profile")?;
+            if u32::try_from(f.data.len()).map_or(true, |n| n > spec.max_size) {
+                return Err("a file is larger than the profile allows");
+            }
+            if self
+                .files
+                .iter()
+                .skip(i.saturating_add(1))
+                .any(|g| g.fid == f.fid)
+            {
+                return Err("a file appears twice");
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn to_json(&self) -> Vec<u8> {
+        // Serializing plain data with string keys cannot fail; an empty Vec would be caught
+        // by `check` when read back.
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    pub(crate) fn from_json(bytes: &[u8], path: &Path) -> Result<Self, ChipError> {
+        let state: Self = serde_json::from_slice(bytes).map_err(|e| ChipError::Malformed {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        state.check().map_err(|what| ChipError::Inconsistent {
+            path: path.to_owned(),
+            what,
+        })?;
+        Ok(state)
+    }
+
+    /// Writes the state atomically: a temporary file beside `path`, fsync, rename over
+    /// `path`, fsync of the directory. A crash leaves either the old or the new file.
+    pub(crate) fn save(&self, path: &Path) -> Result<(), ChipError> {
+        let io = |source| ChipError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut tmp_name = path.as_os_str().to_owned();
+        tmp_name.push(".tmp");
+        let tmp = PathBuf::from(tmp_name);
+        let json = self.to_json();
+        let mut f = File::create(&tmp).map_err(io)?;
+        f.write_all(&json).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        drop(f);
+        fs::rename(&tmp, path).map_err(io)?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        Ok(())
+    }
+
+    pub(crate) fn load(path: &Path) -> Result<Self, ChipError> {
+        let io = |source| ChipError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let f = File::open(path).map_err(io)?;
+        let mut bytes = Vec::new();
+        f.take(MAX_STATE_FILE_LEN.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if u64::try_from(bytes.len()).map_or(true, |n| n > MAX_STATE_FILE_LEN) {
+            return Err(ChipError::TooLarge {
+                path: path.to_owned(),
+                max: MAX_STATE_FILE_LEN,
+            });
+        }
+        Self::from_json(&bytes, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank() -> State {
+        State::blank([1; 8], &[2; 32], &[3; 32], ChipProfile::ektp().unwrap())
+    }
+
+    #[test]
+    fn json_round_trip_and_checks() {
+        let s = blank();
+        let back = State::from_json(&s.to_json(), Path::new("x")).unwrap();
+        assert!(back == s);
+        let mut bad = blank();
+        bad.serial.pop();
+        assert!(matches!(
+            State::from_json(&bad.to_json(), Path::new("x")),
+            Err(ChipError::Inconsistent { .. })
+        ));
+        let mut bad = blank();
+        bad.lifecycle = Lifecycle::Personalizing;
+        bad.files.push(StoredFile {
+            fid: 0x0101,
+            data: vec![0; 300],
+        });
+        assert!(State::from_json(&bad.to_json(), Path::new("x")).is_err());
+        assert!(matches!(
+            State::from_json(b"{\"format\": ", Path::new("x")),
+            Err(ChipError::Malformed { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn lifecycle_bytes() {
+        for l in [
+            Lifecycle::Blank,
+            Lifecycle::Personalizing,
+            Lifecycle::Issued,
+        ] {
+            assert_eq!(Lifecycle::from_byte(l.to_byte()), Some(l));
+        }
+        assert_eq!(Lifecycle::from_byte(0), None);
+    }
+
+    #[test]
+    fn save_is_atomic_and_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chip.json");
+        let s = blank();
+        s.save(&path).unwrap();
+        assert!(!dir.path().join("chip.json.tmp").exists());
+        assert!(State::load(&path).unwrap() == s);
+        std::fs::write(&path, vec![b' '; 5 * 1024 * 1024]).unwrap();
+        assert!(matches!(
+            State::load(&path),
+            Err(ChipError::TooLarge { .. })
+        ));
+    }
+}
