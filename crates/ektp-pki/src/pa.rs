@@ -463,6 +463,34 @@ impl PaReport {
     }
 }
 
+/// One line per check, for people: `PASS  EF.SOD signature` or
+/// `FAIL  DG2 hash: DG2 differs from what was signed: ...`, then the data groups not read and
+/// the verdict.
+impl core::fmt::Display for PaReport {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for check in &self.checks {
+            match check.failure() {
+                None => writeln!(f, "PASS  {}", check.name)?,
+                Some(failure) => writeln!(f, "FAIL  {}: {failure}", check.name)?,
+            }
+        }
+        if !self.not_read.is_empty() {
+            let list: Vec<String> = self.not_read.iter().map(ToString::to_string).collect();
+            writeln!(
+                f,
+                "NOTE  in EF.SOD but not read (not verified): {}",
+                list.join(", ")
+            )?;
+        }
+        let verdict = if self.passed() {
+            "Passive Authentication passed"
+        } else {
+            "Passive Authentication FAILED"
+        };
+        write!(f, "{verdict}")
+    }
+}
+
 struct Builder {
     checks: Vec<Check>,
 }

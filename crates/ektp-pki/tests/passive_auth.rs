@@ -518,6 +518,10 @@ fn report_serializes_to_json_with_codes_and_messages() {
             .unwrap()
             .contains("DG1")
     );
+    let text = report.to_string();
+    assert!(text.contains("FAIL  DG1 hash: DG1 differs"), "{text}");
+    assert!(text.contains("PASS  EF.SOD signature"), "{text}");
+    assert!(text.ends_with("Passive Authentication FAILED"), "{text}");
     let first = &json["checks"][0];
     assert_eq!(first["check"], "sod_structure");
     assert_eq!(first["passed"], true);

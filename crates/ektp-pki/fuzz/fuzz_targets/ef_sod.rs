@@ -1,0 +1,18 @@
+//! EF.SOD, trust store and key parsing on hostile bytes: must never panic.
+//! Seed: `cp ../tests/vectors/openssl/*.der corpus/ef_sod/` (wrapped or not, both are tried).
+#![no_main]
+
+use std::time::SystemTime;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = ektp_pki::EfSod::from_bytes(data);
+    let _ = ektp_pki::EfSod::from_content_info(data);
+    let _ = ektp_pki::Pkcs8Key::from_bytes(data);
+    let _ = ektp_pki::TrustStore::new().add_bytes(data);
+    let trust = ektp_pki::TrustStore::new();
+    let report =
+        ektp_pki::passive_authentication(data, &[(1, data), (2, b"")], &trust, SystemTime::now());
+    assert!(!report.passed());
+});
