@@ -155,6 +155,18 @@ pub enum PkiError {
     /// The key type cannot produce the requested signature algorithm.
     #[error("the key cannot sign with {0}")]
     KeyAlgorithmMismatch(crate::SignatureAlgorithm),
+    /// The signing time is outside the signer certificate's validity period.
+    #[error(
+        "the document signer certificate is valid from {} to {}, not at the signing time; sign with a current document signer certificate",
+        crate::pa::fmt_time(*not_before),
+        crate::pa::fmt_time(*not_after)
+    )]
+    SignerCertificateNotValid {
+        /// notBefore, Unix seconds.
+        not_before: i64,
+        /// notAfter, Unix seconds.
+        not_after: i64,
+    },
     /// The signing operation failed (HSM or ring error).
     #[error("signing failed")]
     SigningFailed,

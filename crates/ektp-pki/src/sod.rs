@@ -190,8 +190,9 @@ fn attribute(attr_type: ObjectIdentifier, value_der: Vec<u8>) -> Result<Vec<u8>>
 /// # Errors
 /// Data group errors as [`lds_security_object`], [`PkiError::Decode`] if the signer's
 /// certificate is malformed, [`PkiError::TimeOutOfRange`] if the signing time cannot be
-/// written as UTCTime (1950..2049), the signer's own error, or [`PkiError::Decode`] with
-/// [`DecodeKind::TooLong`] if the result exceeds [`MAX_SOD_LEN`].
+/// written as UTCTime (1950..2049), [`PkiError::SignerCertificateNotValid`] if the signer's
+/// certificate is not valid at the signing time, the signer's own error, or
+/// [`PkiError::Decode`] with [`DecodeKind::TooLong`] if the result exceeds [`MAX_SOD_LEN`].
 pub fn sign_ef_sod(
     data_groups: &[(u8, &[u8])],
     signer: &dyn Signer,
@@ -218,6 +219,15 @@ pub(crate) fn sign_e_content(
     let unix = signing_time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_err(|_| PkiError::TimeOutOfRange)?;
+    let not_before = cert.validity().not_before.timestamp();
+    let not_after = cert.validity().not_after.timestamp();
+    let t = i64::try_from(unix.as_secs()).map_err(|_| PkiError::TimeOutOfRange)?;
+    if t < not_before || t > not_after {
+        return Err(PkiError::SignerCertificateNotValid {
+            not_before,
+            not_after,
+        });
+    }
     let utc = UtcTime::from_unix_duration(Duration::from_secs(unix.as_secs()))
         .map_err(|_| PkiError::TimeOutOfRange)?;
     let attrs = RawSetOf::from_elements(vec![

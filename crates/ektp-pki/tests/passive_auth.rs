@@ -73,12 +73,11 @@ fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(u8, &[u8])> {
 }
 
 fn sign(signer: &TestDocumentSigner, dgs: &[(u8, Vec<u8>)]) -> Vec<u8> {
-    sign_ef_sod(
-        &pairs(dgs),
-        &signer.signer().unwrap(),
-        &SodOptions::new(now()),
-    )
-    .unwrap()
+    sign_at(signer, dgs, now())
+}
+
+fn sign_at(signer: &TestDocumentSigner, dgs: &[(u8, Vec<u8>)], at: SystemTime) -> Vec<u8> {
+    sign_ef_sod(&pairs(dgs), &signer.signer().unwrap(), &SodOptions::new(at)).unwrap()
 }
 
 /// Asserts the report failed with exactly one failing check, `name`, for which `is` holds.
@@ -258,17 +257,29 @@ fn expired_document_signer_fails() {
         s.not_before = now() - 9 * DAY;
         s.not_after = now() - DAY;
     });
-    let report = passive_authentication(&sign(&old, &f.dgs), &pairs(&f.dgs), &f.trust, now());
+    // Signed while the certificate was valid, checked after it expired.
+    let sod = sign_at(&old, &f.dgs, now() - 5 * DAY);
+    let report = passive_authentication(&sod, &pairs(&f.dgs), &f.trust, now());
     assert_only(&report, CheckName::SignerValidity, |e| {
         matches!(e, Failure::Expired { .. })
     });
+    // A printing station cannot sign with it now.
+    assert!(matches!(
+        sign_ef_sod(
+            &pairs(&f.dgs),
+            &old.signer().unwrap(),
+            &SodOptions::new(now())
+        ),
+        Err(ektp_pki::PkiError::SignerCertificateNotValid { .. })
+    ));
 }
 
 #[test]
 fn document_signer_not_yet_valid_fails() {
     let f = fixture();
     let early = ds(&f.ca, |s| s.not_before = now() + DAY);
-    let report = passive_authentication(&sign(&early, &f.dgs), &pairs(&f.dgs), &f.trust, now());
+    let sod = sign_at(&early, &f.dgs, now() + 2 * DAY);
+    let report = passive_authentication(&sod, &pairs(&f.dgs), &f.trust, now());
     assert_only(&report, CheckName::SignerValidity, |e| {
         matches!(e, Failure::NotYetValid { .. })
     });
