@@ -150,7 +150,7 @@ pub(crate) fn cbc_encrypt(
     iv: &[u8; BLOCK_LEN],
     data: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    if data.len() % BLOCK_LEN != 0 {
+    if !data.len().is_multiple_of(BLOCK_LEN) {
         return Err(Error::SmPadding);
     }
     with_aes!(key, |A| {
@@ -166,7 +166,7 @@ pub(crate) fn cbc_decrypt(
     iv: &[u8; BLOCK_LEN],
     data: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    if data.is_empty() || data.len() % BLOCK_LEN != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(BLOCK_LEN) {
         return Err(Error::SmPadding);
     }
     with_aes!(key, |A| {

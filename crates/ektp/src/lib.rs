@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+pub mod contents;
+mod error;
+pub mod personalize;
+pub mod read;
+pub mod session;
+pub mod trace;
+pub mod verify;
+
+pub use contents::{CardFiles, ReadRequest};
+pub use error::Error;
+pub use personalize::{Outcome, Station, Step};
+pub use read::ReadPolicy;
+pub use session::{Card, Lifecycle, PersoSession, SecureSession};
+pub use trace::{Stats, Traced};
+pub use verify::{CheckKind, CheckResult, RevocationList, VerifyPolicy, VerifyReport};
+
+/// Re-exported so callers need not depend on the lower crates for the common types.
+pub use ektp_lds::{Application, HolderRecord};
+pub use ektp_pki::TrustStore;
+pub use ektp_sm::Can;

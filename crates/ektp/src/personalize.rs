@@ -1,0 +1,278 @@
+//! Personalization at the printing station (docs/personalization.md).
+//!
+//! Write everything, read it all back through PACE exactly as a pickup desk would, run the
+//! full verification, compare every file with what was written — and only then lock. Running
+//! it again on a card that was pulled half-way completes it; on a locked card it only verifies.
+
+use std::time::SystemTime;
+
+use ektp_iso7816::CardTransport;
+use ektp_lds::{Application, Dg14, Dg15, DgNumber, LdsFile, LdsImage};
+use ektp_pki::{Signer, SodOptions, TrustStore, sign_ef_sod};
+use ektp_sm::card_access::{
+    AaHash, ActiveAuthenticationInfo, PaceInfo, SecurityInfo, SecurityInfos,
+};
+use ektp_sm::{Can, PaceParams};
+
+use crate::Error;
+use crate::contents::ReadRequest;
+use crate::session::{Card, Lifecycle};
+use crate::trace::Stats;
+use crate::verify::{CheckKind, RevocationList, VerifyPolicy, VerifyReport, verify_files};
+
+/// What a printing station holds.
+#[derive(Clone, Copy)]
+pub struct Station<'a> {
+    /// The document signer (key and certificate).
+    pub signer: &'a dyn Signer,
+    /// The batch personalization master key (AES-256).
+    pub master_key: &'a [u8; 32],
+    /// The department roots, to verify the read-back as a pickup desk would.
+    pub trust: &'a TrustStore,
+}
+
+impl core::fmt::Debug for Station<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Station(<keys redacted>)")
+    }
+}
+
+/// A step of personalization, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Step {
+    /// Opening the personalization session.
+    Authenticating,
+    /// The chip generates (or returns) its Active Authentication key.
+    ChipKey,
+    /// Signing EF.SOD with the document signer.
+    Signing,
+    /// Writing one file.
+    Writing(LdsFile),
+    /// Storing the CAN.
+    SettingCan,
+    /// Reading back through PACE and verifying.
+    Verifying,
+    /// Locking the card.
+    Locking,
+}
+
+/// What personalization did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome {
+    /// The chip serial, hex (absent when the card was already issued: it no longer tells).
+    pub chip_serial: Option<String>,
+    /// The document number written.
+    pub document_number: String,
+    /// SHA-256 of EF.SOD as read back, hex.
+    pub sod_sha256: String,
+    /// The lifecycle state the card was found in.
+    pub found: Lifecycle,
+    /// True if the card was already locked and only verified.
+    pub already_issued: bool,
+    /// The read-back verification.
+    pub report: VerifyReport,
+    /// What crossed the wire.
+    pub stats: Stats,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The application's CAN as the secure-channel type.
+///
+/// # Errors
+/// [`Error::Sm`] if it is not six digits (a validated application always is).
+pub fn application_can(app: &Application) -> Result<Can, Error> {
+    let digits = core::str::from_utf8(app.can.as_bytes()).map_err(|_| Error::Malformed {
+        what: "CAN is not ASCII",
+    })?;
+    Ok(Can::new(digits)?)
+}
+
+/// The files personalization writes, in order, with their content.
+struct Files {
+    list: Vec<(LdsFile, Vec<u8>)>,
+}
+
+impl Files {
+    fn build(app: &Application, aa_spki: Vec<u8>, signer: &dyn Signer) -> Result<Self, Error> {
+        let image = LdsImage::from_application(app)?;
+        let pace = SecurityInfo::Pace(PaceInfo::from_params(PaceParams::EKTP_DEFAULT));
+        let card_access = SecurityInfos(vec![pace.clone()]).to_der()?;
+        // ICAO 9303-11 §6.1: an ECDSA Active Authentication chip names its hash in DG14.
+        let dg14 = Dg14::new(
+            SecurityInfos(vec![
+                pace,
+                SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
+            ])
+            .to_der()?,
+        )?;
+        let dg15 = Dg15::new(aa_spki)?;
+        let dgs: Vec<(u8, &[u8])> = vec![
+            (1, image.dg1.as_bytes()),
+            (2, image.dg2.as_bytes()),
+            (3, image.dg3.as_bytes()),
+            (7, image.dg7.as_bytes()),
+            (11, image.dg11.as_bytes()),
+            (12, image.dg12.as_bytes()),
+            (13, image.dg13.as_bytes()),
+            (14, dg14.as_bytes()),
+            (15, dg15.as_bytes()),
+        ];
+        let sod = sign_ef_sod(&dgs, signer, &SodOptions::new(SystemTime::now()))?;
+        let mut list: Vec<(LdsFile, Vec<u8>)> = vec![
+            (LdsFile::CardAccess, card_access),
+            (LdsFile::Com, image.com.as_bytes().to_vec()),
+        ];
+        for (n, bytes) in dgs {
+            let dg = DgNumber::new(n).ok_or(Error::Malformed {
+                what: "data group number",
+            })?;
+            list.push((LdsFile::Dg(dg), bytes.to_vec()));
+        }
+        list.push((LdsFile::Sod, sod));
+        Ok(Self { list })
+    }
+}
+
+impl<T: CardTransport> Card<T> {
+    /// Personalizes this card with `app` (validated), or completes an interrupted run.
+    ///
+    /// On a BLANK or PERSONALIZING card: writes everything, reads it back through PACE, runs
+    /// the full verification and compares every file with what was written; only if all of
+    /// that passes is the card locked. On an ISSUED card: verifies it against `app`.
+    ///
+    /// # Errors
+    /// [`Error::ReadBackFailed`] (card left unlocked), [`Error::IssuedCardInvalid`], key or
+    /// state errors, and transport errors when the card is pulled — run again to resume.
+    pub fn personalize(
+        &mut self,
+        app: &Application,
+        station: &Station<'_>,
+        progress: &mut dyn FnMut(Step),
+    ) -> Result<Outcome, Error> {
+        let can = application_can(app)?;
+        let document_number = app.holder.document_number.as_str().to_owned();
+        let revoked = RevocationList::new();
+        let found = self.lifecycle()?;
+        if found == Lifecycle::Issued {
+            progress(Step::Verifying);
+            let policy = VerifyPolicy {
+                trust: station.trust,
+                revoked: &revoked,
+                expected: Some(app),
+                at: SystemTime::now(),
+            };
+            let report = self.verify(&can, &policy)?;
+            if !report.passed {
+                return Err(Error::IssuedCardInvalid {
+                    reason: first_reason(&report),
+                });
+            }
+            let sod = self.pace(&can)?.read(LdsFile::Sod)?;
+            return Ok(Outcome {
+                chip_serial: None,
+                document_number,
+                sod_sha256: sha256_hex(&sod),
+                found,
+                already_issued: true,
+                report,
+                stats: self.stats(),
+            });
+        }
+        let serial = self.serial()?;
+
+        progress(Step::Authenticating);
+        let written = {
+            let mut s = self.personalization(station.master_key)?;
+            progress(Step::ChipKey);
+            let spki = s.aa_public_key()?;
+            progress(Step::Signing);
+            let files = Files::build(app, spki, station.signer)?;
+            for (file, content) in &files.list {
+                progress(Step::Writing(*file));
+                s.write_file(*file, content)?;
+            }
+            progress(Step::SettingCan);
+            s.set_can(&can)?;
+            files
+        };
+
+        // Read back exactly as a pickup desk would: a fresh PACE session with the CAN.
+        progress(Step::Verifying);
+        self.reset()?;
+        let (report, sod_hash) = {
+            let policy = VerifyPolicy {
+                trust: station.trust,
+                revoked: &revoked,
+                expected: Some(app),
+                at: SystemTime::now(),
+            };
+            let mut session = self.pace(&can)?;
+            let read = session.read_files(ReadRequest::ALL)?;
+            let mut report = VerifyReport::new();
+            report.push(
+                CheckKind::Pace,
+                Ok("secure channel established with the CAN".to_owned()),
+            );
+            // Every file PACE can read must be exactly what was written.
+            let mut differing = Vec::new();
+            for (file, content) in &written.list {
+                if let Some(back) = read.get(*file)
+                    && back != content.as_slice()
+                {
+                    differing.push(format!("{file:?}"));
+                }
+            }
+            let read_result = if differing.is_empty() {
+                Ok("every file read back is byte for byte what was written".to_owned())
+            } else {
+                Err(format!(
+                    "read back differs from what was written: {}",
+                    differing.join(", ")
+                ))
+            };
+            report.push(CheckKind::ReadData, read_result);
+            let report = verify_files(&mut session, &read, &policy, report);
+            (
+                report,
+                read.get(LdsFile::Sod).map(sha256_hex).unwrap_or_default(),
+            )
+        };
+        if !report.passed {
+            return Err(Error::ReadBackFailed {
+                reason: first_reason(&report),
+            });
+        }
+
+        progress(Step::Locking);
+        self.reset()?;
+        self.personalization(station.master_key)?.lock()?;
+        Ok(Outcome {
+            chip_serial: Some(hex(&serial)),
+            document_number,
+            sod_sha256: sod_hash,
+            found,
+            already_issued: false,
+            report,
+            stats: self.stats(),
+        })
+    }
+}
+
+fn first_reason(report: &VerifyReport) -> String {
+    report.first_failure().map_or_else(
+        || "verification did not pass".to_owned(),
+        |c| format!("{:?}: {}", c.check, c.reason),
+    )
+}

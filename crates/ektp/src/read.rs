@@ -1,0 +1,227 @@
+//! Reading transparent files with as few round trips as the card allows.
+//!
+//! A read starts with extended length and the largest Le, and steps down a ladder
+//! (65536 → 4096 → 256 → 224 by default) when the card or the reader refuses; the step that
+//! worked is remembered for the rest of the session, so only the first file pays for probing.
+
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, Sfi, StatusWord, tlv};
+
+use crate::Error;
+
+/// Largest file this library reads (the biggest e-KTP data group is far smaller).
+pub const MAX_FILE_LEN: usize = 1 << 20;
+
+/// Highest offset READ BINARY (B0) can address; beyond it the odd-INS form is needed.
+const MAX_B0_OFFSET: usize = 0x7FFF;
+
+/// Something that carries a command to the card and brings the answer back (plain, or
+/// wrapped in secure messaging).
+pub trait Channel {
+    /// Sends one command and returns the (unwrapped) response.
+    ///
+    /// # Errors
+    /// Transport or secure-messaging failures.
+    fn send(&mut self, command: &CommandApdu) -> Result<ResponseApdu, Error>;
+}
+
+/// The ladder of Le values and where the session stands on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadPolicy {
+    ladder: Vec<u32>,
+    step: usize,
+}
+
+/// The default ladder: one extended read if the card allows it, then ever smaller reads down
+/// to 224 bytes, the common default of ICAO readers.
+pub const DEFAULT_LADDER: [u32; 4] = [65536, 4096, 256, 224];
+
+impl Default for ReadPolicy {
+    fn default() -> Self {
+        Self::new(&DEFAULT_LADDER)
+    }
+}
+
+impl ReadPolicy {
+    /// A policy over `ladder` (largest first). An empty ladder means 224-byte reads.
+    pub fn new(ladder: &[u32]) -> Self {
+        let mut ladder: Vec<u32> = ladder
+            .iter()
+            .copied()
+            .filter(|le| (1..=65536).contains(le))
+            .collect();
+        if ladder.is_empty() {
+            ladder.push(224);
+        }
+        Self { ladder, step: 0 }
+    }
+
+    /// Always the same Le (for comparing with fixed-size readers).
+    pub fn fixed(le: u32) -> Self {
+        Self::new(&[le])
+    }
+
+    /// The Le used now.
+    pub fn current(&self) -> u32 {
+        self.ladder.get(self.step).copied().unwrap_or(224)
+    }
+
+    fn step_down(&mut self) -> bool {
+        if self.step.saturating_add(1) < self.ladder.len() {
+            self.step = self.step.saturating_add(1);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn read_command(sfi: Option<Sfi>, offset: usize, le: u32) -> Result<CommandApdu, Error> {
+    let cmd = if offset <= MAX_B0_OFFSET {
+        let off = u16::try_from(offset).map_err(|_| Error::FileTooLarge { len: offset })?;
+        match (sfi, offset) {
+            // The SFI form addresses only offsets 0..=255.
+            (Some(sfi), 0..=255) => CommandApdu::new(
+                0x00,
+                Ins::READ_BINARY.0,
+                sfi.read_binary_p1(),
+                off.to_be_bytes()[1],
+            ),
+            _ => {
+                let [p1, p2] = off.to_be_bytes();
+                CommandApdu::new(0x00, Ins::READ_BINARY.0, p1, p2)
+            }
+        }
+    } else {
+        // ISO 7816-4 §11.2.3: odd INS with the offset in DO 54.
+        let off = u32::try_from(offset).map_err(|_| Error::FileTooLarge { len: offset })?;
+        let bytes = off.to_be_bytes();
+        let skip = bytes.iter().take(3).take_while(|&&b| b == 0).count();
+        CommandApdu::new(0x00, Ins::READ_BINARY_ODD.0, 0, 0)
+            .with_data(tlv::encode(0x54, bytes.get(skip..).unwrap_or_default()))
+    };
+    Ok(cmd.with_le(le))
+}
+
+/// Unwraps the odd-INS response's DO 53.
+fn odd_payload(data: Vec<u8>) -> Result<Vec<u8>, Error> {
+    let t = tlv::parse_one(&data)?.expect_tag(0x53)?;
+    Ok(t.value.to_vec())
+}
+
+/// Whether a status word means "ask for less".
+fn refused_for_size(sw: StatusWord) -> bool {
+    matches!(sw.sw1(), 0x67 | 0x6C)
+}
+
+/// Total length of a BER-TLV file from its first bytes, if the header is complete.
+fn declared_len(head: &[u8]) -> Result<Option<usize>, Error> {
+    let mut r = tlv::Reader::new(head);
+    match r.next_tlv() {
+        Ok(Some(t)) => Ok(Some(t.raw.len())),
+        Ok(None) => Ok(None),
+        Err(e) if e.kind == ektp_iso7816::DecodeErrorKind::Truncated => {
+            // Header complete but value not yet read: compute from the header alone.
+            header_len(head)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn header_len(head: &[u8]) -> Result<Option<usize>, Error> {
+    let mut c = ektp_iso7816::cursor::Cursor::new(head);
+    let Ok(first) = c.u8() else { return Ok(None) };
+    if first & 0x1F == 0x1F {
+        loop {
+            let Ok(b) = c.u8() else { return Ok(None) };
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+    }
+    let Ok(l) = c.u8() else { return Ok(None) };
+    let len = match l {
+        0..=0x7F => usize::from(l),
+        0x81..=0x84 => {
+            let Ok(bytes) = c.take(usize::from(l & 0x7F)) else {
+                return Ok(None);
+            };
+            bytes.iter().fold(0usize, |acc, b| {
+                acc.saturating_mul(256).saturating_add(usize::from(*b))
+            })
+        }
+        _ => {
+            return Err(Error::Malformed {
+                what: "file header",
+            });
+        }
+    };
+    Ok(Some(c.offset().saturating_add(len)))
+}
+
+/// Reads a whole BER-TLV file (a data group, EF.COM, EF.SOD, EF.CardAccess) that is already
+/// selected, or by its short EF identifier, using and updating `policy`.
+///
+/// # Errors
+/// The card's status word, transport failures, or a file header that is malformed or larger
+/// than [`MAX_FILE_LEN`].
+pub fn read_tlv_file(
+    channel: &mut dyn Channel,
+    sfi: Option<Sfi>,
+    policy: &mut ReadPolicy,
+) -> Result<Vec<u8>, Error> {
+    let mut data: Vec<u8> = Vec::new();
+    let mut total: Option<usize> = None;
+    loop {
+        if let Some(t) = total
+            && data.len() >= t
+        {
+            data.truncate(t);
+            return Ok(data);
+        }
+        let want = match total {
+            Some(t) => u32::try_from(t.saturating_sub(data.len())).unwrap_or(u32::MAX),
+            None => policy.current(),
+        };
+        let le = want.min(policy.current()).max(1);
+        let cmd = read_command(sfi, data.len(), le)?;
+        let resp = channel.send(&cmd)?;
+        let ok = resp.sw.is_success() || resp.sw == StatusWord::WARNING_END_OF_FILE;
+        if !ok {
+            if refused_for_size(resp.sw) && policy.step_down() {
+                tracing::debug!(target: "ektp::read", "card refused Le={le} ({}); stepping down to {}", resp.sw, policy.current());
+                continue;
+            }
+            return Err(Error::Card {
+                sw: resp.sw,
+                during: "READ BINARY",
+            });
+        }
+        let chunk = if cmd.ins == Ins::READ_BINARY_ODD.0 {
+            odd_payload(resp.data)?
+        } else {
+            resp.data
+        };
+        if chunk.is_empty() {
+            return Err(Error::Malformed {
+                what: "empty READ BINARY answer before the end of the file",
+            });
+        }
+        data.extend_from_slice(&chunk);
+        if total.is_none() {
+            total = declared_len(&data)?;
+            if let Some(t) = total
+                && t > MAX_FILE_LEN
+            {
+                return Err(Error::FileTooLarge { len: t });
+            }
+        }
+        if data.len() > MAX_FILE_LEN {
+            return Err(Error::FileTooLarge { len: data.len() });
+        }
+        if resp.sw == StatusWord::WARNING_END_OF_FILE && total.is_none_or(|t| data.len() < t) {
+            return Err(Error::Malformed {
+                what: "file shorter than its TLV header says",
+            });
+        }
+    }
+}
