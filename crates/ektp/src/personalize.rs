@@ -243,7 +243,7 @@ impl<T: CardTransport> Card<T> {
                 ))
             };
             report.push(CheckKind::ReadData, read_result);
-            let report = verify_files(&mut session, &read, &policy, report);
+            let report = verify_files(&mut session, &read, &policy, report)?;
             (
                 report,
                 read.get(LdsFile::Sod).map(sha256_hex).unwrap_or_default(),

@@ -174,10 +174,31 @@ pub struct VerifyPolicy<'a> {
 
 /// Runs Active Authentication: the chip signs a fresh random challenge with the private key
 /// that belongs to DG15, using the hash DG14's ActiveAuthenticationInfo names.
+///
+/// The outer `Result` is for a card that left the reader (not a verdict on the card).
 fn active_authentication<T: CardTransport>(
     session: &mut SecureSession<'_, T>,
     files: &CardFiles,
-) -> Result<String, String> {
+) -> Result<Result<String, String>, Error> {
+    Ok(match aa_inputs(files) {
+        Ok((spki, hash)) => match session.internal_authenticate() {
+            Err(e) if e.is_card_removed() => return Err(e),
+            Err(e) => Err(format!("INTERNAL AUTHENTICATE failed: {e}")),
+            Ok((challenge, signature)) => {
+                ektp_sm::aa::verify_signature(&spki, hash, &challenge, &signature)
+                    .map(|()| "the chip signed a fresh challenge with the key in DG15".to_owned())
+                    .map_err(|_| {
+                        "the chip's signature does not verify with the DG15 key: not the chip the department signed for (clone?)"
+                            .to_owned()
+                    })
+            }
+        },
+        Err(reason) => Err(reason),
+    })
+}
+
+/// DG15's public key and the hash DG14 names for Active Authentication.
+fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash), String> {
     let dg15 = files
         .dg(DgNumber::DG15)
         .ok_or("DG15 (Active Authentication public key) is missing")?;
@@ -197,15 +218,7 @@ fn active_authentication<T: CardTransport>(
         })
         .ok_or("DG14 has no ActiveAuthenticationInfo naming the ECDSA hash")?
         .map_err(|e| format!("DG14 ActiveAuthenticationInfo: {e}"))?;
-    let (challenge, signature) = session
-        .internal_authenticate()
-        .map_err(|e| format!("INTERNAL AUTHENTICATE failed: {e}"))?;
-    ektp_sm::aa::verify_signature(dg15.subject_public_key_info(), hash, &challenge, &signature)
-        .map(|()| "the chip signed a fresh challenge with the key in DG15".to_owned())
-        .map_err(|_| {
-            "the chip's signature does not verify with the DG15 key: not the chip the department signed for (clone?)"
-                .to_owned()
-        })
+    Ok((dg15.subject_public_key_info().to_vec(), hash))
 }
 
 fn record_match(files: &CardFiles, expected: &Application) -> Result<String, String> {
@@ -237,10 +250,13 @@ fn record_match(files: &CardFiles, expected: &Application) -> Result<String, Str
 }
 
 /// Verifies an open secure session: reads what it needs, then checks.
+///
+/// # Errors
+/// Only when the card leaves the reader; a bad card gives a failing report, not an error.
 pub fn verify_session<T: CardTransport>(
     session: &mut SecureSession<'_, T>,
     policy: &VerifyPolicy<'_>,
-) -> VerifyReport {
+) -> Result<VerifyReport, Error> {
     let mut report = VerifyReport::new();
     report.push(
         CheckKind::Pace,
@@ -254,12 +270,13 @@ pub fn verify_session<T: CardTransport>(
             );
             f
         }
+        Err(e) if e.is_card_removed() => return Err(e),
         Err(e) => {
             report.push(
                 CheckKind::ReadData,
                 Err(format!("reading the chip failed: {e}")),
             );
-            return report.finish();
+            return Ok(report.finish());
         }
     };
     verify_files(session, &files, policy, report)
@@ -270,7 +287,7 @@ pub(crate) fn verify_files<T: CardTransport>(
     files: &CardFiles,
     policy: &VerifyPolicy<'_>,
     mut report: VerifyReport,
-) -> VerifyReport {
+) -> Result<VerifyReport, Error> {
     let pa = match files.get(ektp_lds::LdsFile::Sod) {
         Some(sod) => passive_authentication(sod, &files.data_groups(), policy.trust, policy.at),
         None => {
@@ -278,7 +295,7 @@ pub(crate) fn verify_files<T: CardTransport>(
                 CheckKind::PassiveAuthentication,
                 Err("EF.SOD is missing".to_owned()),
             );
-            return report.finish();
+            return Ok(report.finish());
         }
     };
     let pa_result = if pa.passed() {
@@ -294,7 +311,7 @@ pub(crate) fn verify_files<T: CardTransport>(
 
     report.push(
         CheckKind::ActiveAuthentication,
-        active_authentication(session, files),
+        active_authentication(session, files)?,
     );
 
     let doc = files
@@ -322,7 +339,7 @@ pub(crate) fn verify_files<T: CardTransport>(
     if let Some(expected) = policy.expected {
         report.push(CheckKind::RecordMatch, record_match(files, expected));
     }
-    report.finish()
+    Ok(report.finish())
 }
 
 impl<T: CardTransport> Card<T> {
@@ -333,7 +350,7 @@ impl<T: CardTransport> Card<T> {
     /// [`Error::Iso`] when the card is removed or the reader fails before PACE can run.
     pub fn verify(&mut self, can: &Can, policy: &VerifyPolicy<'_>) -> Result<VerifyReport, Error> {
         match self.pace(can) {
-            Ok(mut session) => Ok(verify_session(&mut session, policy)),
+            Ok(mut session) => verify_session(&mut session, policy),
             Err(e) if e.is_card_removed() => Err(e),
             Err(e) => {
                 let mut report = VerifyReport::new();
