@@ -212,6 +212,22 @@ impl Chip {
         State::load(path.as_ref()).map(Self::from_state)
     }
 
+    /// A chip from the JSON [`Chip::state_json`] (or a state file) returned, e.g. to clone a
+    /// chip in tests. Like [`Chip::load`], it starts powered off with autosave off.
+    ///
+    /// # Errors
+    /// [`ChipError::Malformed`], [`ChipError::Inconsistent`] (the path in them is empty), and
+    /// [`ChipError::TooLarge`] above [`MAX_STATE_FILE_LEN`].
+    pub fn from_state_json(json: &[u8]) -> Result<Self, ChipError> {
+        if u64::try_from(json.len()).map_or(true, |n| n > MAX_STATE_FILE_LEN) {
+            return Err(ChipError::TooLarge {
+                path: PathBuf::new(),
+                max: MAX_STATE_FILE_LEN,
+            });
+        }
+        State::from_json(json, Path::new("")).map(Self::from_state)
+    }
+
     /// Saves the chip's persistent state atomically (temporary file, fsync, rename).
     ///
     /// The file holds the chip's private keys and CAN in clear: TEST chips only.

@@ -52,10 +52,7 @@ fn chips() -> &'static [Vec<u8>] {
 
 fn chip_clone(i: usize) -> Chip {
     // Chips are not Clone (sessions hold keys): rebuild from the saved state.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.json");
-    std::fs::write(&path, &chips()[i]).unwrap();
-    let mut c = Chip::load(&path).unwrap();
+    let mut c = Chip::from_state_json(&chips()[i]).unwrap();
     c.set_test_rng_seed([1; 32]);
     c
 }
