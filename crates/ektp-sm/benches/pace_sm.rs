@@ -1,9 +1,9 @@
 //! CPU time of one PACE establishment (host side and card side measured separately) and
 //! secure messaging throughput for 64 KiB responses.
 //!
-//! Run: `cargo bench -p ektp-sm`. On Linux the figures are the benchmark thread's CPU time
-//! (from `/proc/thread-self/schedstat`), so load from other processes on a shared machine
-//! does not inflate them; elsewhere they fall back to wall-clock time.
+//! Run: `cargo bench -p ektp-sm`. The figures are the benchmark thread's CPU time
+//! (`CLOCK_THREAD_CPUTIME_ID` via the `cpu-time` crate), so load from other processes on a
+//! shared machine does not inflate them.
 
 #![allow(
     missing_docs,
@@ -14,31 +14,23 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use cpu_time::ThreadTime;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
 use ektp_sm::pace::{card, host};
 use ektp_sm::{CardSm, CipherSuite, DomainParameters, HostSm, PaceParams, PacePassword};
 
-/// CPU time consumed by this thread so far, or `None` where /proc is unavailable.
-fn thread_cpu() -> Option<Duration> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
-}
-
-/// Measures `f` in CPU time when possible.
-struct Clock(Option<Duration>, Instant);
+/// Measures CPU time of the current thread.
+struct Clock(ThreadTime);
 impl Clock {
     fn start() -> Self {
-        Self(thread_cpu(), Instant::now())
+        Self(ThreadTime::now())
     }
     fn elapsed(&self) -> Duration {
-        match (self.0, thread_cpu()) {
-            (Some(a), Some(b)) => b.saturating_sub(a),
-            _ => self.1.elapsed(),
-        }
+        self.0.elapsed()
     }
 }
 

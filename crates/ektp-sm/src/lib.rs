@@ -7,8 +7,8 @@ pub mod curve;
 mod error;
 pub mod kdf;
 pub mod pace;
-pub mod perso;
 mod password;
+pub mod perso;
 mod rng;
 pub mod sm;
 
