@@ -24,7 +24,7 @@ use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
-use crate::kdf::{self, AesKey, BLOCK_LEN, CipherSuite, COUNTER_ENC, COUNTER_MAC};
+use crate::kdf::{self, AesKey, BLOCK_LEN, COUNTER_ENC, COUNTER_MAC, CipherSuite};
 
 /// Length of the chip serial number that diversifies the keys.
 pub const SERIAL_LEN: usize = 8;
@@ -294,18 +294,33 @@ mod tests {
         let k = keys();
         let other = PersoKeys::diversify(&[0x5B; 32], &SERIAL).unwrap();
         let (_, cmd) = HostAuth::start(&other, [1; 8], [2; 8], [3; 32]).unwrap();
-        assert!(matches!(card_respond(&k, &[1; 8], &cmd, [4; 32]), Err(Error::AuthenticationFailed)));
+        assert!(matches!(
+            card_respond(&k, &[1; 8], &cmd, [4; 32]),
+            Err(Error::AuthenticationFailed)
+        ));
 
         let (host, cmd) = HostAuth::start(&k, [1; 8], [2; 8], [3; 32]).unwrap();
-        assert!(matches!(card_respond(&k, &[9; 8], &cmd, [4; 32]), Err(Error::AuthenticationFailed)));
+        assert!(matches!(
+            card_respond(&k, &[9; 8], &cmd, [4; 32]),
+            Err(Error::AuthenticationFailed)
+        ));
         let mut bad = cmd.clone();
         bad[3] ^= 1;
-        assert!(matches!(card_respond(&k, &[1; 8], &bad, [4; 32]), Err(Error::AuthenticationFailed)));
-        assert!(matches!(card_respond(&k, &[1; 8], &cmd[..55], [4; 32]), Err(Error::AuthenticationFailed)));
+        assert!(matches!(
+            card_respond(&k, &[1; 8], &bad, [4; 32]),
+            Err(Error::AuthenticationFailed)
+        ));
+        assert!(matches!(
+            card_respond(&k, &[1; 8], &cmd[..55], [4; 32]),
+            Err(Error::AuthenticationFailed)
+        ));
 
         let (mut resp, _) = card_respond(&k, &[1; 8], &cmd, [4; 32]).unwrap();
         resp[50] ^= 1;
-        assert!(matches!(host.finish(&resp), Err(Error::AuthenticationFailed)));
+        assert!(matches!(
+            host.finish(&resp),
+            Err(Error::AuthenticationFailed)
+        ));
     }
 
     #[test]
