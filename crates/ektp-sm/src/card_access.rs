@@ -72,11 +72,10 @@ impl PaceInfo {
     /// The protocol parameters to run PACE with.
     ///
     /// # Errors
-    /// [`Error::UnsupportedDomainParameters`] for an absent or unsupported `parameterId`.
+    /// [`Error::MissingParameterId`] if absent, [`Error::UnsupportedDomainParameters`] if not
+    /// 12 or 13.
     pub fn params(&self) -> Result<PaceParams, Error> {
-        let id = self
-            .parameter_id
-            .ok_or(Error::UnsupportedDomainParameters(u32::MAX))?;
+        let id = self.parameter_id.ok_or(Error::MissingParameterId)?;
         Ok(PaceParams {
             domain: DomainParameters::from_id(id)?,
             cipher: self.cipher,

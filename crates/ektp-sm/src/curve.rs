@@ -184,6 +184,25 @@ impl DomainParameters {
         .map(EcPoint)
     }
 
+    /// ECDH key agreement: the x-coordinate of `k · P`, zeroized on drop (the PACE shared
+    /// secret K, ICAO 9303-11 §4.4.3.2).
+    ///
+    /// # Errors
+    /// [`PointError::Identity`] as for [`DomainParameters::mul`].
+    pub fn agree(
+        self,
+        k: &[u8; SCALAR_LEN],
+        p: &EcPoint,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, PointError> {
+        let mut shared = match self {
+            Self::NistP256 => nist::mul(k, &p.0),
+            Self::BrainpoolP256r1 => brainpool::mul(k, &p.0),
+        }?;
+        let x = zeroize::Zeroizing::new(shared.get(1..=SCALAR_LEN).unwrap_or(&[]).to_vec());
+        zeroize::Zeroize::zeroize(&mut shared);
+        Ok(x)
+    }
+
     /// `k · G` with the standard generator.
     ///
     /// # Errors

@@ -99,6 +99,10 @@ pub enum Error {
         "unsupported PACE domain parameter ID {0} (supported: 12 NIST P-256, 13 brainpoolP256r1)"
     )]
     UnsupportedDomainParameters(u32),
+    /// A PACEInfo without `parameterId`: proprietary domain parameters (PACEDomainParameterInfo)
+    /// are not supported.
+    #[error("PACEInfo has no parameterId; proprietary PACE domain parameters are not supported")]
+    MissingParameterId,
     /// The card side was asked for a mechanism, password or parameter it was not set up with.
     #[error(
         "PACE mechanism, password reference or domain parameters do not match the card's configuration"
@@ -213,7 +217,8 @@ impl Error {
             }
             Self::MechanismMismatch
             | Self::UnsupportedProtocol { .. }
-            | Self::UnsupportedDomainParameters(_) => StatusWord::REFERENCED_DATA_NOT_FOUND,
+            | Self::UnsupportedDomainParameters(_)
+            | Self::MissingParameterId => StatusWord::REFERENCED_DATA_NOT_FOUND,
             Self::Rng | Self::FixedRandomness | Self::AaKey => StatusWord::NO_PRECISE_DIAGNOSIS,
             _ => StatusWord::WRONG_DATA,
         }

@@ -245,7 +245,8 @@ impl HostSm {
         })
     }
 
-    /// Checks and decrypts a protected response.
+    /// Checks and decrypts a protected response. The status word returned is the
+    /// MAC-protected one from DO'99', not the unprotected trailer.
     ///
     /// # Errors
     /// [`Error::SmCardAborted`] if the card answered `6987`/`6988` in plain,

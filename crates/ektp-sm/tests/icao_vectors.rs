@@ -152,6 +152,8 @@ fn ephemeral(
     assert_eq!(&dp.mul(&c_priv, g_hat).unwrap(), c_eph);
     let k_t = dp.mul(&t_priv, c_eph).unwrap();
     let k_c = dp.mul(&c_priv, t_eph).unwrap();
+    assert_eq!(*dp.agree(&t_priv, c_eph).unwrap(), k_t.x());
+    assert_eq!(*dp.agree(&c_priv, t_eph).unwrap(), k_c.x());
     (k_t.x().to_vec(), k_c.x().to_vec())
 }
 

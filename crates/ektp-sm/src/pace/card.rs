@@ -246,8 +246,8 @@ impl AwaitKeyAgreement {
         if pk_ifd == pk_eph {
             return Err(bad(PointError::Reflected).into());
         }
-        let shared = self.params.domain.mul(&sk_eph, &pk_ifd).map_err(bad)?;
-        let keys = session_keys(shared.x(), self.params.cipher);
+        let shared_x = self.params.domain.agree(&sk_eph, &pk_ifd).map_err(bad)?;
+        let keys = session_keys(&shared_x, self.params.cipher);
         let resp = ok(encode_dynamic_auth_data(Some((
             TAG_EPHEMERAL_CHIP,
             pk_eph.as_bytes(),

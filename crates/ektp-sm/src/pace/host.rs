@@ -255,12 +255,12 @@ impl AwaitKeyAgreement {
                 kind: PointError::Reflected,
             });
         }
-        let shared = self
+        let shared_x = self
             .params
             .domain
-            .mul(&self.sk_eph, &pk_chip)
+            .agree(&self.sk_eph, &pk_chip)
             .map_err(|kind| Error::InvalidPoint { step, kind })?;
-        let keys = session_keys(shared.x(), self.params.cipher);
+        let keys = session_keys(&shared_x, self.params.cipher);
         let t_ifd = authentication_token(&keys.mac, &self.params, &pk_chip)?;
         let cmd = ga(
             false,
