@@ -1,0 +1,67 @@
+//! Shared fixtures for the host end-to-end tests and benches: a TEST ONLY PKI in memory, the
+//! specimen applications, blank chips with the TEST ONLY personalization key.
+#![allow(dead_code, clippy::unwrap_used, clippy::arithmetic_side_effects)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use ektp::{Application, TrustStore};
+use ektp_chip::Chip;
+use ektp_pki::RingSigner;
+use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
+
+pub struct Pki {
+    pub signer: RingSigner,
+    pub trust: TrustStore,
+}
+
+pub fn pki() -> Pki {
+    let now = SystemTime::now();
+    let day = Duration::from_secs(86_400);
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA e-KTP",
+        &TestKey::EcdsaP256,
+        now - day,
+        now + day * 3650,
+    )
+    .unwrap();
+    let ds = root
+        .issue_document_signer(&DocumentSignerSpec::new(
+            "DS station 1",
+            TestKey::EcdsaP256,
+            now,
+        ))
+        .unwrap();
+    let crl = root.crl(&[], now - day, now + day * 30, 1).unwrap();
+    let mut trust = TrustStore::new();
+    trust.add_root_der(root.certificate_der()).unwrap();
+    trust.add_crl_der(&crl).unwrap();
+    Pki {
+        signer: ds.signer().unwrap(),
+        trust,
+    }
+}
+
+pub fn specimens_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../cards/specimens")
+}
+
+pub const VALID: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];
+
+pub fn specimen(name: &str) -> Application {
+    Application::from_json_file(specimens_dir().join(name).join("application.json")).unwrap()
+}
+
+pub fn master_key() -> [u8; 32] {
+    ektp_chip::os::test_perso_master_key().unwrap()
+}
+
+pub fn blank_chip(serial_last: u8) -> Chip {
+    Chip::new_blank(
+        [0x45, 0x4B, 0x54, 0x50, 0, 0, 1, serial_last],
+        &master_key(),
+    )
+    .unwrap()
+}
