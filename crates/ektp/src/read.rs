@@ -225,3 +225,122 @@ pub fn read_tlv_file(
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+
+    /// A card whose file is `file`, refusing any Le above `max_le` with 6700, and counting.
+    struct Limited {
+        file: Vec<u8>,
+        max_le: u32,
+        les: Vec<u32>,
+    }
+
+    impl Channel for Limited {
+        fn send(&mut self, c: &CommandApdu) -> Result<ResponseApdu, Error> {
+            let le = c.le.unwrap_or(0);
+            self.les.push(le);
+            if le > self.max_le {
+                return Ok(ResponseApdu::status(StatusWord::WRONG_LENGTH));
+            }
+            let offset = if c.p1 & 0x80 != 0 {
+                usize::from(c.p2)
+            } else {
+                usize::from(u16::from_be_bytes([c.p1, c.p2]))
+            };
+            let end = (offset + le as usize).min(self.file.len());
+            let sw = if offset + (le as usize) > self.file.len() {
+                StatusWord::WARNING_END_OF_FILE
+            } else {
+                StatusWord::SUCCESS
+            };
+            Ok(ResponseApdu::new(self.file[offset..end].to_vec(), sw))
+        }
+    }
+
+    fn file(len: usize) -> Vec<u8> {
+        let body: Vec<u8> = (0..len).map(|i| i as u8).collect();
+        tlv::encode(0x75, &body)
+    }
+
+    #[test]
+    fn steps_down_when_refused_and_remembers() {
+        let mut card = Limited {
+            file: file(3000),
+            max_le: 256,
+            les: Vec::new(),
+        };
+        let mut policy = ReadPolicy::default();
+        let data = read_tlv_file(&mut card, Sfi::new(2).ok(), &mut policy).unwrap();
+        assert_eq!(data, card.file);
+        assert_eq!(policy.current(), 256);
+        assert_eq!(&card.les[..3], &[65536, 4096, 256]);
+        // The second file starts at what worked.
+        card.les.clear();
+        read_tlv_file(&mut card, Sfi::new(2).ok(), &mut policy).unwrap();
+        assert_eq!(card.les[0], 256);
+        assert!(card.les.iter().all(|&le| le <= 256));
+    }
+
+    #[test]
+    fn one_extended_read_when_the_card_allows() {
+        let mut card = Limited {
+            file: file(30_000),
+            max_le: 65536,
+            les: Vec::new(),
+        };
+        let mut policy = ReadPolicy::default();
+        let data = read_tlv_file(&mut card, None, &mut policy).unwrap();
+        assert_eq!(data.len(), 30_004);
+        assert_eq!(card.les, vec![65536]);
+    }
+
+    #[test]
+    fn fixed_224_reads_match_icao_readers() {
+        let mut card = Limited {
+            file: file(1000),
+            max_le: 65536,
+            les: Vec::new(),
+        };
+        let mut policy = ReadPolicy::fixed(224);
+        let data = read_tlv_file(&mut card, None, &mut policy).unwrap();
+        assert_eq!(data, card.file);
+        assert_eq!(card.les.len(), 1004usize.div_ceil(224));
+    }
+
+    #[test]
+    fn lying_header_and_huge_declared_length_are_errors() {
+        // Declares 4 GiB.
+        let mut card = Limited {
+            file: vec![0x75, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0],
+            max_le: 65536,
+            les: Vec::new(),
+        };
+        let e = read_tlv_file(&mut card, None, &mut ReadPolicy::default()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::FileTooLarge { .. } | Error::Iso(ektp_iso7816::Error::Decode(_))
+            ),
+            "{e}"
+        );
+        // Declares 100 bytes, has 10.
+        let mut card = Limited {
+            file: vec![0x75, 100, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            max_le: 65536,
+            les: Vec::new(),
+        };
+        let e = read_tlv_file(&mut card, None, &mut ReadPolicy::default()).unwrap_err();
+        assert!(matches!(e, Error::Malformed { .. }), "{e}");
+        // Card refuses even the smallest read.
+        let mut card = Limited {
+            file: file(10),
+            max_le: 100,
+            les: Vec::new(),
+        };
+        let e = read_tlv_file(&mut card, None, &mut ReadPolicy::default()).unwrap_err();
+        assert!(matches!(e, Error::Card { sw, .. } if sw == StatusWord::WRONG_LENGTH));
+    }
+}
