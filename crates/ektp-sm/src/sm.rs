@@ -522,6 +522,35 @@ mod tests {
     }
 
     #[test]
+    fn odd_ins_uses_do85_and_even_do87() {
+        let (mut h, mut c) = pair();
+        let odd = CommandApdu::new(0, 0xB1, 0, 0)
+            .with_data(vec![0x54, 0x02, 0x00, 0x00])
+            .with_le(256);
+        let w = h.wrap(&odd).unwrap();
+        assert_eq!(w.data[0], 0x85);
+        assert_eq!(w.data[1], 16, "no padding-indicator byte in DO'85'");
+        assert_eq!(w.cla, 0x0C);
+        // DO'97' with Le 00, then DO'8E' with 8 bytes.
+        assert_eq!(&w.data[18..21], &[0x97, 0x01, 0x00]);
+        assert_eq!(&w.data[21..23], &[0x8E, 0x08]);
+        c.unwrap_command(&w).unwrap();
+        let r = c
+            .wrap_response(ResponseApdu::new(
+                vec![0x53, 0x01, 0xAA],
+                StatusWord::SUCCESS,
+            ))
+            .unwrap();
+        assert_eq!(r.data[0], 0x85);
+        h.unwrap(&r).unwrap();
+        let even = CommandApdu::new(0x10, 0xD6, 0, 0).with_data(vec![1; 20]);
+        let w = h.wrap(&even).unwrap();
+        assert_eq!(w.cla, 0x1C, "chaining bit kept");
+        assert_eq!(&w.data[..3], &[0x87, 33, 0x01]);
+        assert_eq!(c.unwrap_command(&w).unwrap(), even);
+    }
+
+    #[test]
     fn error_status_without_data() {
         let (mut h, mut c) = pair();
         let w = h
