@@ -30,6 +30,10 @@ const SPECIMEN: &str = concat!(
     "/../../cards/specimens/pria/application.json"
 );
 
+const DAY: Duration = Duration::from_secs(86_400);
+const THIRTY_DAYS: Duration = Duration::from_secs(30 * 86_400);
+const TEN_YEARS: Duration = Duration::from_secs(3650 * 86_400);
+
 fn main() -> Result<(), Box<dyn StdError>> {
     let (transport, can, trust) = issue_specimen_card()?;
     read_as_agency(transport, &can, &trust)?;
@@ -42,21 +46,22 @@ fn main() -> Result<(), Box<dyn StdError>> {
 /// and the trust store a pickup desk or agency would load with `TrustStore::load_dir`.
 fn issue_specimen_card() -> Result<(InProcess<Chip>, Can, TrustStore), Box<dyn StdError>> {
     let now = SystemTime::now();
-    let day = Duration::from_secs(86_400);
+    let yesterday = now.checked_sub(DAY).ok_or("clock out of range")?;
     let root = TestCa::new(
         "ID",
         "Dukcapil",
         "CSCA e-KTP",
         &TestKey::EcdsaP256,
-        now - day,
-        now + day * 3650,
+        yesterday,
+        now.checked_add(TEN_YEARS).ok_or("clock out of range")?,
     )?;
     let ds = root.issue_document_signer(&DocumentSignerSpec::new(
         "DS station 1",
         TestKey::EcdsaP256,
         now,
     ))?;
-    let crl = root.crl(&[], now - day, now + day * 30, 1)?;
+    let next_update = now.checked_add(THIRTY_DAYS).ok_or("clock out of range")?;
+    let crl = root.crl(&[], yesterday, next_update, 1)?;
     let mut trust = TrustStore::new();
     trust.add_root_der(root.certificate_der())?;
     trust.add_crl_der(&crl)?;
