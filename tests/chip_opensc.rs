@@ -71,3 +71,37 @@ fn opensc_tool_selects_reads_card_access_and_gets_6982_for_dg1() {
     assert!(removed.answered >= 5);
     slot.wait_empty();
 }
+
+/// The chip's own power fault, handed to vpcd by `Chip::insert_vpcd`, pulls the card at that
+/// APDU: the PC/SC host sees "card removed", never an answer.
+#[test]
+fn chip_power_fault_through_vpcd_is_a_removed_card() {
+    use ektp_chip::card::Fault;
+    use ektp_chip::vpcd::{SessionEnd, VpcdConfig};
+
+    let slot = Slot::one();
+    let mut chip = issued_chip();
+    chip.faults_mut().power = Some(Fault::PullAfterExecuting(1));
+    let inserted = chip
+        .insert_vpcd(&VpcdConfig::new().with_port(slot.port))
+        .unwrap();
+    slot.ctx
+        .wait_for_card(slot.reader, ektp_tests::PRESENCE_TIMEOUT)
+        .unwrap();
+    let mut card = slot.ctx.connect(slot.reader).unwrap();
+    let get_lifecycle = [0x00, 0xCA, 0xDF, 0x02, 0x00];
+    assert_eq!(card.transmit(&get_lifecycle).unwrap(), [0x03, 0x90, 0x00]);
+    let err = card.transmit(&get_lifecycle).unwrap_err();
+    assert!(
+        matches!(&err, ektp_pcsc::PcscError::CardRemoved { .. }),
+        "{err:?}"
+    );
+    let removed = inserted.remove().unwrap();
+    assert!(matches!(
+        removed.end,
+        SessionEnd::Fault(Fault::PullAfterExecuting(1))
+    ));
+    // The chip itself survives the pull with its state intact.
+    assert_eq!(removed.card.lifecycle(), ektp_chip::Lifecycle::Issued);
+    slot.wait_empty();
+}
