@@ -493,7 +493,13 @@ impl Chip {
             data: vec![0; usize::from(fcp.size)],
         });
         next.files.sort_by_key(|f| f.fid);
+        let df = match spec.location {
+            Location::Mf => Df::Mf,
+            _ => Df::Application,
+        };
         self.commit(next)?;
+        // The new EF becomes current, in the DF it lives in.
+        self.vol.df = df;
         self.vol.ef = Some(fcp.fid);
         done()
     }
