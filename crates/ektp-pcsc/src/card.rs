@@ -79,11 +79,26 @@ pub struct CardStatus {
 ///
 /// Dropping it disconnects with a card reset (PC/SC's default), which drops the card's
 /// volatile state; call [`PcscCard::disconnect`] with [`Disposition::LeaveCard`] to keep it.
+/// After the card was seen leaving, dropping it leaves the (absent) card alone instead: a
+/// reset sent to a card that is gone stalls pcscd's reader for seconds.
 pub struct PcscCard {
-    card: pcsc::Card,
+    /// Always `Some` until [`PcscCard::disconnect`] or drop takes it.
+    card: Option<pcsc::Card>,
     reader: String,
     share: Share,
     buf: Vec<u8>,
+    removed: bool,
+}
+
+impl Drop for PcscCard {
+    fn drop(&mut self) {
+        if self.removed
+            && let Some(card) = self.card.take()
+        {
+            // Best effort: the card is gone, so there is nothing to report.
+            let _ = card.disconnect(pcsc::Disposition::LeaveCard);
+        }
+    }
 }
 
 impl std::fmt::Debug for PcscCard {
@@ -96,18 +111,27 @@ impl std::fmt::Debug for PcscCard {
 }
 
 fn transmit_raw(
-    card: &pcsc::Card,
+    card: Option<&pcsc::Card>,
     reader: &str,
     buf: &mut [u8],
     command: &[u8],
 ) -> Result<Vec<u8>, PcscError> {
+    let card = card.ok_or_else(|| gone(reader))?;
     let response = card
         .transmit(command, buf)
         .map_err(|e| PcscError::from_pcsc(Operation::Transmit, Some(reader), e))?;
     check_response(reader, response)
 }
 
-fn status(card: &pcsc::Card, reader: &str) -> Result<CardStatus, PcscError> {
+/// The error for a handle whose connection was already closed.
+fn gone(reader: &str) -> PcscError {
+    PcscError::CardRemoved {
+        reader: reader.to_owned(),
+    }
+}
+
+fn status(card: Option<&pcsc::Card>, reader: &str) -> Result<CardStatus, PcscError> {
+    let card = card.ok_or_else(|| gone(reader))?;
     let s = card
         .status2_owned()
         .map_err(|e| PcscError::from_pcsc(Operation::Status, Some(reader), e))?;
@@ -135,10 +159,11 @@ fn presence(result: Result<CardStatus, PcscError>) -> Result<bool, TransportErro
 impl PcscCard {
     pub(crate) fn new(card: pcsc::Card, reader: String, share: Share) -> Self {
         Self {
-            card,
+            card: Some(card),
             reader,
             share,
             buf: vec![0; RECEIVE_BUFFER_LEN],
+            removed: false,
         }
     }
 
@@ -155,7 +180,16 @@ impl PcscCard {
     /// reports for a card pulled mid-command), [`PcscError::ResponseTooShort`] for a 1-byte
     /// response, [`PcscError::CardReset`], or another PC/SC failure.
     pub fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, PcscError> {
-        transmit_raw(&self.card, &self.reader, &mut self.buf, command)
+        let result = transmit_raw(self.card.as_ref(), &self.reader, &mut self.buf, command);
+        self.note(&result);
+        result
+    }
+
+    /// Remembers whether an answer showed the card gone (for [`Drop`]).
+    fn note<T>(&mut self, result: &Result<T, PcscError>) {
+        if let Err(PcscError::CardRemoved { .. } | PcscError::NoCard { .. }) = result {
+            self.removed = true;
+        }
     }
 
     /// The card's ATR, protocol and power state.
@@ -163,7 +197,7 @@ impl PcscCard {
     /// # Errors
     /// [`PcscError::CardRemoved`] if the card left, or another PC/SC failure.
     pub fn status(&self) -> Result<CardStatus, PcscError> {
-        status(&self.card, &self.reader)
+        status(self.card.as_ref(), &self.reader)
     }
 
     /// Starts an exclusive transaction: until it ends, no other application can talk to the
@@ -176,6 +210,8 @@ impl PcscCard {
             card, reader, buf, ..
         } = self;
         let tx = card
+            .as_mut()
+            .ok_or_else(|| gone(reader))?
             .transaction()
             .map_err(|e| PcscError::from_pcsc(Operation::BeginTransaction, Some(reader), e))?;
         Ok(PcscTransaction { tx, reader, buf })
@@ -188,9 +224,13 @@ impl PcscCard {
     /// # Errors
     /// [`PcscError::NoCard`] if the reader is empty, or another PC/SC failure.
     pub fn reconnect(&mut self, init: Disposition) -> Result<Vec<u8>, PcscError> {
-        self.card
+        let card = self.card.as_mut().ok_or_else(|| gone(&self.reader))?;
+        let result = card
             .reconnect(self.share.to_pcsc(), pcsc::Protocols::ANY, init.to_pcsc())
-            .map_err(|e| PcscError::from_pcsc(Operation::Reconnect, Some(&self.reader), e))?;
+            .map_err(|e| PcscError::from_pcsc(Operation::Reconnect, Some(&self.reader), e));
+        self.note(&result);
+        result?;
+        self.removed = false;
         Ok(self.status()?.atr)
     }
 
@@ -199,10 +239,12 @@ impl PcscCard {
     ///
     /// # Errors
     /// A PC/SC failure; the connection is then closed with a reset when the error is dropped.
-    pub fn disconnect(self, disposition: Disposition) -> Result<(), PcscError> {
-        let Self { card, reader, .. } = self;
+    pub fn disconnect(mut self, disposition: Disposition) -> Result<(), PcscError> {
+        let card = self.card.take().ok_or_else(|| gone(&self.reader))?;
         card.disconnect(disposition.to_pcsc())
-            .map_err(|(_card, e)| PcscError::from_pcsc(Operation::Disconnect, Some(&reader), e))
+            .map_err(|(_card, e)| {
+                PcscError::from_pcsc(Operation::Disconnect, Some(&self.reader), e)
+            })
     }
 }
 
@@ -245,7 +287,7 @@ impl PcscTransaction<'_> {
     /// # Errors
     /// As [`PcscCard::transmit`].
     pub fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, PcscError> {
-        transmit_raw(&self.tx, self.reader, self.buf, command)
+        transmit_raw(Some(&*self.tx), self.reader, self.buf, command)
     }
 
     /// Ends the transaction, leaving the card as `disposition` says.
@@ -274,11 +316,11 @@ impl CardTransport for PcscTransaction<'_> {
                 pcsc::Disposition::ResetCard,
             )
             .map_err(|e| PcscError::from_pcsc(Operation::Reconnect, Some(self.reader), e))?;
-        Ok(status(&self.tx, self.reader)?.atr)
+        Ok(status(Some(&*self.tx), self.reader)?.atr)
     }
 
     fn is_card_present(&mut self) -> Result<bool, TransportError> {
-        presence(status(&self.tx, self.reader))
+        presence(status(Some(&*self.tx), self.reader))
     }
 }
 
