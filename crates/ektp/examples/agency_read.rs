@@ -104,6 +104,7 @@ fn read_as_agency<T: CardTransport>(
     }
 
     // PACE with the CAN opens a secure session; only it can read data groups.
+    let before = card.stats();
     let mut session = card.pace(can)?;
 
     // Only what is needed: DG1, DG11, DG12, DG13 (no portrait, no signature, no SOD).
@@ -139,7 +140,7 @@ fn read_as_agency<T: CardTransport>(
         Err(other) => return Err(other),
         Ok(_) => println!("unexpected: DG3 was readable"),
     }
-    let read_stats = session.stats();
+    let read_stats = session.stats().since(&before);
 
     // Is the card genuine? The same checks a pickup desk runs (no expected application here).
     let revoked = RevocationList::new();
@@ -161,7 +162,7 @@ fn read_as_agency<T: CardTransport>(
         aa.is_some_and(|c| c.passed)
     );
     println!(
-        "reading took {} APDUs, {} bytes received",
+        "PACE and reading took {} APDUs, {} bytes received",
         read_stats.apdus, read_stats.bytes_received
     );
     Ok(())
