@@ -1,0 +1,11 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod demo;
+pub mod docs;
+pub mod personalize;
+pub mod pki;
+pub mod read;
+pub mod readers;
+pub mod sim;
+pub mod verify;

@@ -1,0 +1,107 @@
+//! `ektp check APPLICATION.json…`: validate applications without a card, so a station can
+//! clean its queue before printing.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ektp::Application;
+use serde_json::json;
+
+use crate::config::Global;
+use crate::exit::{self, Fail};
+use crate::output::print_json;
+
+/// `ektp check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Application files (JSON, format ektp-application/1)
+    #[arg(required = true, value_name = "APPLICATION.json")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `ektp check`: exit 0 if every application is valid, 1 if any is not.
+pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let mut results = Vec::new();
+    let mut invalid = 0usize;
+    for path in &args.files {
+        let result = Application::from_json_file(path);
+        if result.is_err() {
+            invalid = invalid.saturating_add(1);
+        }
+        results.push((path, result));
+    }
+    if global.json {
+        let list: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(path, r)| match r {
+                Ok(app) => json!({
+                    "file": path,
+                    "valid": true,
+                    "document_number": app.holder.document_number.as_str(),
+                    "application_type": app.application_type.as_str(),
+                    "problems": [],
+                }),
+                Err(errors) => json!({
+                    "file": path,
+                    "valid": false,
+                    "age_refusal": errors.is_age_refusal(),
+                    "problems": errors.errors().iter().map(|e| json!({
+                        "field": e.field,
+                        "problem": e.problem.to_string(),
+                    })).collect::<Vec<_>>(),
+                }),
+            })
+            .collect();
+        print_json(&list)?;
+    } else {
+        for (path, r) in &results {
+            match r {
+                Ok(app) => {
+                    let replaces = app
+                        .application_type
+                        .replaces()
+                        .map(|d| format!(", replaces {d}"))
+                        .unwrap_or_default();
+                    println!(
+                        "OK       {}  (document {}, {}{replaces})",
+                        path.display(),
+                        app.holder.document_number,
+                        app.application_type.as_str()
+                    );
+                }
+                Err(errors) => {
+                    println!(
+                        "INVALID  {}  ({} problem{})",
+                        path.display(),
+                        errors.errors().len(),
+                        if errors.errors().len() == 1 { "" } else { "s" }
+                    );
+                    for e in errors.errors() {
+                        let field = if e.field.is_empty() {
+                            "(document)"
+                        } else {
+                            e.field.as_str()
+                        };
+                        println!("         {field}: {}", e.problem);
+                    }
+                }
+            }
+        }
+    }
+    if invalid > 0 {
+        if global.verbosity >= 0 {
+            eprintln!(
+                "{invalid} of {} application{} invalid: fix the fields listed, then check again",
+                results.len(),
+                if results.len() == 1 { "" } else { "s" }
+            );
+        }
+        Ok(ExitCode::from(exit::FAILED))
+    } else {
+        if global.verbosity >= 0 && !global.json {
+            eprintln!("all {} valid", results.len());
+        }
+        Ok(exit::OK)
+    }
+}

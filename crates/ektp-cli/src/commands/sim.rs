@@ -1,0 +1,208 @@
+//! `ektp sim`: a virtual e-KTP chip in pcscd's virtual reader (vsmartcard vpcd) until Ctrl-C
+//! or until an injected fault pulls it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::Args;
+use ektp_chip::Chip;
+use ektp_chip::card::Fault;
+use ektp_chip::vpcd::{SessionEnd, VpcdConfig};
+use ring::rand::SecureRandom as _;
+
+use crate::config::Global;
+use crate::exit::{self, Fail, Tag};
+use crate::output::hex_spaced;
+
+/// When to pull the card, as `remove-after=N`, `pull-before=N` or `pull-after=N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultSpec(pub Fault);
+
+impl FromStr for FaultSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, n) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected KIND=N, got {s:?}"))?;
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("{n:?} is not a number of APDUs"))?;
+        Ok(FaultSpec(match kind.trim() {
+            "remove-after" => Fault::RemoveAfter(n),
+            "pull-before" => Fault::PullBeforeExecuting(n),
+            "pull-after" => Fault::PullAfterExecuting(n),
+            other => {
+                return Err(format!(
+                    "unknown fault {other:?}: use remove-after=N, pull-before=N or pull-after=N"
+                ));
+            }
+        }))
+    }
+}
+
+/// `ektp sim` options.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Chip state file: loaded if it exists, else a new blank chip is made and saved there;
+    /// every change is saved back [default: a blank chip kept in memory only]
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// vpcd TCP port (35963 is reader "Virtual PCD 00 00", 35964 "Virtual PCD 00 01")
+    #[arg(long, default_value_t = ektp_chip::vpcd::DEFAULT_PORT)]
+    pub port: u16,
+    /// Pull the card: remove-after=N (after answering N APDUs), pull-before=N (the N+1-th
+    /// APDU is not executed), pull-after=N (the N+1-th is executed but not answered)
+    #[arg(long, value_name = "KIND=N")]
+    pub fault: Option<FaultSpec>,
+    /// Answer every APDU this many milliseconds late
+    #[arg(long, value_name = "MS")]
+    pub slow: Option<u64>,
+    /// Corrupt (flip) the first byte of the next response
+    #[arg(long)]
+    pub corrupt_next: bool,
+}
+
+fn new_serial() -> Result<[u8; 8], Fail> {
+    let mut serial = *b"EKTP\0\0\0\0";
+    let rng = ring::rand::SystemRandom::new();
+    let (_, tail) = serial.split_at_mut(4);
+    rng.fill(tail)
+        .map_err(|_| Fail::config(anyhow::anyhow!("system random number generator failed")))?;
+    Ok(serial)
+}
+
+fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
+    match l {
+        ektp_chip::Lifecycle::Blank => "BLANK",
+        ektp_chip::Lifecycle::Personalizing => "PERSONALIZING",
+        ektp_chip::Lifecycle::Issued => "ISSUED",
+    }
+}
+
+/// Runs `ektp sim`.
+pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let quiet = global.verbosity < 0;
+    let mut chip = match &args.state {
+        Some(path) if path.exists() => Chip::load(path)
+            .or_config(|| format!("cannot load the chip state {}", path.display()))?,
+        _ => {
+            let master = ektp_chip::os::test_perso_master_key()
+                .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+            let chip = Chip::new_blank(new_serial()?, &master)
+                .or_config(|| "cannot make a blank chip".to_owned())?;
+            if !quiet {
+                eprintln!(
+                    "new BLANK TEST chip, serial {}, personalization key from the TEST ONLY master key",
+                    hex::encode_upper(chip.serial())
+                );
+            }
+            chip
+        }
+    };
+    if let Some(path) = &args.state {
+        chip.set_autosave(Some(path.clone()))
+            .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
+    }
+    {
+        let faults = chip.faults_mut();
+        faults.power = args.fault.map(|f| f.0);
+        faults.response_delay = args.slow.map(Duration::from_millis);
+        if args.corrupt_next {
+            faults.corrupt_next_response = Some(0);
+        }
+    }
+    let serial = hex::encode_upper(chip.serial());
+    let lifecycle = lifecycle_text(chip.lifecycle());
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::Release))
+            .or_config(|| "cannot install the Ctrl-C handler".to_owned())?;
+    }
+    let config = VpcdConfig::new().with_port(args.port);
+    let card = chip.insert_vpcd(&config).map_err(Fail::card)?;
+    let reader = ektp_chip::vpcd::reader_name(args.port)
+        .map(|n| format!("reader {n:?}"))
+        .unwrap_or_else(|| format!("the vpcd reader on port {}", args.port));
+    if global.json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "inserted", "serial": serial, "lifecycle": lifecycle, "port": args.port})
+        );
+    } else if !quiet {
+        eprintln!(
+            "chip {serial} ({lifecycle}, ATR {}) inserted into {reader}; Ctrl-C to remove it",
+            hex_spaced(&ektp_chip::os::CHIP_ATR)
+        );
+    }
+    while !stop.load(Ordering::Acquire) && card.is_inserted() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let removed = card.remove().map_err(Fail::card)?;
+    let (why, code) = match &removed.end {
+        SessionEnd::Removed => ("stopped".to_owned(), exit::OK),
+        SessionEnd::Fault(f) => (format!("fault fired ({f:?})"), exit::OK),
+        SessionEnd::ClosedByReader => (
+            "vpcd closed the connection (pcscd stopped, or it ejected the card)".to_owned(),
+            ExitCode::from(exit::CARD),
+        ),
+        other => (
+            format!("session ended: {other:?}"),
+            ExitCode::from(exit::CARD),
+        ),
+    };
+    if let Some(path) = &args.state {
+        removed
+            .card
+            .save(path)
+            .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
+    }
+    let lifecycle = lifecycle_text(removed.card.lifecycle());
+    if global.json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "removed", "reason": why, "answered": removed.answered, "lifecycle": lifecycle})
+        );
+    } else if !quiet {
+        let saved = args
+            .state
+            .as_ref()
+            .map(|p| format!("; state saved to {}", p.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "chip {serial} removed: {why}; {} APDUs answered; now {lifecycle}{saved}",
+            removed.answered
+        );
+    }
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_parse() {
+        assert_eq!(
+            "remove-after=3".parse::<FaultSpec>().unwrap().0,
+            Fault::RemoveAfter(3)
+        );
+        assert_eq!(
+            "pull-before=0".parse::<FaultSpec>().unwrap().0,
+            Fault::PullBeforeExecuting(0)
+        );
+        assert_eq!(
+            "pull-after=12".parse::<FaultSpec>().unwrap().0,
+            Fault::PullAfterExecuting(12)
+        );
+        assert!("pull-after".parse::<FaultSpec>().is_err());
+        assert!("explode=1".parse::<FaultSpec>().is_err());
+        assert!("pull-after=x".parse::<FaultSpec>().is_err());
+    }
+}

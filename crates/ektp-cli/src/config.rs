@@ -1,0 +1,89 @@
+//! A printing station's or pickup desk's configuration file (TOML).
+//!
+//! ```toml
+//! reader = "Virtual PCD 00 00"                  # optional; default: first reader with a card
+//! signer_key = "/etc/ektp/ds1.key.pem"          # document signer private key (PKCS#8 PEM/DER)
+//! signer_certificate = "/etc/ektp/ds1.crt.pem"  # document signer certificate
+//! trust_dir = "/etc/ektp/trust"                 # roots and CRLs
+//! master_key_file = "/etc/ektp/perso-master.hex"  # batch personalization master key (64 hex digits)
+//! journal = "/var/lib/ektp/journal.sqlite"      # the station's issuance journal
+//! revocation_list = "/etc/ektp/revoked.txt"     # revoked document numbers, one per line
+//! ```
+//!
+//! Relative paths are resolved against the configuration file's directory. Command-line options
+//! override the file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// The station configuration. Every field is optional; commands say which they need.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// PC/SC reader name (or a unique part of it).
+    pub reader: Option<String>,
+    /// Document signer private key file.
+    pub signer_key: Option<PathBuf>,
+    /// Document signer certificate file.
+    pub signer_certificate: Option<PathBuf>,
+    /// Trust store directory (root certificates and CRLs).
+    pub trust_dir: Option<PathBuf>,
+    /// Batch personalization master key file (hex).
+    pub master_key_file: Option<PathBuf>,
+    /// Issuance journal (SQLite).
+    pub journal: Option<PathBuf>,
+    /// Revocation list of document numbers.
+    pub revocation_list: Option<PathBuf>,
+}
+
+/// Largest configuration file accepted.
+const MAX_CONFIG_LEN: u64 = 64 * 1024;
+
+impl Config {
+    /// Loads and parses a configuration file, resolving relative paths against its directory.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let meta = std::fs::metadata(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        if meta.len() > MAX_CONFIG_LEN {
+            anyhow::bail!(
+                "config file {} is larger than 64 KiB: is it the right file?",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let mut config: Config = toml::from_str(&text)
+            .with_context(|| format!("config file {} is not valid", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [
+            &mut config.signer_key,
+            &mut config.signer_certificate,
+            &mut config.trust_dir,
+            &mut config.master_key_file,
+            &mut config.journal,
+            &mut config.revocation_list,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Default)]
+pub struct Global {
+    /// `--reader`, else the config's reader.
+    pub reader: Option<String>,
+    /// `--json`: machine output on stdout.
+    pub json: bool,
+    /// `-q` (negative) / `-v` (positive).
+    pub verbosity: i8,
+    /// The loaded `--config` file, or defaults.
+    pub config: Config,
+}

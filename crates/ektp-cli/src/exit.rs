@@ -1,0 +1,276 @@
+//! Exit statuses and the one-line error messages that say what to do.
+//!
+//! | status | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | verification or validation failed |
+//! | 2 | usage error |
+//! | 3 | card or reader error |
+//! | 4 | configuration or file error |
+
+use std::process::ExitCode;
+
+use ektp_iso7816::TransportError;
+use ektp_pcsc::PcscError;
+
+/// Success.
+pub const OK: ExitCode = ExitCode::SUCCESS;
+/// Exit status 1: a verification or validation failed.
+pub const FAILED: u8 = 1;
+/// Exit status 2: bad usage.
+pub const USAGE: u8 = 2;
+/// Exit status 3: card or reader error.
+pub const CARD: u8 = 3;
+/// Exit status 4: configuration or file error.
+pub const CONFIG: u8 = 4;
+
+/// What kind of failure, which decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 1: a check or validation failed.
+    Failed,
+    /// 2: usage.
+    Usage,
+    /// 3: card or reader.
+    Card,
+    /// 4: configuration or file.
+    Config,
+}
+
+impl Kind {
+    /// The exit status.
+    pub fn code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Kind::Failed => FAILED,
+            Kind::Usage => USAGE,
+            Kind::Card => CARD,
+            Kind::Config => CONFIG,
+        })
+    }
+}
+
+/// A command failure: its kind and the error chain.
+#[derive(Debug)]
+pub struct Fail {
+    /// The kind.
+    pub kind: Kind,
+    /// What went wrong.
+    pub error: anyhow::Error,
+}
+
+impl Fail {
+    /// A failure of `kind`.
+    pub fn new(kind: Kind, error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            kind,
+            error: error.into(),
+        }
+    }
+
+    /// A usage error with this message.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, anyhow::Error::msg(message.into()))
+    }
+
+    /// A configuration or file error.
+    pub fn config(error: impl Into<anyhow::Error>) -> Self {
+        Self::new(Kind::Config, error)
+    }
+
+    /// A card or reader error.
+    pub fn card(error: impl Into<anyhow::Error>) -> Self {
+        Self::new(Kind::Card, error)
+    }
+
+    /// A failed check (exit 1) with this message.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(Kind::Failed, anyhow::Error::msg(message.into()))
+    }
+
+    /// Classifies an error from code that only returns `anyhow` (card and reader errors are
+    /// recognised in the chain; anything else counts as a configuration or file error).
+    #[allow(dead_code)] // used by the batch command, which lands separately
+    pub fn from_anyhow(error: anyhow::Error) -> Self {
+        let kind = if is_card_error(&error) {
+            Kind::Card
+        } else {
+            Kind::Config
+        };
+        Self { kind, error }
+    }
+
+    /// Prints the one-line message on stderr and returns the exit status.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("error: {}", message(&self.error));
+        self.kind.code()
+    }
+}
+
+/// Tags a plain error with the kind of failure.
+pub trait Tag<T> {
+    /// A card or reader error.
+    fn or_card(self) -> Result<T, Fail>;
+    /// A configuration or file error, with what was being read.
+    fn or_config(self, what: impl FnOnce() -> String) -> Result<T, Fail>;
+}
+
+impl<T, E: Into<anyhow::Error>> Tag<T> for Result<T, E> {
+    fn or_card(self) -> Result<T, Fail> {
+        self.map_err(Fail::card)
+    }
+
+    fn or_config(self, what: impl FnOnce() -> String) -> Result<T, Fail> {
+        self.map_err(|e| Fail::config(e.into().context(what())))
+    }
+}
+
+/// The PC/SC error somewhere in the chain, also inside transport errors (their `Backend`
+/// variant is transparent, so it does not show as a separate link).
+fn find_pcsc(error: &anyhow::Error) -> Option<&PcscError> {
+    for cause in error.chain() {
+        if let Some(p) = cause.downcast_ref::<PcscError>() {
+            return Some(p);
+        }
+        let transport = cause
+            .downcast_ref::<TransportError>()
+            .or_else(|| match cause.downcast_ref::<ektp_iso7816::Error>() {
+                Some(ektp_iso7816::Error::Transport(t)) => Some(t),
+                _ => None,
+            })
+            .or_else(|| match cause.downcast_ref::<ektp::Error>() {
+                Some(ektp::Error::Iso(ektp_iso7816::Error::Transport(t))) => Some(t),
+                _ => None,
+            });
+        if let Some(TransportError::Backend(inner)) = transport
+            && let Some(p) = inner.downcast_ref::<PcscError>()
+        {
+            return Some(p);
+        }
+    }
+    None
+}
+
+fn find_transport(error: &anyhow::Error) -> Option<&TransportError> {
+    error.chain().find_map(|cause| {
+        cause.downcast_ref::<TransportError>().or_else(|| {
+            match cause.downcast_ref::<ektp::Error>() {
+                Some(ektp::Error::Iso(ektp_iso7816::Error::Transport(t))) => Some(t),
+                _ => None,
+            }
+        })
+    })
+}
+
+fn is_card_error(error: &anyhow::Error) -> bool {
+    find_pcsc(error).is_some()
+        || find_transport(error).is_some()
+        || error.chain().any(|c| {
+            c.downcast_ref::<ektp::Error>().is_some()
+                || c.downcast_ref::<ektp_chip::vpcd::VpcdError>().is_some()
+        })
+}
+
+/// What to do about an error, when the error's own text does not say it.
+fn hint(error: &anyhow::Error) -> Option<&'static str> {
+    if let Some(p) = find_pcsc(error) {
+        return match p {
+            PcscError::NoCard { .. } | PcscError::NoCardInAnyReader { .. } => {
+                Some("insert a card (or give --wait SECONDS)")
+            }
+            PcscError::CardRemoved { .. } | PcscError::ResponseTooShort { .. } => {
+                Some("put the card back and run the same command again")
+            }
+            PcscError::SharingViolation { .. } => {
+                Some("close the other application using the reader")
+            }
+            PcscError::UnknownReader { .. } => Some("run `ektp readers` to see the names"),
+            _ => None,
+        };
+    }
+    match find_transport(error) {
+        Some(TransportError::NoCard { .. }) => Some("insert a card (or give --wait SECONDS)"),
+        Some(TransportError::CardRemoved | TransportError::ResponseTooShort { .. }) => {
+            Some("put the card back and run the same command again")
+        }
+        _ => None,
+    }
+}
+
+/// The error as one line: each link of the chain once (a link whose text the previous one
+/// already contains is skipped), then the hint.
+pub fn message(error: &anyhow::Error) -> String {
+    if error
+        .chain()
+        .any(|c| matches!(c.downcast_ref::<ektp::Error>(), Some(ektp::Error::WrongCan)))
+    {
+        return "wrong CAN: check the 6 digits printed on the card".to_owned();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        let text = text.trim();
+        if text.is_empty() || parts.last().is_some_and(|p| p.contains(text)) {
+            continue;
+        }
+        parts.push(text.replace('\n', " "));
+    }
+    let mut line = parts.join(": ");
+    if let Some(h) = hint(error)
+        && !line.contains(h)
+    {
+        line.push_str(": ");
+        line.push_str(h);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_card_says_insert_a_card() {
+        let e = ektp::Error::from(TransportError::from(PcscError::NoCard {
+            reader: "Virtual PCD 00 00".into(),
+        }));
+        let e = anyhow::Error::new(e).context("cannot read the card");
+        let line = message(&e);
+        assert_eq!(
+            line,
+            "cannot read the card: no card in reader Virtual PCD 00 00: insert a card (or give --wait SECONDS)"
+        );
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Card);
+    }
+
+    #[test]
+    fn no_service_is_a_card_error_saying_start_pcscd() {
+        let e = anyhow::Error::new(PcscError::NoService);
+        assert_eq!(message(&e), "PC/SC service not running: start pcscd");
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Card);
+    }
+
+    #[test]
+    fn wrong_can_has_its_own_line() {
+        let e = anyhow::Error::new(ektp::Error::WrongCan).context("PACE");
+        assert_eq!(
+            message(&e),
+            "wrong CAN: check the 6 digits printed on the card"
+        );
+    }
+
+    #[test]
+    fn repeated_text_is_not_printed_twice() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = anyhow::Error::new(io).context("cannot read x.pem: gone");
+        assert_eq!(message(&e), "cannot read x.pem: gone");
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Config);
+    }
+
+    #[test]
+    fn kinds_map_to_documented_codes() {
+        assert_eq!(Kind::Failed.code(), ExitCode::from(1));
+        assert_eq!(Kind::Usage.code(), ExitCode::from(2));
+        assert_eq!(Kind::Card.code(), ExitCode::from(3));
+        assert_eq!(Kind::Config.code(), ExitCode::from(4));
+    }
+}

@@ -1,0 +1,216 @@
+//! What the card commands share: connecting to the card in the reader, the CAN, and the
+//! printing station's keys and trust store.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use ektp::{Application, Can, TrustStore};
+use ektp_pcsc::{PcscCard, PcscContext, ReaderSelector};
+use ektp_pki::RingSigner;
+use zeroize::Zeroizing;
+
+use crate::config::Global;
+use crate::exit::{Fail, Tag};
+
+/// Largest master key file read (64 hex digits and some whitespace).
+const MAX_MASTER_KEY_FILE_LEN: u64 = 4096;
+
+/// Options of commands that talk to a card.
+#[derive(Debug, Clone, Args)]
+pub struct CardArgs {
+    /// Wait up to this many seconds for a card in the reader [default: 0, do not wait]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
+}
+
+/// Connects to the card: the `--reader` (or config) reader, else the first reader with a
+/// card, waiting up to `wait` seconds for one.
+pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
+    let ctx = PcscContext::establish().or_card()?;
+    let wait = Duration::from_secs(card.wait);
+    let name = match &global.reader {
+        Some(name) => {
+            ctx.reader(&ReaderSelector::Named(name.clone()))
+                .or_card()?
+                .name
+        }
+        None if card.wait == 0 => ctx.reader(&ReaderSelector::FirstWithCard).or_card()?.name,
+        None => {
+            // Without a name, waiting needs one reader to watch: the only one there is.
+            let names = ctx.reader_names().or_card()?;
+            match ctx.reader(&ReaderSelector::FirstWithCard) {
+                Ok(r) => r.name,
+                Err(e) => match names.as_slice() {
+                    [one] => one.clone(),
+                    _ => return Err(Fail::card(e)),
+                },
+            }
+        }
+    };
+    if card.wait > 0 {
+        if global.verbosity >= 0 {
+            eprintln!("waiting up to {}s for a card in reader {name:?}", card.wait);
+        }
+        ctx.wait_for_card(&name, wait).or_card()?;
+    }
+    tracing::info!("using reader {name:?}");
+    ctx.connect(&name).or_card()
+}
+
+/// Parses the CAN given on the command line.
+pub fn parse_can(text: &str) -> Result<Can, Fail> {
+    Can::new(text.trim())
+        .map_err(|_| Fail::usage("the CAN must be the 6 digits printed on the card"))
+}
+
+/// Loads and validates an application file; an invalid one is a failed validation (exit 1)
+/// listing every problem.
+pub fn load_application(path: &Path) -> Result<Application, Fail> {
+    Application::from_json_file(path).map_err(|errors| {
+        let mut text = format!("{} is not a valid application:", path.display());
+        for e in errors.errors() {
+            text.push_str("\n  ");
+            text.push_str(&e.to_string());
+        }
+        text.push_str("\n(run `ektp check` on it to see the same list)");
+        Fail::failed(text)
+    })
+}
+
+/// The trust store from `--trust` or the config's `trust_dir`.
+pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, Fail> {
+    let dir = option
+        .map(Path::to_path_buf)
+        .or_else(|| global.config.trust_dir.clone())
+        .ok_or_else(|| {
+            Fail::usage(
+                "no trust store: give --trust DIR (roots and CRLs) or trust_dir in --config",
+            )
+        })?;
+    let trust = TrustStore::load_dir(&dir)
+        .or_config(|| format!("cannot load the trust store {}", dir.display()))?;
+    if trust.roots().is_empty() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "trust store {} holds no root certificate: put the department root (.pem/.crt) there",
+            dir.display()
+        )));
+    }
+    Ok(trust)
+}
+
+/// Options naming a printing station's keys.
+#[derive(Debug, Clone, Args)]
+pub struct StationArgs {
+    /// Document signer private key (PKCS#8 PEM or DER) [config: signer_key]
+    #[arg(long, value_name = "FILE")]
+    pub signer_key: Option<PathBuf>,
+    /// Document signer certificate (PEM or DER) [config: signer_certificate]
+    #[arg(long, value_name = "FILE")]
+    pub signer_cert: Option<PathBuf>,
+    /// Trust store directory: department roots and CRLs, to verify the card before locking it
+    /// [config: trust_dir]
+    #[arg(long, value_name = "DIR")]
+    pub trust: Option<PathBuf>,
+    /// Batch personalization master key file (64 hex digits) [config: master_key_file]
+    #[arg(long, value_name = "FILE", conflicts_with = "test_master_key")]
+    pub master_key: Option<PathBuf>,
+    /// Use the TEST ONLY personalization master key (for virtual test chips only)
+    #[arg(long)]
+    pub test_master_key: bool,
+}
+
+/// A printing station's materials, loaded.
+pub struct StationKeys {
+    /// The document signer.
+    pub signer: RingSigner,
+    /// The trust store.
+    pub trust: TrustStore,
+    /// The batch master key (zeroized on drop).
+    pub master_key: Zeroizing<[u8; 32]>,
+}
+
+impl core::fmt::Debug for StationKeys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("StationKeys(<redacted>)")
+    }
+}
+
+/// The warning printed whenever the TEST ONLY master key is used.
+pub const TEST_KEY_WARNING: &str = "WARNING: using the TEST ONLY personalization master key \
+(cards/test-keys/perso-master-TEST-ONLY.hex). It is public: only virtual test chips accept it. \
+Never use it at a real printing station.";
+
+/// Loads the signer, trust store and master key from options and the config.
+pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, Fail> {
+    let cfg = &global.config;
+    let key = args
+        .signer_key
+        .clone()
+        .or_else(|| cfg.signer_key.clone())
+        .ok_or_else(|| {
+            Fail::usage("no document signer key: give --signer-key FILE or signer_key in --config")
+        })?;
+    let cert = args
+        .signer_cert
+        .clone()
+        .or_else(|| cfg.signer_certificate.clone())
+        .ok_or_else(|| {
+            Fail::usage(
+                "no document signer certificate: give --signer-cert FILE or signer_certificate in --config",
+            )
+        })?;
+    let signer = RingSigner::from_files(&key, &cert).or_config(|| {
+        format!(
+            "cannot load the document signer ({} with {})",
+            key.display(),
+            cert.display()
+        )
+    })?;
+    let trust = load_trust(args.trust.as_deref(), global)?;
+    let master_key = if args.test_master_key {
+        if global.verbosity >= -1 {
+            eprintln!("{TEST_KEY_WARNING}");
+        }
+        let key = ektp_chip::os::test_perso_master_key()
+            .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+        Zeroizing::new(key)
+    } else {
+        let path = args
+            .master_key
+            .clone()
+            .or_else(|| cfg.master_key_file.clone())
+            .ok_or_else(|| {
+                Fail::usage(
+                    "no personalization master key: give --master-key FILE (or master_key_file \
+                     in --config), or --test-master-key for virtual TEST chips",
+                )
+            })?;
+        read_master_key(&path)?
+    };
+    Ok(StationKeys {
+        signer,
+        trust,
+        master_key,
+    })
+}
+
+/// Reads a master key file (64 hex digits).
+pub fn read_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, Fail> {
+    let what = || format!("cannot read the master key file {}", path.display());
+    let meta = std::fs::metadata(path).or_config(what)?;
+    if meta.len() > MAX_MASTER_KEY_FILE_LEN {
+        return Err(Fail::config(anyhow::anyhow!(
+            "master key file {} is too large: it must hold 64 hex digits",
+            path.display()
+        )));
+    }
+    let text = Zeroizing::new(std::fs::read_to_string(path).or_config(what)?);
+    let key = ektp_chip::os::parse_master_key_hex(text.as_str()).map_err(|_| {
+        Fail::config(anyhow::anyhow!(
+            "master key file {} must hold exactly 64 hex digits (32 bytes)",
+            path.display()
+        ))
+    })?;
+    Ok(Zeroizing::new(key))
+}

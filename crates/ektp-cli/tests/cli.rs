@@ -1,0 +1,809 @@
+//! The `ektp` binary run as a user runs it: every subcommand, its output and its exit status.
+//! The card tests go through the real pcscd and the vpcd reader "Virtual PCD 00 00", with
+//! `ektp sim` as a child process serving the chip, and hold the slot lock for their whole run.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use ektp::personalize::application_can;
+use ektp::{Application, Card, ReadRequest, Station};
+use ektp_chip::Chip;
+use ektp_chip::vpcd::SlotLock;
+use ektp_lds::{DgNumber, LdsFile};
+use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
+
+const PORT: u16 = 35963;
+const READER: &str = "Virtual PCD 00 00";
+
+fn ektp() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
+    c.env_remove("EKTP_CONFIG")
+        .env_remove("EKTP_CAN")
+        .env_remove("EKTP_LOG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    ektp().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let p =
+            std::env::temp_dir().join(format!("ektp-cli-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn join(&self, p: &str) -> PathBuf {
+        self.0.join(p)
+    }
+    fn s(&self, p: &str) -> String {
+        self.join(p).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn specimens() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens")
+}
+
+fn specimen_path(name: &str) -> String {
+    specimens()
+        .join(name)
+        .join("application.json")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn specimen(name: &str) -> Application {
+    Application::from_json_file(specimen_path(name)).unwrap()
+}
+
+const VALID: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];
+
+#[test]
+fn demo_needs_nothing_and_shows_every_step() {
+    let cwd = TempDir::new("demo");
+    let started = Instant::now();
+    let o = ektp().arg("demo").current_dir(cwd.path()).output().unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let out = stdout(&o);
+    for step in [
+        "TEST PKI",
+        "opening the personalization session",
+        "chip generates its Active Authentication key",
+        "signing EF.SOD",
+        "writing DG11 (personal details)",
+        "storing the CAN",
+        "reading back through PACE and verifying",
+        "locking the card",
+        "card LOCKED: document IDA000001",
+        "SPESIMEN BUDI SANTOSO",
+        "PASS  passive_authentication",
+        "PASS  active_authentication",
+        "PASS  record_match",
+        "DONE, card verified",
+        "APDUs in all",
+    ] {
+        assert!(out.contains(step), "missing {step:?}:\n{out}");
+    }
+    assert!(!out.contains("FAIL"), "{out}");
+    // Nothing left behind in the working directory.
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
+
+    let o = run(&["demo", "--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["verify"]["passed"], true);
+    assert_eq!(v["holder"]["nik"], "3273011708850001");
+    assert!(v["stats"]["apdus"].as_u64().unwrap() > 50);
+}
+
+#[test]
+fn check_accepts_the_five_valid_specimens_and_refuses_the_unmarried_16_year_old() {
+    let valid: Vec<String> = VALID.iter().map(|n| specimen_path(n)).collect();
+    let mut args = vec!["check".to_owned()];
+    args.extend(valid.iter().cloned());
+    let o = ektp().args(&args).output().unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert_eq!(stdout(&o).matches("OK ").count(), 5, "{}", show(&o));
+
+    args.push(specimen_path("belum-kawin-16"));
+    let o = ektp().args(&args).output().unwrap();
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("OK ").count(), 5, "{out}");
+    assert!(out.contains("INVALID"), "{out}");
+    assert!(out.contains("holder.date_of_birth:"), "{out}");
+    assert!(
+        out.contains("holder is 16") && out.contains("not eligible"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("1 of 6 applications invalid"),
+        "{}",
+        show(&o)
+    );
+
+    args.insert(0, "--json".to_owned());
+    let o = ektp().args(&args).output().unwrap();
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 6);
+    assert!(list[..5].iter().all(|e| e["valid"] == true));
+    let refused = &list[5];
+    assert_eq!(refused["valid"], false);
+    assert_eq!(refused["age_refusal"], true);
+    assert_eq!(refused["problems"][0]["field"], "holder.date_of_birth");
+
+    // A missing file is an invalid application too, named.
+    let o = run(&["check", "/nonexistent/application.json"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("cannot be read"), "{}", show(&o));
+}
+
+#[test]
+fn pki_init_writes_a_test_pki_and_show_describes_each_kind_of_file() {
+    let dir = TempDir::new("pki");
+    let pki = dir.s("pki");
+    let o = run(&["pki", "init", &pki]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("TEST ONLY PKI written"), "{out}");
+    assert!(out.contains("station-TEST-ONLY.toml"), "{out}");
+    for f in [
+        "trust/ID-CSCA-TEST-ONLY.crt.pem",
+        "trust/ID-CSCA-TEST-ONLY.crl.pem",
+        "ID-DS1-TEST-ONLY.key.pem",
+        "perso-master-TEST-ONLY.hex",
+        "station-TEST-ONLY.toml",
+    ] {
+        assert!(dir.join("pki").join(f).is_file(), "{f}");
+    }
+    // Never overwrites.
+    let o = run(&["pki", "init", &pki]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    assert!(stderr(&o).starts_with("error: "), "{}", show(&o));
+
+    let o = run(&["pki", "show", &dir.s("pki/trust/ID-CSCA-TEST-ONLY.crt.pem")]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Certificate  (TEST ONLY)"), "{out}");
+    assert!(out.contains("CSCA Indonesia e-KTP"), "{out}");
+    assert!(out.contains("CA           yes"), "{out}");
+    assert!(out.contains("EC, 384 bits"), "{out}");
+
+    let o = run(&[
+        "--json",
+        "pki",
+        "show",
+        &dir.s("pki/ID-DS1-TEST-ONLY.crt.pem"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["type"], "certificate");
+    assert_eq!(v["ca"], false);
+    assert_eq!(v["status"], "valid now");
+
+    let o = run(&["pki", "show", &dir.s("pki/trust/ID-CSCA-TEST-ONLY.crl.pem")]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("Certificate revocation list"),
+        "{}",
+        show(&o)
+    );
+    assert!(stdout(&o).contains("revoked      0"), "{}", show(&o));
+
+    // A private key is refused, not printed.
+    let o = run(&["pki", "show", &dir.s("pki/ID-DS1-TEST-ONLY.key.pem")]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(!stdout(&o).contains("PRIVATE"), "{}", show(&o));
+
+    // An EF.SOD signed by the TEST document signer.
+    let signer = ektp_pki::RingSigner::from_files(
+        &dir.join("pki/ID-DS1-TEST-ONLY.key.pem"),
+        &dir.join("pki/ID-DS1-TEST-ONLY.crt.pem"),
+    )
+    .unwrap();
+    let dg1: &[u8] = b"\x61\x03abc";
+    let dg2: &[u8] = &[0x75, 0x01, 0x00];
+    let sod = ektp_pki::sign_ef_sod(
+        &[(1, dg1), (2, dg2)],
+        &signer,
+        &ektp_pki::SodOptions::new(SystemTime::now()),
+    )
+    .unwrap();
+    std::fs::write(dir.join("EF.SOD"), &sod).unwrap();
+    let o = run(&["pki", "show", &dir.s("EF.SOD")]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    let dg1_hash = hex::encode(ring::digest::digest(&ring::digest::SHA256, dg1));
+    assert!(out.contains(&format!("DG1   {dg1_hash}")), "{out}");
+    assert!(out.contains("Document Signer 1"), "{out}");
+    assert!(
+        out.contains("signing time 20") && out.contains(" UTC"),
+        "{out}"
+    );
+
+    let o = run(&["pki", "show", &dir.s("nope.pem")]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    let o = run(&["read", "--can", "12345"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: the CAN must be the 6 digits printed on the card"
+    );
+    let o = run(&["verify"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    let o = run(&["frobnicate"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    let o = run(&["--help"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("Exit status:"), "{}", show(&o));
+    // Without a trust store, verify says how to give one before touching a card.
+    let o = run(&["verify", "--can", "123456"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("--trust DIR"), "{}", show(&o));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definition() {
+    let o = run(&["completions", "bash"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("personalize") && out.contains("--can"),
+        "{out}"
+    );
+    let o = run(&["man"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(".ie") || out.contains(".TH ektp"), "{out}");
+    assert!(out.contains("verify"), "{out}");
+}
+
+/// `ektp sim` serving a chip state file on the test port, stopped (SIGTERM) on drop.
+struct Sim {
+    child: Option<Child>,
+}
+
+impl Sim {
+    fn start(state: &Path, extra: &[&str]) -> Self {
+        let child = ektp()
+            .args(["sim", "--port", &PORT.to_string(), "--state"])
+            .arg(state)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let sim = Self { child: Some(child) };
+        // Wait until pcscd reports the card in the reader.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let o = run(&["--json", "readers"]);
+            if code(&o) == 0 {
+                let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+                if v.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["name"] == READER && r["card"] == "present")
+                {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "card never appeared: {}",
+                show(&o)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        sim
+    }
+
+    /// Stops the simulator as Ctrl-C would and returns its output.
+    fn stop(mut self) -> Output {
+        let child = self.child.take().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        // Let pcscd notice the removal before the next card goes in.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let o = run(&["--json", "readers"]);
+            if !stdout(&o).contains("\"present\"") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        out
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn lock() -> SlotLock {
+    SlotLock::acquire(PORT, Duration::from_secs(300)).unwrap()
+}
+
+/// A clone: a blank chip (with its own Active Authentication key) written with every file
+/// copied from the genuine card, then locked — what a cloner can make.
+fn clone_of(genuine: &Path, app: &Application, out: &Path) {
+    let can = application_can(app).unwrap();
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let mut card = Card::new(Chip::load(genuine).unwrap().into_in_process()).unwrap();
+    let stolen = card
+        .pace(&can)
+        .unwrap()
+        .read_files(ReadRequest::ALL)
+        .unwrap();
+    let card_access = card.read_card_access().unwrap();
+    let mut clone = Card::new(
+        Chip::new_blank(*b"CLONE001", &master)
+            .unwrap()
+            .into_in_process(),
+    )
+    .unwrap();
+    {
+        let mut s = clone.personalization(&master).unwrap();
+        s.aa_public_key().unwrap();
+        s.write_file(LdsFile::CardAccess, &card_access).unwrap();
+        s.write_file(LdsFile::Com, stolen.get(LdsFile::Com).unwrap())
+            .unwrap();
+        for (n, raw) in stolen.data_groups() {
+            s.write_file(LdsFile::Dg(DgNumber::new(n).unwrap()), raw)
+                .unwrap();
+        }
+        s.write_file(LdsFile::Sod, stolen.get(LdsFile::Sod).unwrap())
+            .unwrap();
+        s.set_can(&can).unwrap();
+    }
+    clone.reset().unwrap();
+    clone.personalization(&master).unwrap().lock().unwrap();
+    clone.into_transport().into_card().save(out).unwrap();
+}
+
+/// A forgery: a card personalized and signed by a rogue root that has the real root's name.
+fn forged(app: &Application, out: &Path) {
+    let now = SystemTime::now();
+    let day = Duration::from_secs(86_400);
+    let rogue = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA Indonesia e-KTP",
+        &TestKey::EcdsaP256,
+        now - day,
+        now + day * 365,
+    )
+    .unwrap();
+    let ds = rogue
+        .issue_document_signer(&DocumentSignerSpec::new(
+            "Document Signer 1",
+            TestKey::EcdsaP256,
+            now,
+        ))
+        .unwrap();
+    let mut trust = ektp::TrustStore::new();
+    trust.add_root_der(rogue.certificate_der()).unwrap();
+    trust
+        .add_crl_der(&rogue.crl(&[], now - day, now + day * 30, 1).unwrap())
+        .unwrap();
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let mut card = Card::new(
+        Chip::new_blank(*b"FORGED01", &master)
+            .unwrap()
+            .into_in_process(),
+    )
+    .unwrap();
+    let signer = ds.signer().unwrap();
+    card.personalize(
+        app,
+        &Station {
+            signer: &signer,
+            master_key: &master,
+            trust: &trust,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    card.into_transport().into_card().save(out).unwrap();
+}
+
+#[test]
+fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
+    let _slot = lock();
+    let dir = TempDir::new("pcsc");
+    let pki = dir.s("pki");
+    assert_eq!(code(&run(&["pki", "init", &pki])), 0);
+    let key = dir.s("pki/ID-DS1-TEST-ONLY.key.pem");
+    let cert = dir.s("pki/ID-DS1-TEST-ONLY.crt.pem");
+    let trust = dir.s("pki/trust");
+    let state = dir.join("chip.json");
+    let app_path = specimen_path("pria");
+    let app = specimen("pria");
+    let can = "482915";
+
+    // A blank chip in the reader.
+    let sim = Sim::start(&state, &[]);
+    let o = run(&["readers"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with(READER))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(
+        line.contains("card present")
+            && line.contains("3B 88 80 01")
+            && line.contains("ektp virtual chip"),
+        "{}",
+        show(&o)
+    );
+
+    // Personalize it.
+    let o = run(&[
+        "--reader",
+        READER,
+        "personalize",
+        &app_path,
+        "--signer-key",
+        &key,
+        "--signer-cert",
+        &cert,
+        "--trust",
+        &trust,
+        "--test-master-key",
+        "--wait",
+        "5",
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("TEST ONLY personalization master key"),
+        "{err}"
+    );
+    for step in [
+        "opening the personalization session",
+        "writing EF.SOD",
+        "reading back",
+        "locking the card",
+    ] {
+        assert!(err.contains(step), "missing {step:?}: {err}");
+    }
+    assert!(
+        stdout(&o).contains("LOCKED: document IDA000001"),
+        "{}",
+        show(&o)
+    );
+    assert!(
+        stdout(&o).contains("PASS  active_authentication"),
+        "{}",
+        show(&o)
+    );
+
+    // Once issued, personalize only re-verifies (run again through the station config).
+    let o = run(&[
+        "--config",
+        &dir.s("pki/station-TEST-ONLY.toml"),
+        "--reader",
+        READER,
+        "--json",
+        "personalize",
+        &app_path,
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["already_issued"], true);
+    assert_eq!(v["report"]["passed"], true);
+
+    // Read: JSON, the whole record.
+    let photo = dir.join("photo.jpg");
+    let o = run(&[
+        "--reader",
+        READER,
+        "--json",
+        "read",
+        "--can",
+        can,
+        "--photo",
+        &photo.to_string_lossy(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v, {
+        let mut want = app.holder.to_json();
+        want["photo"] = v["photo"].clone();
+        want
+    });
+    assert_eq!(v["photo"]["format"], "jpeg");
+    let written = std::fs::read(&photo).unwrap();
+    assert_eq!(
+        written,
+        std::fs::read(specimens().join("pria/portrait.jpg")).unwrap()
+    );
+
+    // --only reads only DG11: fewer READ BINARY commands in the APDU trace.
+    let reads = |o: &Output| stderr(o).matches("READ BINARY").count();
+    let full = run(&["-vv", "--reader", READER, "--json", "read", "--can", can]);
+    let only = run(&[
+        "-vv", "--reader", READER, "--json", "read", "--can", can, "--only", "nik,name",
+    ]);
+    assert_eq!(code(&only), 0, "{}", show(&only));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&only)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"nik": app.holder.nik.as_str(), "name": app.holder.name})
+    );
+    assert!(
+        reads(&only) > 0 && reads(&only) < reads(&full),
+        "{} vs {}",
+        reads(&only),
+        reads(&full)
+    );
+    assert!(!stderr(&only).contains(can), "the CAN must not be logged");
+
+    // Read: text summary.
+    let o = run(&["--reader", READER, "read", "--can", can]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("Nama               SPESIMEN BUDI SANTOSO"),
+        "{}",
+        show(&o)
+    );
+
+    // Wrong CAN: one clear line, card error.
+    let o = run(&["--reader", READER, "read", "--can", "000000"]);
+    assert_eq!(code(&o), 3, "{}", show(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: wrong CAN: check the 6 digits printed on the card"
+    );
+
+    // Verify: every check passes.
+    let o = run(&[
+        "--reader", READER, "verify", "--can", can, "--trust", &trust, "--expect", &app_path,
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    for check in [
+        "pace",
+        "read_data",
+        "passive_authentication",
+        "active_authentication",
+        "not_revoked",
+        "record_match",
+    ] {
+        assert!(out.contains(&format!("PASS  {check}")), "{check}: {out}");
+    }
+    assert!(out.contains("VERIFIED"), "{out}");
+
+    // Revoked document number: exit 1, reason on stderr.
+    std::fs::write(dir.join("revoked.txt"), "# lost\nIDA000001\n").unwrap();
+    let o = run(&[
+        "--reader",
+        READER,
+        "verify",
+        "--can",
+        can,
+        "--trust",
+        &trust,
+        "--revoked",
+        &dir.s("revoked.txt"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stderr(&o)
+            .contains("FAILED not_revoked: document number IDA000001 is on the revocation list"),
+        "{}",
+        show(&o)
+    );
+
+    // Another person's application: record match fails.
+    let o = run(&[
+        "--reader",
+        READER,
+        "--json",
+        "verify",
+        "--can",
+        can,
+        "--trust",
+        &trust,
+        "--expect",
+        &specimen_path("wanita"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["passed"], false);
+    assert!(stderr(&o).contains("FAILED record_match"), "{}", show(&o));
+
+    // Wrong CAN at the desk: a failed check (1), with the reason.
+    let o = run(&[
+        "--reader", READER, "verify", "--can", "111111", "--trust", &trust,
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("FAILED pace") && stderr(&o).contains("CAN"),
+        "{}",
+        show(&o)
+    );
+
+    let out = sim.stop();
+    assert!(
+        out.status.success(),
+        "sim: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("state saved"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        Chip::load(&state).unwrap().lifecycle(),
+        ektp_chip::Lifecycle::Issued
+    );
+
+    // No card in the reader: one line that says what to do.
+    let o = run(&["--reader", READER, "read", "--can", can]);
+    assert_eq!(code(&o), 3, "{}", show(&o));
+    assert!(stderr(&o).contains("insert a card"), "{}", show(&o));
+
+    // A clone with every file copied: Passive Authentication passes, Active Authentication
+    // does not.
+    let clone = dir.join("clone.json");
+    clone_of(&state, &app, &clone);
+    let sim = Sim::start(&clone, &[]);
+    let o = run(&[
+        "--reader", READER, "verify", "--can", can, "--trust", &trust, "--expect", &app_path,
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("PASS  passive_authentication"),
+        "{}",
+        show(&o)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("FAILED active_authentication") && err.contains("clone"),
+        "{err}"
+    );
+    assert!(!err.contains("FAILED passive_authentication"), "{err}");
+    drop(sim.stop());
+
+    // A forgery signed under a rogue root with the real root's name: Passive Authentication
+    // fails.
+    let forgery = dir.join("forged.json");
+    forged(&app, &forgery);
+    let sim = Sim::start(&forgery, &[]);
+    let o = run(&[
+        "--reader", READER, "--json", "verify", "--can", can, "--trust", &trust, "--expect",
+        &app_path,
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("FAILED passive_authentication"),
+        "{}",
+        show(&o)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["passed"], false);
+    drop(sim.stop());
+}
+
+#[test]
+fn a_card_pulled_during_personalization_is_left_unlocked_and_completed_by_a_rerun() {
+    let _slot = lock();
+    let dir = TempDir::new("pull");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let config = dir.s("pki/station-TEST-ONLY.toml");
+    let state = dir.join("chip.json");
+    let app_path = specimen_path("wna");
+
+    // The chip leaves the reader after 20 APDUs, half-way through writing.
+    let sim = Sim::start(&state, &["--fault", "remove-after=20"]);
+    let o = run(&[
+        "--config",
+        &config,
+        "--reader",
+        READER,
+        "personalize",
+        &app_path,
+    ]);
+    assert_eq!(code(&o), 3, "{}", show(&o));
+    assert!(stderr(&o).contains("NOT locked"), "{}", show(&o));
+    let out = sim.stop();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fault fired"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(
+        Chip::load(&state).unwrap().lifecycle(),
+        ektp_chip::Lifecycle::Issued
+    );
+
+    // Back in the reader: the same command completes it.
+    let sim = Sim::start(&state, &[]);
+    let o = run(&[
+        "--config",
+        &config,
+        "--reader",
+        READER,
+        "personalize",
+        &app_path,
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = run(&[
+        "--reader",
+        READER,
+        "verify",
+        "--can",
+        "219374",
+        "--trust",
+        &dir.s("pki/trust"),
+        "--expect",
+        &app_path,
+    ]);
+    drop(sim.stop());
+    assert_eq!(code(&o), 0, "{}", show(&o));
+}
