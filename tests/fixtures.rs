@@ -1,5 +1,6 @@
-//! Shared fixtures for the host end-to-end tests and benches: a TEST ONLY PKI in memory, the
-//! specimen applications, blank chips with the TEST ONLY personalization key.
+//! Shared fixtures for the host tests and benches (this crate's and `crates/ektp/tests`, which
+//! include this file): a TEST ONLY PKI in memory, the specimen applications, blank chips with
+//! the TEST ONLY personalization key.
 #![allow(dead_code, clippy::unwrap_used, clippy::arithmetic_side_effects)]
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use ektp_pki::RingSigner;
 use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
 
 pub struct Pki {
+    pub root: TestCa,
     pub signer: RingSigner,
     pub trust: TrustStore,
 }
@@ -40,15 +42,26 @@ pub fn pki() -> Pki {
     trust.add_crl_der(&crl).unwrap();
     Pki {
         signer: ds.signer().unwrap(),
+        root,
         trust,
     }
 }
 
+/// `cards/specimens` of the workspace, found from whichever crate includes this file.
 pub fn specimens_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../cards/specimens")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|d| d.join("cards/specimens"))
+        .find(|d| d.is_dir())
+        .unwrap()
 }
 
 pub const VALID: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];
+
+/// The specimen applications that validate, by name.
+pub fn valid_specimens() -> Vec<(String, Application)> {
+    VALID.iter().map(|n| (n.to_string(), specimen(n))).collect()
+}
 
 pub fn specimen(name: &str) -> Application {
     Application::from_json_file(specimens_dir().join(name).join("application.json")).unwrap()

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
 
+#[path = "../../../tests/fixtures.rs"]
 mod common;
 
 use std::time::SystemTime;

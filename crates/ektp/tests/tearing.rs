@@ -4,6 +4,7 @@
 //! no interrupted run may ever leave a locked card that fails verification.
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
 
+#[path = "../../../tests/fixtures.rs"]
 mod common;
 
 use std::time::SystemTime;
