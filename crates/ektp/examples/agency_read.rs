@@ -40,8 +40,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
     Ok(())
 }
 
-/// The printing station's part, as `crates/ektp/tests/flows.rs` does it: a TEST ONLY root
-/// and document signer, a blank virtual chip from the TEST ONLY batch, personalized with the
+/// The printing station's part, as the host tests do it (`tests/fixtures.rs`, used by
+/// `crates/ektp/tests/flows.rs`): a TEST ONLY root and document signer, a blank virtual chip from the TEST ONLY batch, personalized with the
 /// specimen application and locked. Returns the card (as a transport), the CAN printed on it
 /// and the trust store a pickup desk or agency would load with `TrustStore::load_dir`.
 fn issue_specimen_card() -> Result<(InProcess<Chip>, Can, TrustStore), Box<dyn StdError>> {
