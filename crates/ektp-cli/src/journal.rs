@@ -1,0 +1,622 @@
+//! The printing station's issuance journal: a durable SQLite record of every card written.
+//!
+//! One row per attempt to write an application onto a chip:
+//!
+//! ```text
+//! cards(id, application, chip_serial, document_number, nik, state, sod_sha256, signer,
+//!       signer_sha256, reason, started_at, finished_at)
+//! state: in_progress -> issued | failed
+//! ```
+//!
+//! A row is written `in_progress` *before* the first command goes to the card, so after a
+//! crash, a kill or a pulled card the journal says which application the card in the reader
+//! was being written with. It becomes `issued` once the card is locked and verified, or
+//! `failed` with the reason. Partial unique indexes make the database itself refuse a second
+//! issued row for the same application, document number or chip, and a second open row for
+//! the same application or chip.
+//!
+//! Durability: WAL mode with `synchronous=FULL` (a committed transaction survives a power
+//! cut), every state change is one `BEGIN IMMEDIATE` transaction. The NIK is stored — the
+//! journal is the department's own record — but never printed or put in `Debug` output.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior, params};
+
+/// Journal format written by this version (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+/// How long a writer waits for another process holding the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS cards (
+    id              INTEGER PRIMARY KEY,
+    application     TEXT NOT NULL,
+    chip_serial     TEXT NOT NULL,
+    document_number TEXT NOT NULL,
+    nik             TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('in_progress', 'issued', 'failed')),
+    sod_sha256      TEXT,
+    signer          TEXT,
+    signer_sha256   TEXT,
+    reason          TEXT,
+    started_at      TEXT NOT NULL,
+    finished_at     TEXT,
+    CHECK (state <> 'issued' OR (sod_sha256 IS NOT NULL AND signer IS NOT NULL
+                                 AND finished_at IS NOT NULL)),
+    CHECK (state <> 'failed' OR reason IS NOT NULL)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS issued_once_per_application
+    ON cards(application) WHERE state = 'issued';
+CREATE UNIQUE INDEX IF NOT EXISTS issued_once_per_document
+    ON cards(document_number) WHERE state = 'issued';
+CREATE UNIQUE INDEX IF NOT EXISTS issued_once_per_chip
+    ON cards(chip_serial) WHERE state = 'issued';
+CREATE UNIQUE INDEX IF NOT EXISTS open_once_per_application
+    ON cards(application) WHERE state = 'in_progress';
+CREATE UNIQUE INDEX IF NOT EXISTS open_once_per_chip
+    ON cards(chip_serial) WHERE state = 'in_progress';
+";
+
+/// Current UTC time as RFC 3339, from SQLite's clock.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// A card the journal records as issued.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IssuedCard {
+    /// The application id (its name in the queue directory).
+    pub application: String,
+    /// The chip serial, hex.
+    pub chip_serial: String,
+    /// The document number written on the card.
+    pub document_number: String,
+    /// SHA-256 of EF.SOD as read back from the card, hex.
+    pub sod_sha256: String,
+    /// The document signer's certificate subject.
+    pub signer: String,
+    /// SHA-256 of the document signer certificate (DER), hex.
+    pub signer_sha256: String,
+    /// When the card was recorded as issued (UTC, RFC 3339).
+    pub issued_at: String,
+}
+
+/// An application that was being written onto a chip and not finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InProgress {
+    /// The journal row.
+    pub id: i64,
+    /// The application id.
+    pub application: String,
+    /// The chip serial, hex.
+    pub chip_serial: String,
+    /// The document number being written.
+    pub document_number: String,
+    /// When writing started (UTC, RFC 3339).
+    pub started_at: String,
+}
+
+/// What the journal needs to know about an application before a card is written.
+pub struct Start<'a> {
+    /// The application id.
+    pub application: &'a str,
+    /// The chip serial, hex.
+    pub chip_serial: &'a str,
+    /// The document number.
+    pub document_number: &'a str,
+    /// The holder's NIK (stored, never printed).
+    pub nik: &'a str,
+}
+
+impl core::fmt::Debug for Start<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Start")
+            .field("application", &self.application)
+            .field("chip_serial", &self.chip_serial)
+            .field("document_number", &self.document_number)
+            .field("nik", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The document signer as the journal records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerId {
+    /// Certificate subject (RFC 4514 text), or `"unparsed certificate"`.
+    pub subject: String,
+    /// SHA-256 of the certificate DER, hex.
+    pub sha256: String,
+}
+
+impl SignerId {
+    /// Identifies a document signer certificate (DER).
+    pub fn from_certificate(der: &[u8]) -> Self {
+        let subject = x509_parser::parse_x509_certificate(der)
+            .map(|(_, c)| c.subject().to_string())
+            .unwrap_or_else(|_| "unparsed certificate".to_owned());
+        Self {
+            subject,
+            sha256: hex::encode(ring::digest::digest(&ring::digest::SHA256, der)),
+        }
+    }
+}
+
+/// The issuance journal (see the module documentation).
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl core::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn issued_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedCard> {
+    Ok(IssuedCard {
+        application: row.get(0)?,
+        chip_serial: row.get(1)?,
+        document_number: row.get(2)?,
+        sod_sha256: row.get(3)?,
+        signer: row.get(4)?,
+        signer_sha256: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        issued_at: row.get(6)?,
+    })
+}
+
+const ISSUED_COLUMNS: &str =
+    "application, chip_serial, document_number, sod_sha256, signer, signer_sha256, finished_at";
+
+impl Journal {
+    /// Opens the journal at `path`, creating it (and its schema) if it does not exist.
+    ///
+    /// # Errors
+    /// If the file cannot be opened or created, is not an ektp journal, or was written by a
+    /// newer ektp.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            anyhow::bail!(
+                "cannot create journal {}: directory {} does not exist",
+                path.display(),
+                parent.display()
+            );
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open journal {}", path.display()))?;
+        Self::setup(conn, path)
+    }
+
+    /// Opens an existing journal; fails if there is none at `path` (for readers of the
+    /// journal, e.g. the pickup desk's `--journal`, where a typo must not create an empty one).
+    ///
+    /// # Errors
+    /// As [`Journal::open`], and if the file does not exist.
+    pub fn open_existing(path: &Path) -> anyhow::Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open journal {} (does it exist?)", path.display()))?;
+        Self::setup(conn, path)
+    }
+
+    fn setup(conn: Connection, path: &Path) -> anyhow::Result<Self> {
+        let ctx = || format!("journal {} is not usable", path.display());
+        conn.busy_timeout(BUSY_TIMEOUT).with_context(ctx)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .with_context(|| {
+                format!(
+                    "{} is not an ektp journal (not an SQLite database)",
+                    path.display()
+                )
+            })?;
+        if version > SCHEMA_VERSION {
+            anyhow::bail!(
+                "journal {} was written by a newer ektp (format {version}): upgrade ektp",
+                path.display()
+            );
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .with_context(ctx)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            anyhow::bail!(
+                "journal {} cannot use write-ahead logging (journal_mode is {mode}): \
+                 put it on a local disk",
+                path.display()
+            );
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .with_context(ctx)?;
+        if version < SCHEMA_VERSION {
+            let has_other_tables: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'cards'",
+                    [],
+                    |r| r.get(0),
+                )
+                .with_context(ctx)?;
+            if has_other_tables > 0 {
+                anyhow::bail!(
+                    "{} is an SQLite database but not an ektp journal: choose another path",
+                    path.display()
+                );
+            }
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))
+            .with_context(ctx)?;
+        }
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Where the journal lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The card issued with `document_number`, if any.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn find_issued(&self, document_number: &str) -> anyhow::Result<Option<IssuedCard>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {ISSUED_COLUMNS} FROM cards \
+                     WHERE state = 'issued' AND document_number = ?1"
+                ),
+                params![document_number],
+                issued_from_row,
+            )
+            .optional()
+            .context("cannot read the journal")
+    }
+
+    /// The card issued for application `application`, if any.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn find_issued_application(&self, application: &str) -> anyhow::Result<Option<IssuedCard>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {ISSUED_COLUMNS} FROM cards WHERE state = 'issued' AND application = ?1"
+                ),
+                params![application],
+                issued_from_row,
+            )
+            .optional()
+            .context("cannot read the journal")
+    }
+
+    /// The card issued on chip `chip_serial` (hex), if any.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn find_issued_chip(&self, chip_serial: &str) -> anyhow::Result<Option<IssuedCard>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {ISSUED_COLUMNS} FROM cards WHERE state = 'issued' AND chip_serial = ?1"
+                ),
+                params![chip_serial],
+                issued_from_row,
+            )
+            .optional()
+            .context("cannot read the journal")
+    }
+
+    /// Every issued card, oldest first.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn issued(&self) -> anyhow::Result<Vec<IssuedCard>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ISSUED_COLUMNS} FROM cards WHERE state = 'issued' ORDER BY id"
+            ))
+            .context("cannot read the journal")?;
+        let rows = stmt
+            .query_map([], issued_from_row)
+            .context("cannot read the journal")?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .context("cannot read the journal")
+    }
+
+    /// Applications being written when the last run stopped (or now, by this run).
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn in_progress(&self) -> anyhow::Result<Vec<InProgress>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, application, chip_serial, document_number, started_at FROM cards \
+                 WHERE state = 'in_progress' ORDER BY id",
+            )
+            .context("cannot read the journal")?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(InProgress {
+                    id: row.get(0)?,
+                    application: row.get(1)?,
+                    chip_serial: row.get(2)?,
+                    document_number: row.get(3)?,
+                    started_at: row.get(4)?,
+                })
+            })
+            .context("cannot read the journal")?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .context("cannot read the journal")
+    }
+
+    /// Records, durably, that `start.application` is about to be written on chip
+    /// `start.chip_serial`. Returns the row id to finish.
+    ///
+    /// # Errors
+    /// If the application, its document number or the chip is already issued, or another
+    /// application is open on the chip (or this application on another chip) — the journal
+    /// refuses anything that could issue an application twice — or the write fails.
+    pub fn begin(&mut self, start: &Start<'_>) -> anyhow::Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("cannot write the journal")?;
+        let clash: Option<(String, String, String, String)> = tx
+            .query_row(
+                "SELECT state, application, document_number, chip_serial FROM cards \
+                 WHERE (state = 'issued' AND (application = ?1 OR document_number = ?2 \
+                                              OR chip_serial = ?3)) \
+                    OR (state = 'in_progress' AND (application = ?1 OR chip_serial = ?3)) \
+                 LIMIT 1",
+                params![start.application, start.document_number, start.chip_serial],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .context("cannot read the journal")?;
+        if let Some((state, application, document, chip)) = clash {
+            anyhow::bail!(
+                "journal refuses to start application {} on chip {}: it has application {} \
+                 (document {}) {} on chip {}",
+                start.application,
+                start.chip_serial,
+                application,
+                document,
+                state.replace('_', " "),
+                chip
+            );
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO cards (application, chip_serial, document_number, nik, state, \
+                 started_at) VALUES (?1, ?2, ?3, ?4, 'in_progress', {NOW})"
+            ),
+            params![
+                start.application,
+                start.chip_serial,
+                start.document_number,
+                start.nik
+            ],
+        )
+        .context("cannot write the journal")?;
+        let id = tx.last_insert_rowid();
+        tx.commit().context("cannot write the journal")?;
+        Ok(id)
+    }
+
+    /// Records the open row `id` as issued.
+    ///
+    /// # Errors
+    /// If the row is not open, or the write fails.
+    pub fn finish_issued(
+        &mut self,
+        id: i64,
+        sod_sha256: &str,
+        signer: &SignerId,
+    ) -> anyhow::Result<IssuedCard> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("cannot write the journal")?;
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE cards SET state = 'issued', sod_sha256 = ?2, signer = ?3, \
+                     signer_sha256 = ?4, finished_at = {NOW} \
+                     WHERE id = ?1 AND state = 'in_progress'"
+                ),
+                params![id, sod_sha256, signer.subject, signer.sha256],
+            )
+            .context("cannot record the issued card in the journal")?;
+        if changed != 1 {
+            anyhow::bail!("journal row {id} is not in progress: cannot record it as issued");
+        }
+        let card = tx
+            .query_row(
+                &format!("SELECT {ISSUED_COLUMNS} FROM cards WHERE id = ?1"),
+                params![id],
+                issued_from_row,
+            )
+            .context("cannot read the journal")?;
+        tx.commit()
+            .context("cannot record the issued card in the journal")?;
+        Ok(card)
+    }
+
+    /// Records the open row `id` as failed with `reason` (no personal data in it).
+    ///
+    /// # Errors
+    /// If the row is not open, or the write fails.
+    pub fn finish_failed(&mut self, id: i64, reason: &str) -> anyhow::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("cannot write the journal")?;
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE cards SET state = 'failed', reason = ?2, finished_at = {NOW} \
+                     WHERE id = ?1 AND state = 'in_progress'"
+                ),
+                params![id, reason],
+            )
+            .context("cannot write the journal")?;
+        if changed != 1 {
+            anyhow::bail!("journal row {id} is not in progress: cannot record it as failed");
+        }
+        tx.commit().context("cannot write the journal")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_journal(name: &str) -> (PathBuf, Journal) {
+        let dir =
+            std::env::temp_dir().join(format!("ektp-journal-unit-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let j = Journal::open(&path).unwrap();
+        (dir, j)
+    }
+
+    fn start<'a>(app: &'a str, chip: &'a str, doc: &'a str) -> Start<'a> {
+        Start {
+            application: app,
+            chip_serial: chip,
+            document_number: doc,
+            nik: "3273011708850001",
+        }
+    }
+
+    fn signer() -> SignerId {
+        SignerId {
+            subject: "CN=DS".to_owned(),
+            sha256: "ab".repeat(32),
+        }
+    }
+
+    #[test]
+    fn an_application_is_issued_once_and_survives_reopening() {
+        let (dir, mut j) = temp_journal("once");
+        let id = j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        assert_eq!(j.in_progress().unwrap().len(), 1);
+        let card = j.finish_issued(id, &"cd".repeat(32), &signer()).unwrap();
+        assert_eq!(card.chip_serial, "01");
+        assert!(card.issued_at.ends_with('Z'));
+        assert!(j.in_progress().unwrap().is_empty());
+        drop(j);
+
+        let mut j = Journal::open(&dir.join("journal.sqlite")).unwrap();
+        assert_eq!(j.find_issued("IDA000001").unwrap(), Some(card.clone()));
+        assert_eq!(j.issued().unwrap(), vec![card]);
+        // Same application, same document number or same chip again: refused.
+        for s in [
+            start("a.json", "02", "IDA000002"),
+            start("b.json", "02", "IDA000001"),
+            start("b.json", "01", "IDA000002"),
+        ] {
+            let e = j.begin(&s).unwrap_err().to_string();
+            assert!(e.contains("refuses"), "{e}");
+        }
+        assert_eq!(j.issued().unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_open_row_blocks_its_chip_and_application_until_finished() {
+        let (dir, mut j) = temp_journal("open");
+        let id = j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        assert!(j.begin(&start("b.json", "01", "IDA000002")).is_err());
+        assert!(j.begin(&start("a.json", "02", "IDA000001")).is_err());
+        j.finish_failed(id, "read-back verification failed")
+            .unwrap();
+        // Finishing twice is refused.
+        assert!(j.finish_failed(id, "again").is_err());
+        assert!(j.finish_issued(id, "00", &signer()).is_err());
+        // After a failure the application goes on another card.
+        let id2 = j.begin(&start("a.json", "02", "IDA000001")).unwrap();
+        j.finish_issued(id2, "00", &signer()).unwrap();
+        assert_eq!(j.issued().unwrap().len(), 1);
+        assert!(j.in_progress().unwrap().is_empty());
+        let failed: i64 = j
+            .conn
+            .query_row(
+                "SELECT count(*) FROM cards WHERE state = 'failed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(failed, 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_database_itself_refuses_a_second_issue() {
+        let (dir, j) = temp_journal("unique");
+        let insert = |app: &str, chip: &str, doc: &str| {
+            j.conn.execute(
+                "INSERT INTO cards (application, chip_serial, document_number, nik, state, \
+                 sod_sha256, signer, started_at, finished_at) \
+                 VALUES (?1, ?2, ?3, 'x', 'issued', 's', 'd', 't', 't')",
+                params![app, chip, doc],
+            )
+        };
+        insert("a", "01", "D1").unwrap();
+        assert!(insert("a", "02", "D2").is_err());
+        assert!(insert("b", "01", "D2").is_err());
+        assert!(insert("b", "02", "D1").is_err());
+        insert("b", "02", "D2").unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn settings_are_durable_and_foreign_files_are_refused() {
+        let (dir, j) = temp_journal("pragmas");
+        let mode: String = j
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = j
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous=FULL");
+        let text = dir.join("notes.txt");
+        std::fs::write(&text, "not a database, just some text that is long enough").unwrap();
+        let e = Journal::open(&text).unwrap_err().to_string();
+        assert!(e.contains("not an ektp journal"), "{e}");
+        let missing = dir.join("missing.sqlite");
+        assert!(Journal::open_existing(&missing).is_err());
+        assert!(!missing.exists());
+        let e = Journal::open(&dir.join("no-such-dir/j.sqlite"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not exist"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_nik() {
+        let s = start("a.json", "01", "IDA000001");
+        assert!(!format!("{s:?}").contains("3273011708850001"));
+    }
+}
