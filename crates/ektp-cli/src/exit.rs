@@ -89,7 +89,6 @@ impl Fail {
 
     /// Classifies an error from code that only returns `anyhow` (card and reader errors are
     /// recognised in the chain; anything else counts as a configuration or file error).
-    #[allow(dead_code)] // used by the batch command, which lands separately
     pub fn from_anyhow(error: anyhow::Error) -> Self {
         let kind = if is_card_error(&error) {
             Kind::Card

@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod batch;
 mod commands;
 mod config;
 mod exit;
+mod journal;
 mod output;
 mod station;
 
@@ -74,6 +76,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Personalize one blank card in the reader from an application file
     Personalize(commands::personalize::PersonalizeArgs),
+    /// Printing station: personalize a queue of applications, one card after another
+    Batch(batch::BatchArgs),
     /// Read the card's data (PACE with the CAN): JSON or a readable summary
     Read(commands::read::ReadArgs),
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Pki(cmd) => commands::pki::run(&cmd, &global),
         Command::Check(args) => commands::check::run(&args, &global),
         Command::Personalize(args) => commands::personalize::run(&args, &global),
+        Command::Batch(args) => batch::run(&args, &global).map_err(Fail::from_anyhow),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),

@@ -807,3 +807,185 @@ fn a_card_pulled_during_personalization_is_left_unlocked_and_completed_by_a_reru
     drop(sim.stop());
     assert_eq!(code(&o), 0, "{}", show(&o));
 }
+
+/// A separate, genuine personalization of `app` (same PKI, new chip, new EF.SOD): a real card,
+/// but not the one the journal recorded.
+fn personalized_elsewhere(app: &Application, pki: &Path, out: &Path) {
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let signer = ektp_pki::RingSigner::from_files(
+        &pki.join("ID-DS1-TEST-ONLY.key.pem"),
+        &pki.join("ID-DS1-TEST-ONLY.crt.pem"),
+    )
+    .unwrap();
+    let trust = ektp::TrustStore::load_dir(&pki.join("trust")).unwrap();
+    let mut card = Card::new(
+        Chip::new_blank(*b"SECOND01", &master)
+            .unwrap()
+            .into_in_process(),
+    )
+    .unwrap();
+    card.personalize(
+        app,
+        &Station {
+            signer: &signer,
+            master_key: &master,
+            trust: &trust,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    card.into_transport().into_card().save(out).unwrap();
+}
+
+#[test]
+fn verify_with_the_journal_accepts_only_the_card_the_station_issued() {
+    let _slot = lock();
+    let dir = TempDir::new("journal");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let queue = dir.join("queue/pria");
+    std::fs::create_dir_all(&queue).unwrap();
+    for entry in std::fs::read_dir(specimens().join("pria")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), queue.join(entry.file_name())).unwrap();
+    }
+    let journal = dir.s("journal.sqlite");
+    let trust = dir.s("pki/trust");
+    let app_path = specimen_path("pria");
+    let state = dir.join("chip.json");
+
+    // The printing station issues the card with `ektp batch`, which then waits for it to be
+    // taken out.
+    let sim = Sim::start(&state, &[]);
+    let mut batch = ektp()
+        .args([
+            "--reader",
+            READER,
+            "--config",
+            &dir.s("pki/station-TEST-ONLY.toml"),
+        ])
+        .args([
+            "batch",
+            &dir.s("queue"),
+            "--journal",
+            &journal,
+            "--max-cards",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Chip::load(&state).map(|c| c.lifecycle()).ok() != Some(ektp_chip::Lifecycle::Issued) {
+        assert!(Instant::now() < deadline, "batch did not issue the card");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(sim.stop());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while batch.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "batch did not finish");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The issued card: every check and the journal pass.
+    let sim = Sim::start(&state, &[]);
+    let o = run(&[
+        "--reader",
+        READER,
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        &trust,
+        "--expect",
+        &app_path,
+        "--journal",
+        &journal,
+    ]);
+    drop(sim.stop());
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("PASS  journal"), "{}", show(&o));
+
+    // A genuine card for the same application made elsewhere: everything but the journal
+    // passes.
+    let other = dir.join("other.json");
+    personalized_elsewhere(&specimen("pria"), &dir.join("pki"), &other);
+    let sim = Sim::start(&other, &[]);
+    let o = run(&[
+        "--reader",
+        READER,
+        "--json",
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        &trust,
+        "--journal",
+        &journal,
+    ]);
+    drop(sim.stop());
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["journal"]["passed"], false);
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["passed"] == true)
+    );
+    assert!(
+        stderr(&o).contains("FAILED journal") && stderr(&o).contains("another EF.SOD"),
+        "{}",
+        show(&o)
+    );
+
+    // A journal that does not exist is a file error, not an empty journal.
+    let o = run(&[
+        "--reader",
+        READER,
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        &trust,
+        "--journal",
+        &dir.s("typo.sqlite"),
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+}
+
+#[test]
+fn without_pcscd_card_commands_say_start_pcscd() {
+    let no_pcscd: [&[&str]; 3] = [
+        &["readers"],
+        &["read", "--can", "123456"],
+        &["--json", "personalize", "/nonexistent.json"],
+    ];
+    for args in &no_pcscd[..2] {
+        let o = ektp()
+            .env("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm")
+            .args(*args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 3, "{args:?}: {}", show(&o));
+        assert_eq!(
+            stderr(&o).trim(),
+            "error: PC/SC service not running: start pcscd",
+            "{args:?}"
+        );
+        assert!(stdout(&o).is_empty());
+    }
+    // An invalid application is refused before any reader is touched.
+    let o = ektp()
+        .env("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm")
+        .args(no_pcscd[2])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("is not a valid application"),
+        "{}",
+        show(&o)
+    );
+}

@@ -6,11 +6,14 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
-use ektp::{Card, RevocationList, VerifyPolicy, VerifyReport};
+use ektp::{Can, Card, RevocationList, VerifyPolicy, VerifyReport};
+use ektp_iso7816::CardTransport;
+use ektp_lds::LdsFile;
 use serde_json::json;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
+use crate::journal::Journal;
 use crate::output::{check_name, ms, print_json, report_text, stats_line};
 use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
 
@@ -29,13 +32,94 @@ pub struct VerifyArgs {
     /// Revoked document numbers, one per line [config: revocation_list]
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
+    /// The printing station's issuance journal: the card must be the one recorded as issued
+    /// (same document number and EF.SOD) [config: journal]
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
     #[command(flatten)]
     pub card: CardArgs,
 }
 
+/// The journal check: passed, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JournalCheck {
+    /// Whether the card is the one the journal records as issued.
+    pub passed: bool,
+    /// Why.
+    pub reason: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(ring::digest::digest(&ring::digest::SHA256, bytes))
+}
+
+/// Compares the card's document number and EF.SOD hash with the journal's record.
+pub fn journal_check(
+    journal: &Journal,
+    document_number: Option<&str>,
+    sod_sha256: Option<&str>,
+) -> Result<JournalCheck, Fail> {
+    let Some(doc) = document_number else {
+        return Ok(JournalCheck {
+            passed: false,
+            reason: "the card's document number could not be read, so it cannot be looked up"
+                .to_owned(),
+        });
+    };
+    let issued = journal
+        .find_issued(doc)
+        .or_config(|| format!("cannot read the journal {}", journal.path().display()))?;
+    let Some(issued) = issued else {
+        return Ok(JournalCheck {
+            passed: false,
+            reason: format!(
+                "document {doc} is not recorded as issued in {}: not a card this station issued",
+                journal.path().display()
+            ),
+        });
+    };
+    Ok(match sod_sha256 {
+        Some(sod) if sod.eq_ignore_ascii_case(&issued.sod_sha256) => JournalCheck {
+            passed: true,
+            reason: format!(
+                "issued as document {doc} on {} (chip {}); EF.SOD is the one recorded",
+                issued.issued_at, issued.chip_serial
+            ),
+        },
+        Some(_) => JournalCheck {
+            passed: false,
+            reason: format!(
+                "document {doc} was issued with another EF.SOD: this card is not the one issued \
+                 (re-signed or replaced data)"
+            ),
+        },
+        None => JournalCheck {
+            passed: false,
+            reason: "EF.SOD could not be read to compare with the journal".to_owned(),
+        },
+    })
+}
+
+/// SHA-256 of EF.SOD, read in a fresh PACE session (the report does not keep it).
+fn sod_hash<T: CardTransport>(card: &mut Card<T>, can: &Can) -> Result<Option<String>, Fail> {
+    match card.pace(can).and_then(|mut s| s.read(LdsFile::Sod)) {
+        Ok(sod) => Ok(Some(sha256_hex(&sod))),
+        Err(e) if e.is_card_removed() => Err(Fail::card(e)),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Prints a report in text (stdout) and the failures' reasons on stderr.
-pub fn print_report(report: &VerifyReport, verbose: bool) {
+pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbose: bool) {
     print!("{}", report_text(report));
+    if let Some(j) = journal {
+        println!(
+            "{}  {:<24} {}",
+            if j.passed { "PASS" } else { "FAIL" },
+            "journal",
+            j.reason
+        );
+    }
     if verbose && let Some(pa) = &report.passive_authentication {
         println!("\nPassive Authentication in detail:");
         for line in pa.to_string().lines() {
@@ -62,6 +146,18 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         .or_else(|| global.config.revocation_list.clone());
     let revoked = load_revocations(revoked_path.as_deref())?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
+    let journal_path = args
+        .journal
+        .clone()
+        .or_else(|| global.config.journal.clone());
+    let journal = journal_path
+        .as_deref()
+        .map(|p| {
+            Journal::open_existing(p)
+                .or_config(|| format!("cannot open the journal {}", p.display()))
+        })
+        .transpose()?;
+
     let transport = connect(global, &args.card)?;
     let mut card = Card::new(transport).map_err(Fail::card)?;
     let started = Instant::now();
@@ -72,20 +168,41 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         at: SystemTime::now(),
     };
     let report = card.verify(&can, &policy).map_err(Fail::card)?;
+    let journal_result = match &journal {
+        Some(j) => {
+            let pace_ok = report
+                .check(ektp::CheckKind::Pace)
+                .is_some_and(|c| c.passed);
+            let sod = if pace_ok {
+                sod_hash(&mut card, &can)?
+            } else {
+                None
+            };
+            Some(journal_check(
+                j,
+                report.document_number.as_deref(),
+                sod.as_deref(),
+            )?)
+        }
+        None => None,
+    };
     let took = started.elapsed();
-    let passed = report.passed;
+    let passed = report.passed && journal_result.as_ref().is_none_or(|j| j.passed);
 
     if global.json {
         let mut v =
             serde_json::to_value(&report).or_config(|| "cannot serialize the report".to_owned())?;
         if let Some(obj) = v.as_object_mut() {
             obj.insert("passed".into(), passed.into());
+            if let Some(j) = &journal_result {
+                obj.insert("journal".into(), json!(j));
+            }
             obj.insert("stats".into(), json!(card.stats()));
             obj.insert("elapsed_us".into(), json!(took.as_micros()));
         }
         print_json(&v)?;
     } else {
-        print_report(&report, global.verbosity > 0);
+        print_report(&report, journal_result.as_ref(), global.verbosity > 0);
         println!(
             "{} in {} ({})",
             if passed {
@@ -103,5 +220,61 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     for c in report.checks.iter().filter(|c| !c.passed) {
         eprintln!("FAILED {}: {}", check_name(c.check), c.reason);
     }
+    if let Some(j) = journal_result.filter(|j| !j.passed) {
+        eprintln!("FAILED journal: {}", j.reason);
+    }
     Ok(ExitCode::from(exit::FAILED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{SignerId, Start};
+
+    #[test]
+    fn journal_check_needs_the_issued_document_and_its_sod() {
+        let dir = std::env::temp_dir().join(format!("ektp-cli-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path).unwrap();
+        let id = journal
+            .begin(&Start {
+                application: "pria",
+                chip_serial: "454B545000000001",
+                document_number: "IDA000001",
+                nik: "3273011708850001",
+            })
+            .unwrap();
+        let sod = "ab".repeat(32);
+        journal
+            .finish_issued(id, &sod, &SignerId::from_certificate(b"not a certificate"))
+            .unwrap();
+        drop(journal);
+        let journal = Journal::open_existing(&path).unwrap();
+
+        let ok = journal_check(&journal, Some("IDA000001"), Some(&sod.to_uppercase())).unwrap();
+        assert!(ok.passed, "{}", ok.reason);
+        assert!(ok.reason.contains("454B545000000001"), "{}", ok.reason);
+
+        let other_sod = journal_check(&journal, Some("IDA000001"), Some(&"cd".repeat(32))).unwrap();
+        assert!(!other_sod.passed);
+        assert!(
+            other_sod.reason.contains("another EF.SOD"),
+            "{}",
+            other_sod.reason
+        );
+
+        let unknown = journal_check(&journal, Some("IDA000009"), Some(&sod)).unwrap();
+        assert!(!unknown.passed);
+        assert!(
+            unknown.reason.contains("not recorded as issued"),
+            "{}",
+            unknown.reason
+        );
+
+        let unread = journal_check(&journal, None, None).unwrap();
+        assert!(!unread.passed);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
