@@ -133,6 +133,13 @@ fn demo_needs_nothing_and_shows_every_step() {
         assert!(out.contains(step), "missing {step:?}:\n{out}");
     }
     assert!(!out.contains("FAIL"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("DONE, card verified: ")
+            && last.contains("APDUs in all")
+            && last.ends_with(" ms"),
+        "{last}"
+    );
     // Nothing left behind in the working directory.
     assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
 

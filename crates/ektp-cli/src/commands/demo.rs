@@ -238,6 +238,11 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
             "stats": all,
         }))?;
     } else {
+        if global.verbosity >= 0 {
+            eprintln!(
+                "next: `ektp pki init DIR` writes a TEST station; `ektp sim` serves a virtual card to pcscd"
+            );
+        }
         println!();
         println!(
             "{}: {} APDUs in all (personalize {}, read {}, verify {}); personalize {}, read {}, verify {}; total {}",
@@ -254,9 +259,6 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
             ms(read_time),
             ms(verify_time),
             ms(total.elapsed())
-        );
-        println!(
-            "Next: `ektp pki init DIR` for your own TEST PKI, `ektp sim` to serve a virtual card to pcscd."
         );
     }
     if report.passed {
