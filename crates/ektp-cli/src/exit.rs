@@ -187,12 +187,30 @@ fn hint(error: &anyhow::Error) -> Option<&'static str> {
         };
     }
     match find_transport(error) {
-        Some(TransportError::NoCard { .. }) => Some("insert a card (or give --wait SECONDS)"),
-        Some(TransportError::CardRemoved | TransportError::ResponseTooShort { .. }) => {
-            Some("put the card back and run the same command again")
+        Some(TransportError::NoCard { .. }) => {
+            return Some("insert a card (or give --wait SECONDS)");
         }
-        _ => None,
+        Some(TransportError::CardRemoved | TransportError::ResponseTooShort { .. }) => {
+            return Some("put the card back and run the same command again");
+        }
+        _ => {}
     }
+    let malformed = error.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<ektp::Error>(),
+            Some(
+                ektp::Error::Malformed { .. }
+                    | ektp::Error::Lds(_)
+                    | ektp::Error::Sm(_)
+                    | ektp::Error::Iso(_)
+                    | ektp::Error::FileTooLarge { .. }
+            )
+        )
+    });
+    malformed.then_some(
+        "the card's answer makes no sense: reinsert the card and try again; if it persists, the \
+         card is defective or not an e-KTP",
+    )
 }
 
 /// The error as one line: each link of the chain once (a link whose text the previous one
@@ -245,6 +263,20 @@ mod tests {
     fn no_service_is_a_card_error_saying_start_pcscd() {
         let e = anyhow::Error::new(PcscError::NoService);
         assert_eq!(message(&e), "PC/SC service not running: start pcscd");
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Card);
+    }
+
+    #[test]
+    fn a_malformed_card_answer_says_to_reinsert() {
+        let e = anyhow::Error::new(ektp::Error::Malformed {
+            what: "lifecycle byte",
+        });
+        let line = message(&e);
+        assert!(
+            line.starts_with("malformed card answer: lifecycle byte: "),
+            "{line}"
+        );
+        assert!(line.contains("reinsert the card"), "{line}");
         assert_eq!(Fail::from_anyhow(e).kind, Kind::Card);
     }
 

@@ -996,3 +996,33 @@ fn without_pcscd_card_commands_say_start_pcscd() {
         show(&o)
     );
 }
+
+#[test]
+fn a_damaged_answer_or_a_slow_card_is_reported_and_the_next_try_works() {
+    let _slot = lock();
+    let dir = TempDir::new("corrupt");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let state = dir.join("chip.json");
+    personalized_elsewhere(&specimen("pria"), &dir.join("pki"), &state);
+
+    let sim = Sim::start(&state, &["--corrupt-next", "--slow", "20"]);
+    let read = || {
+        run(&[
+            "--reader", READER, "--json", "read", "--can", "482915", "--only", "nik",
+        ])
+    };
+    let o = read();
+    assert_eq!(code(&o), 3, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: ") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    assert!(err.contains("reinsert the card"), "{err}");
+    // Only the next answer was damaged.
+    let o = read();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["nik"], "3273011708850001");
+    drop(sim.stop());
+}
