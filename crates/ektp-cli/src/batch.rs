@@ -40,7 +40,10 @@ const MAX_CONSECUTIVE_FAILURES: u32 = 3;
 /// An application that fails on this many cards is set aside for this run.
 const MAX_FAILURES_PER_APPLICATION: u32 = 2;
 /// How long one PC/SC wait lasts before it is renewed (waiting "forever" is a loop of these).
-const WAIT_SLICE: Duration = Duration::from_secs(60);
+/// Short, so that a reader event pcscd failed to signal is still seen within a second or two.
+const WAIT_SLICE: Duration = Duration::from_secs(2);
+/// How often the operator is reminded to take the card out.
+const REMIND_REMOVAL: Duration = Duration::from_secs(60);
 
 /// Personalize every application in a queue directory, one blank card after another.
 #[derive(Debug, Clone, clap::Args)]
@@ -443,12 +446,16 @@ impl Batch<'_> {
     }
 
     fn wait_for_removal(&self) -> anyhow::Result<()> {
+        let mut last_reminder = Instant::now();
         loop {
             match self.ctx.wait_for_removal(&self.reader, WAIT_SLICE) {
                 Ok(()) => return Ok(()),
                 Err(PcscError::Timeout { .. }) => {
-                    self.ui
-                        .say("Still waiting: remove the card from the reader.");
+                    if last_reminder.elapsed() >= REMIND_REMOVAL {
+                        self.ui
+                            .say("Still waiting: remove the card from the reader.");
+                        last_reminder = Instant::now();
+                    }
                 }
                 Err(e) => return Err(e.into()),
             }

@@ -1,0 +1,704 @@
+//! `ektp batch` as a printing station runs it: the real binary, real pcscd, the vsmartcard
+//! vpcd reader ("Virtual PCD 00 00", TCP 35963) and virtual e-KTP chips. The test plays the
+//! operator: it inserts blank cards one after another, pulls one mid-personalization and puts
+//! it back, kills the batch mid-card and starts it again, inserts an already issued card —
+//! and then checks the journal and verifies every card it kept.
+//!
+//! Needs a running pcscd with vsmartcard-vpcd (CI starts it before `cargo test --workspace`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use ektp::{Card, RevocationList, VerifyPolicy};
+use ektp_chip::Chip;
+use ektp_chip::card::{Card as ChipCard, Fault};
+use ektp_chip::vpcd::{SlotLock, VirtualCard, VpcdConfig};
+use ektp_pcsc::PcscContext;
+use ektp_pki::test_pki::{TestPkiFiles, generate_test_pki};
+
+/// Cards in the batch.
+const CARDS: usize = 20;
+/// The card pulled mid-personalization, and after how many answered APDUs.
+const PULLED: usize = 5;
+const PULL_AFTER_APDUS: u64 = 30;
+/// The card in the reader when the batch is killed, and after how many answered APDUs.
+const KILLED: usize = 12;
+const KILL_AFTER_APDUS: u64 = 25;
+/// After this card, an already issued card is put back in the reader.
+const REINSERT_ISSUED_AFTER: usize = 2;
+
+#[test]
+fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_verify() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+
+    let station = Station::new("twenty");
+    let apps = station.write_queue(CARDS);
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+
+    let mut batch = station.start_batch();
+    let mut kept = Vec::new();
+    let started = Instant::now();
+    for (i, app) in apps.iter().enumerate() {
+        let serial = [0x45, 0x4B, 0x54, 0x50, 0xB0, 0x00, 0x00, i as u8];
+        let chip = ektp_chip::Chip::new_blank(serial, &master).unwrap();
+        let serial_hex = hex_upper(&serial);
+        let chip = match i {
+            PULLED => {
+                // Pulled after some of its files were written: the batch says so, and the
+                // same chip put back is finished with the same application.
+                let card = insert(
+                    Slow::new(chip, u64::MAX),
+                    VpcdConfig::new()
+                        .with_port(PORT)
+                        .with_fault(Fault::PullAfterExecuting(PULL_AFTER_APDUS)),
+                    &reader,
+                );
+                wait_until(Duration::from_secs(30), "the fault pulls the card", || {
+                    !card.is_inserted()
+                });
+                let removed = card.remove().unwrap();
+                reader.wait_empty();
+                assert_eq!(
+                    station.journal_state(&app.id),
+                    Some("in_progress".to_owned()),
+                    "the pulled card's application is recorded as in progress"
+                );
+                assert!(station.issued_chips().iter().all(|c| c != &serial_hex));
+                batch.wait_for_stderr("Put the SAME card back");
+                let card = insert(removed.card, VpcdConfig::new().with_port(PORT), &reader);
+                station.wait_issued(&serial_hex, &mut batch, &card);
+                remove(card, &reader)
+            }
+            KILLED => {
+                // The batch process dies while this card is half written; the card stays in
+                // the reader, and the restarted batch finishes it.
+                let slow = Slow::new(chip, KILL_AFTER_APDUS);
+                let delay = slow.delay_handle();
+                let card = insert(slow, VpcdConfig::new().with_port(PORT), &reader);
+                wait_until(Duration::from_secs(30), "the batch writes the card", || {
+                    card.answered() > KILL_AFTER_APDUS
+                });
+                batch.kill();
+                delay.store(0, Ordering::Release);
+                assert_eq!(
+                    station.journal_state(&app.id),
+                    Some("in_progress".to_owned()),
+                    "killed mid-card: the application is recorded as in progress"
+                );
+                batch.restart();
+                station.wait_issued(&serial_hex, &mut batch, &card);
+                remove(card, &reader)
+            }
+            _ => {
+                let card = insert(
+                    Slow::new(chip, u64::MAX),
+                    VpcdConfig::new().with_port(PORT),
+                    &reader,
+                );
+                station.wait_issued(&serial_hex, &mut batch, &card);
+                remove(card, &reader)
+            }
+        };
+        kept.push((chip, app));
+
+        if i == REINSERT_ISSUED_AFTER {
+            // An issued card is never written again: the batch asks for a blank one.
+            let (issued, _) = kept.pop().unwrap();
+            let issued_count = station.issued_chips().len();
+            let card = insert(
+                Slow::new(issued, u64::MAX),
+                VpcdConfig::new().with_port(PORT),
+                &reader,
+            );
+            batch.wait_for_stderr("This card is already issued (locked)");
+            assert_eq!(station.issued_chips().len(), issued_count);
+            let chip = remove(card, &reader);
+            kept.push((chip, app));
+        }
+    }
+    let status = batch.wait_exit(Duration::from_secs(30));
+    eprintln!("20 cards through pcscd in {:?}", started.elapsed());
+    // The invalid application in the queue is reported, skipped and makes the status 1.
+    assert_eq!(status.code(), Some(1), "{}", batch.stderr());
+    assert!(batch.stderr().contains("belum-kawin"), "{}", batch.stderr());
+
+    // The journal: exactly 20 issued rows, 20 document numbers, 20 chips, nothing open.
+    let rows = station.issued_rows();
+    assert_eq!(rows.len(), CARDS, "{rows:?}");
+    let mut documents: Vec<&str> = rows.iter().map(|r| r.document_number.as_str()).collect();
+    documents.sort_unstable();
+    documents.dedup();
+    assert_eq!(documents.len(), CARDS);
+    let mut chips: Vec<&str> = rows.iter().map(|r| r.chip_serial.as_str()).collect();
+    chips.sort_unstable();
+    chips.dedup();
+    assert_eq!(chips.len(), CARDS);
+    let mut wanted: Vec<&str> = apps.iter().map(|a| a.document_number.as_str()).collect();
+    wanted.sort_unstable();
+    assert_eq!(documents, wanted);
+    assert_eq!(station.count_state("in_progress"), 0);
+    for r in &rows {
+        assert_eq!(r.sod_sha256.len(), 64);
+        assert!(r.signer.contains("CN=Document Signer 1"), "{}", r.signer);
+        assert_eq!(r.nik.len(), 16);
+    }
+    // The NIK is in the journal but never on the operator's screen or the JSON lines.
+    for app in &apps {
+        assert!(!batch.stderr().contains(&app.nik), "NIK printed on stderr");
+        assert!(!batch.stdout().contains(&app.nik), "NIK printed on stdout");
+    }
+    // One "issued" JSON line per card across both runs.
+    let mut issued_lines: Vec<String> = batch
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "card" && l["outcome"] == "issued")
+        .map(|l| l["document_number"].as_str().unwrap().to_owned())
+        .collect();
+    issued_lines.sort_unstable();
+    assert_eq!(issued_lines, wanted);
+
+    // Every card the operator kept verifies as a pickup desk would check it.
+    let trust = ektp::TrustStore::load_dir(&station.pki.trust_dir).unwrap();
+    let revoked = RevocationList::new();
+    for (chip, app) in kept {
+        let application = ektp::Application::from_json_file(&app.path).unwrap();
+        let mut card = Card::new(chip.into_in_process()).unwrap();
+        let policy = VerifyPolicy {
+            trust: &trust,
+            revoked: &revoked,
+            expected: Some(&application),
+            at: SystemTime::now(),
+        };
+        let can = ektp::Can::new(&app.can).unwrap();
+        let report = card.verify(&can, &policy).unwrap();
+        assert!(report.passed, "{}: {report:?}", app.id);
+    }
+}
+
+#[test]
+fn a_second_run_on_a_finished_queue_issues_nothing() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+    let station = Station::new("rerun");
+    let apps = station.write_queue(2);
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+
+    let mut batch = station.start_batch();
+    for i in 0..2u8 {
+        let serial = [0x45, 0x4B, 0x54, 0x50, 0xB1, 0, 0, i];
+        let chip = ektp_chip::Chip::new_blank(serial, &master).unwrap();
+        let card = insert(
+            Slow::new(chip, u64::MAX),
+            VpcdConfig::new().with_port(PORT),
+            &reader,
+        );
+        station.wait_issued(&hex_upper(&serial), &mut batch, &card);
+        remove(card, &reader);
+    }
+    assert_eq!(batch.wait_exit(Duration::from_secs(30)).code(), Some(1));
+
+    // Nothing left to do: the batch ends without asking for a card.
+    let mut again = station.start_batch();
+    let status = again.wait_exit(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(1), "{}", again.stderr());
+    let summary = again
+        .json_lines()
+        .into_iter()
+        .find(|l| l["event"] == "summary")
+        .unwrap();
+    assert_eq!(summary["issued"], 0);
+    assert_eq!(summary["already_issued"], apps.len());
+    assert_eq!(summary["journal_issued_total"], apps.len());
+    assert!(!again.stderr().contains("Insert a blank card"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator's tools.
+
+/// vpcd slot 0: reader "Virtual PCD 00 00".
+const PORT: u16 = 35963;
+/// Valid specimens the queue is made from (cards/specimens/README.md).
+const SPECIMENS: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];
+/// How long pcscd may take to notice a card arrive or leave (it polls every 0.4 s).
+const PRESENCE: Duration = Duration::from_secs(10);
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+fn wait_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < timeout, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A virtual chip that, after `after` APDUs, answers each one `delay` ms late — so the test
+/// can kill the batch while a card is certainly half written.
+struct Slow {
+    chip: Chip,
+    after: u64,
+    seen: u64,
+    delay_ms: Arc<AtomicU64>,
+}
+
+impl Slow {
+    fn new(chip: Chip, after: u64) -> Self {
+        Self {
+            chip,
+            after,
+            seen: 0,
+            delay_ms: Arc::new(AtomicU64::new(50)),
+        }
+    }
+
+    fn delay_handle(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.delay_ms)
+    }
+}
+
+impl ChipCard for Slow {
+    fn atr(&self) -> Vec<u8> {
+        self.chip.atr()
+    }
+    fn power_on(&mut self) {
+        self.chip.power_on();
+    }
+    fn reset(&mut self) {
+        self.chip.reset();
+    }
+    fn power_off(&mut self) {
+        self.chip.power_off();
+    }
+    fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        self.seen += 1;
+        if self.seen > self.after {
+            std::thread::sleep(Duration::from_millis(self.delay_ms.load(Ordering::Acquire)));
+        }
+        self.chip.process(apdu)
+    }
+}
+
+/// The reader as pcscd sees it.
+struct Reader {
+    ctx: PcscContext,
+    name: &'static str,
+}
+
+impl Reader {
+    fn new() -> Self {
+        Self {
+            ctx: PcscContext::establish().expect("pcscd is running"),
+            name: ektp_chip::vpcd::reader_name(PORT).unwrap(),
+        }
+    }
+
+    fn has_card(&self) -> bool {
+        self.ctx
+            .readers()
+            .unwrap()
+            .iter()
+            .any(|r| r.name == self.name && r.has_card())
+    }
+
+    fn wait_empty(&self) {
+        self.ctx
+            .wait_for_removal(self.name, PRESENCE)
+            .expect("pcscd sees the reader empty");
+    }
+}
+
+/// Puts the card in the reader and makes sure vpcd took it: now and then vpcd leaves a card
+/// that connects right after the previous one left in its listen backlog for ever (pcscd
+/// keeps reporting the reader empty), so such a card is taken out and inserted again.
+fn insert(mut card: Slow, config: VpcdConfig, reader: &Reader) -> VirtualCard<Slow> {
+    for _ in 0..5 {
+        let inserted = VirtualCard::insert(card, &config).unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            if inserted.answered() > 0 || !inserted.is_inserted() || reader.has_card() {
+                return inserted;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        eprintln!("vpcd did not take the card within 3 s: inserting it again");
+        card = inserted.remove().unwrap().card;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!("vpcd never took the card");
+}
+
+/// Takes the card out of the reader, waits until pcscd has seen it go, and keeps the chip.
+fn remove(card: VirtualCard<Slow>, reader: &Reader) -> Chip {
+    let chip = card.remove().unwrap().card.chip;
+    reader.wait_empty();
+    chip
+}
+
+/// One application written into the queue.
+#[derive(Debug, Clone)]
+struct QueuedApp {
+    id: String,
+    path: PathBuf,
+    document_number: String,
+    can: String,
+    nik: String,
+}
+
+/// A journal row recorded as issued.
+#[derive(Debug)]
+struct IssuedRow {
+    chip_serial: String,
+    document_number: String,
+    nik: String,
+    sod_sha256: String,
+    signer: String,
+}
+
+/// A station's files: TEST ONLY PKI, queue and journal in a fresh temporary directory.
+struct Station {
+    dir: PathBuf,
+    pki: TestPkiFiles,
+    queue: PathBuf,
+    journal: PathBuf,
+}
+
+impl Station {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("ektp-batch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let pki = generate_test_pki(&dir.join("pki"), SystemTime::now()).unwrap();
+        let queue = dir.join("queue");
+        std::fs::create_dir_all(&queue).unwrap();
+        Self {
+            journal: dir.join("journal.sqlite"),
+            dir,
+            pki,
+            queue,
+        }
+    }
+
+    /// Writes `n` valid applications made from the specimens (each with its own document
+    /// number, CAN and NIK serial) and one invalid one, and returns the valid ones.
+    fn write_queue(&self, n: usize) -> Vec<QueuedApp> {
+        let specimens = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens");
+        let mut apps = Vec::new();
+        for i in 0..n {
+            let base = specimens.join(SPECIMENS[i % SPECIMENS.len()]);
+            let id = format!("app-{:02}", i + 1);
+            let dir = self.queue.join(&id);
+            std::fs::create_dir_all(&dir).unwrap();
+            let text = std::fs::read_to_string(base.join("application.json")).unwrap();
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for file in v["files"].as_object().unwrap().values() {
+                let file = file.as_str().unwrap();
+                std::fs::copy(base.join(file), dir.join(file)).unwrap();
+            }
+            let letter = char::from(b'A' + (i / 10) as u8);
+            let document_number = format!("ID{letter}{:06}", 500 + i);
+            let can = format!("{:06}", 314_159 + i * 7);
+            let nik = v["holder"]["nik"].as_str().unwrap();
+            let nik = format!("{}{:04}", &nik[..12], 7001 + i);
+            v["card"]["document_number"] = document_number.clone().into();
+            v["card"]["can"] = can.clone().into();
+            v["holder"]["nik"] = nik.clone().into();
+            let path = dir.join("application.json");
+            std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+            apps.push(QueuedApp {
+                id,
+                path,
+                document_number,
+                can,
+                nik,
+            });
+        }
+        // Refused: under 17 and never married.
+        let invalid = self.queue.join("app-99-belum-kawin");
+        std::fs::create_dir_all(&invalid).unwrap();
+        for entry in std::fs::read_dir(specimens.join("belum-kawin-16")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), invalid.join(entry.file_name())).unwrap();
+        }
+        apps
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ektp"));
+        // EKTP_BATCH_TEST_TRACE=1: the batch logs every APDU (never its data) to the captured
+        // stderr, which a failing assertion prints.
+        if std::env::var_os("EKTP_BATCH_TEST_TRACE").is_some() {
+            cmd.arg("-vv");
+        }
+        cmd.arg("--reader")
+            .arg(ektp_chip::vpcd::reader_name(PORT).unwrap())
+            .arg("--json")
+            .arg("batch")
+            .arg(&self.queue)
+            .arg("--journal")
+            .arg(&self.journal)
+            .arg("--signer-cert")
+            .arg(&self.pki.document_signers[0].0)
+            .arg("--signer-key")
+            .arg(&self.pki.document_signers[0].1)
+            .arg("--trust")
+            .arg(&self.pki.trust_dir)
+            .arg("--test-master-key");
+        cmd
+    }
+
+    fn start_batch(&self) -> Running {
+        let mut running = Running {
+            command: self.command(),
+            child: None,
+            threads: Vec::new(),
+            out: Arc::default(),
+            err: Arc::default(),
+        };
+        running.spawn();
+        running
+    }
+
+    fn db(&self) -> Option<rusqlite::Connection> {
+        if !self.journal.exists() {
+            return None;
+        }
+        let db = rusqlite::Connection::open_with_flags(
+            &self.journal,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .ok()?;
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        Some(db)
+    }
+
+    /// The state of the application's latest journal row.
+    fn journal_state(&self, application: &str) -> Option<String> {
+        self.db()?
+            .query_row(
+                "SELECT state FROM cards WHERE application = ?1 ORDER BY id DESC LIMIT 1",
+                [application],
+                |r| r.get(0),
+            )
+            .ok()
+    }
+
+    fn count_state(&self, state: &str) -> u64 {
+        self.db()
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM cards WHERE state = ?1",
+                [state],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    fn issued_rows(&self) -> Vec<IssuedRow> {
+        let Some(db) = self.db() else {
+            return Vec::new();
+        };
+        let stmt = db.prepare(
+            "SELECT chip_serial, document_number, nik, sod_sha256, signer FROM cards \
+                 WHERE state = 'issued' ORDER BY id",
+        );
+        let Ok(mut stmt) = stmt else {
+            // The batch has created the file but not yet its schema.
+            return Vec::new();
+        };
+        stmt.query_map([], |r| {
+            Ok(IssuedRow {
+                chip_serial: r.get(0)?,
+                document_number: r.get(1)?,
+                nik: r.get(2)?,
+                sod_sha256: r.get(3)?,
+                signer: r.get(4)?,
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    fn issued_chips(&self) -> Vec<String> {
+        self.issued_rows()
+            .into_iter()
+            .map(|r| r.chip_serial)
+            .collect()
+    }
+
+    /// Waits until the journal records chip `serial` as issued.
+    fn wait_issued(&self, serial: &str, batch: &mut Running, card: &VirtualCard<Slow>) {
+        let start = Instant::now();
+        loop {
+            if self.issued_chips().iter().any(|c| c == serial) {
+                return;
+            }
+            if let Some(status) = batch.exited() {
+                panic!(
+                    "batch exited ({status}) before chip {serial} was issued:\n{}",
+                    batch.stderr()
+                );
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "chip {serial} not issued within 60 s (card inserted: {}, APDUs answered: {}, \
+                 reader: {:?}):\n{}",
+                card.is_inserted(),
+                card.answered(),
+                Reader::new().ctx.readers().map(|r| r
+                    .into_iter()
+                    .map(|i| format!("{} {:?}", i.name, i.presence))
+                    .collect::<Vec<_>>()),
+                batch.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Station {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The batch process, with everything it printed (across restarts).
+struct Running {
+    command: Command,
+    child: Option<Child>,
+    threads: Vec<JoinHandle<()>>,
+    out: Arc<Mutex<String>>,
+    err: Arc<Mutex<String>>,
+}
+
+fn collect(
+    stream: impl std::io::Read + Send + 'static,
+    into: Arc<Mutex<String>>,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let mut s = into.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    })
+}
+
+impl Running {
+    fn spawn(&mut self) {
+        let mut child = self
+            .command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ektp batch");
+        self.threads
+            .push(collect(child.stdout.take().unwrap(), Arc::clone(&self.out)));
+        self.threads
+            .push(collect(child.stderr.take().unwrap(), Arc::clone(&self.err)));
+        self.child = Some(child);
+    }
+
+    /// Kills the batch (SIGKILL: no chance to tidy up) and waits for it to be gone.
+    fn kill(&mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for t in self.threads.drain(..) {
+            t.join().unwrap();
+        }
+        self.err.lock().unwrap().push_str("--- killed ---\n");
+    }
+
+    /// Starts the batch again with the same command line.
+    fn restart(&mut self) {
+        assert!(self.child.is_none());
+        self.spawn();
+    }
+
+    fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.as_mut()?.try_wait().unwrap()
+    }
+
+    fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.exited() {
+                for t in self.threads.drain(..) {
+                    t.join().unwrap();
+                }
+                return status;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "batch did not finish:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_for_stderr(&mut self, text: &str) {
+        let start = Instant::now();
+        while !self.stderr().contains(text) {
+            if let Some(status) = self.exited() {
+                panic!(
+                    "batch exited ({status}) before saying {text:?}:\n{}",
+                    self.stderr()
+                );
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "batch did not say {text:?}:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.err.lock().unwrap().clone()
+    }
+
+    fn stdout(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
