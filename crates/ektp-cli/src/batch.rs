@@ -362,21 +362,34 @@ impl Ui {
     /// A message for the operator.
     fn say(&self, msg: &str) {
         if !self.quiet {
-            self.bar.suspend(|| eprintln!("{msg}"));
+            self.bar.suspend(|| to_stderr(msg));
         }
     }
 
     /// A problem the operator must see even with -q.
     fn warn(&self, msg: &str) {
-        self.bar.suspend(|| eprintln!("{msg}"));
+        self.bar.suspend(|| to_stderr(msg));
     }
 
     /// One JSON line on stdout (with --json).
     fn line(&self, value: &serde_json::Value) {
         if self.json {
-            self.bar.suspend(|| println!("{value}"));
+            self.bar.suspend(|| to_stdout(&value.to_string()));
         }
     }
+}
+
+/// Writes a line to stdout; a closed pipe (`ektp batch --json | head`) must not stop the batch
+/// in the middle of a card, so write errors are ignored.
+fn to_stdout(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes a line to stderr, ignoring write errors (as [`to_stdout`]).
+fn to_stderr(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn step_text(step: Step) -> String {
@@ -515,9 +528,10 @@ impl Batch<'_> {
                     Ok(Done::Issued(issued))
                 }
                 Err(e) if e.is_card_removed() => Ok(Done::Pulled),
-                Err(_) => Ok(Done::Refused(format!(
-                    "This card is already issued and it is not the card application {} was being \
-                     written on. Remove it and put chip {} back.",
+                Err(e) => Ok(Done::Refused(format!(
+                    "This card is already issued and does not verify as application {} ({e}): it \
+                     is not the card that application was being written on. Remove it and put \
+                     chip {} back.",
                     q.id, open.chip_serial
                 ))),
             };
@@ -626,11 +640,11 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
             row.id,
             "abandoned by the operator: card lost or destroyed before it was finished",
         )?;
-        eprintln!(
+        to_stderr(&format!(
             "Abandoned chip {}: application {} goes on a new card. That card must never be \
              handed out.",
             row.chip_serial, row.application
-        );
+        ));
     }
 
     // What the journal already did.
@@ -859,9 +873,8 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
         EXIT_OK
     };
     if global.json {
-        println!(
-            "{}",
-            json!({
+        to_stdout(
+            &json!({
                 "event": "summary",
                 "issued": issued_now,
                 "already_issued": already,
@@ -872,6 +885,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
                 "seconds": started.elapsed().as_secs(),
                 "exit_code": exit,
             })
+            .to_string(),
         );
     }
     if global.verbosity >= 0 || exit != EXIT_OK {
@@ -898,7 +912,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
                 r.problems.join("; ")
             ));
         }
-        eprintln!("{text}");
+        to_stderr(&text);
     }
     Ok(ExitCode::from(exit))
 }

@@ -702,3 +702,57 @@ impl Drop for Running {
         }
     }
 }
+
+#[test]
+fn an_unfinished_card_must_be_finished_or_abandoned() {
+    // No card goes near the reader here (--max-cards 0), so no slot lock is needed.
+    let station = Station::new("abandon");
+    station.write_queue(1);
+    let run = |extra: &[&str]| {
+        let out = station
+            .command()
+            .args(["--max-cards", "0"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // First run: creates the journal, issues nothing; the invalid application makes it 1.
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(1), "{err}");
+
+    // A card left half-written for an application that is not in this queue.
+    let db = rusqlite::Connection::open(&station.journal).unwrap();
+    db.execute(
+        "INSERT INTO cards (application, chip_serial, document_number, nik, state, started_at) \
+         VALUES ('gone', '454B5450C0000001', 'IDZ000001', '3273011708857001', 'in_progress', 't')",
+        [],
+    )
+    .unwrap();
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("application gone was being written on chip 454B5450C0000001"),
+        "{err}"
+    );
+    assert!(err.contains("--abandon 454B5450C0000001"), "{err}");
+    assert!(!err.contains("3273011708857001"), "NIK printed: {err}");
+
+    // Abandoning a chip the journal does not know is refused.
+    let (code, err) = run(&["--abandon", "454B5450C0000099"]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("no unfinished card with that chip serial"),
+        "{err}"
+    );
+
+    // Abandoning the right one closes its row as failed; the batch goes on.
+    let (code, err) = run(&["--abandon", "454b5450c0000001"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("Abandoned chip 454B5450C0000001"), "{err}");
+    assert_eq!(station.journal_state("gone"), Some("failed".to_owned()));
+    assert_eq!(station.count_state("in_progress"), 0);
+}
