@@ -1,7 +1,8 @@
 //! `ektp batch` as a printing station runs it: the real binary, real pcscd, the vsmartcard
 //! vpcd reader ("Virtual PCD 00 00", TCP 35963) and virtual e-KTP chips. The test plays the
-//! operator: it inserts blank cards one after another, pulls one mid-personalization and puts
-//! it back, kills the batch mid-card and starts it again, inserts an already issued card —
+//! operator: it inserts blank cards one after another, pulls one mid-personalization and one
+//! right after its lock, puts each back, kills the batch mid-card and starts it again, inserts
+//! an already issued card —
 //! and then checks the journal and verifies every card it kept.
 //!
 //! Needs a running pcscd with vsmartcard-vpcd (CI starts it before `cargo test --workspace`).
@@ -37,6 +38,8 @@ const PULL_AFTER_APDUS: u64 = 30;
 /// The card in the reader when the batch is killed, and after how many answered APDUs.
 const KILLED: usize = 12;
 const KILL_AFTER_APDUS: u64 = 25;
+/// The card pulled just after the chip executed the lock, before the batch heard back.
+const LOCK_PULLED: usize = 8;
 /// After this card, an already issued card is put back in the reader.
 const REINSERT_ISSUED_AFTER: usize = 2;
 
@@ -52,6 +55,8 @@ fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_v
 
     let mut batch = station.start_batch();
     let mut kept = Vec::new();
+    // APDUs a blank card takes, the lock last (measured on the ordinary cards).
+    let mut apdus_per_card = 0;
     let started = Instant::now();
     for (i, app) in apps.iter().enumerate() {
         let serial = [0x45, 0x4B, 0x54, 0x50, 0xB0, 0x00, 0x00, i as u8];
@@ -104,6 +109,37 @@ fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_v
                 station.wait_issued(&serial_hex, &mut batch, &card);
                 remove(card, &reader)
             }
+            LOCK_PULLED => {
+                // The chip locks itself, then leaves before the answer reaches the batch: the
+                // card is issued but the journal still says "in progress". Put back, the batch
+                // recognises it (it verifies as this application) and records it as issued.
+                assert!(apdus_per_card > 10);
+                let card = insert(
+                    Slow::new(chip, u64::MAX),
+                    VpcdConfig::new()
+                        .with_port(PORT)
+                        .with_fault(Fault::PullAfterExecuting(apdus_per_card - 1)),
+                    &reader,
+                );
+                wait_until(Duration::from_secs(30), "the fault pulls the card", || {
+                    !card.is_inserted()
+                });
+                let removed = card.remove().unwrap();
+                reader.wait_empty();
+                assert_eq!(
+                    removed.card.chip.lifecycle(),
+                    ektp_chip::os::Lifecycle::Issued,
+                    "the lock was executed before the card left"
+                );
+                assert_eq!(
+                    station.journal_state(&app.id),
+                    Some("in_progress".to_owned())
+                );
+                batch.wait_for_stderr(&format!("Put back the card with chip serial {serial_hex}"));
+                let card = insert(removed.card, VpcdConfig::new().with_port(PORT), &reader);
+                station.wait_issued(&serial_hex, &mut batch, &card);
+                remove(card, &reader)
+            }
             _ => {
                 let card = insert(
                     Slow::new(chip, u64::MAX),
@@ -111,6 +147,7 @@ fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_v
                     &reader,
                 );
                 station.wait_issued(&serial_hex, &mut batch, &card);
+                apdus_per_card = card.answered();
                 remove(card, &reader)
             }
         };
@@ -162,6 +199,13 @@ fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_v
         assert!(!batch.stderr().contains(&app.nik), "NIK printed on stderr");
         assert!(!batch.stdout().contains(&app.nik), "NIK printed on stdout");
     }
+    // The pulled, the killed and the lock-pulled cards were finished on resume.
+    let resumed = batch
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "card" && l["resumed"] == true)
+        .count();
+    assert_eq!(resumed, 3);
     // One "issued" JSON line per card across both runs.
     let mut issued_lines: Vec<String> = batch
         .json_lines()
