@@ -299,6 +299,41 @@ fn read_master_key(path: &Path) -> anyhow::Result<Zeroizing<[u8; 32]>> {
     Ok(Zeroizing::new(key))
 }
 
+/// Exclusive use of a journal or a reader by one `ektp batch` on this machine, until dropped:
+/// two batches sharing either would both write the card in the reader. The lock is an abstract
+/// Unix socket named after the resource; the kernel frees it when the process ends, even when
+/// it is killed, and no file is left behind.
+#[cfg(target_os = "linux")]
+struct RunLock {
+    _socket: std::os::unix::net::UnixListener,
+}
+
+#[cfg(target_os = "linux")]
+fn run_lock(what: &str, key: &str) -> anyhow::Result<RunLock> {
+    use std::os::linux::net::SocketAddrExt as _;
+    use std::os::unix::net::{SocketAddr, UnixListener};
+
+    let digest = hex::encode(ring::digest::digest(&ring::digest::SHA256, key.as_bytes()));
+    let name = format!("ektp-batch-{}", digest.get(..40).unwrap_or(&digest));
+    let addr =
+        SocketAddr::from_abstract_name(name.as_bytes()).context("cannot take the batch lock")?;
+    match UnixListener::bind_addr(&addr) {
+        Ok(socket) => Ok(RunLock { _socket: socket }),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "another `ektp batch` is already running with {what}: let it finish or stop it first"
+        ),
+        Err(e) => Err(e).context("cannot take the batch lock"),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+struct RunLock;
+
+#[cfg(not(target_os = "linux"))]
+fn run_lock(_what: &str, _key: &str) -> anyhow::Result<RunLock> {
+    Ok(RunLock)
+}
+
 /// Picks the reader: `--reader` / the config's, else the only reader there is.
 fn pick_reader(ctx: &PcscContext, wanted: Option<&str>) -> anyhow::Result<String> {
     if let Some(name) = wanted {
@@ -623,6 +658,11 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
     .clone();
     let keys = load_keys(args, global)?;
     let mut journal = Journal::open(&journal_path)?;
+    let canonical = std::fs::canonicalize(&journal_path).unwrap_or_else(|_| journal_path.clone());
+    let _journal_lock = run_lock(
+        &format!("journal {}", journal_path.display()),
+        &format!("journal:{}", canonical.display()),
+    )?;
 
     let (queued, mut rejected) = scan_queue(&args.queue)?;
 
@@ -734,6 +774,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
         &ctx,
         global.reader.as_deref().or(global.config.reader.as_deref()),
     )?;
+    let _reader_lock = run_lock(&format!("reader {reader:?}"), &format!("reader:{reader}"))?;
     let mut batch = Batch {
         ctx,
         reader,

@@ -485,6 +485,10 @@ impl Station {
     }
 
     fn command(&self) -> Command {
+        self.command_on(ektp_chip::vpcd::reader_name(PORT).unwrap())
+    }
+
+    fn command_on(&self, reader: &str) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ektp"));
         // EKTP_BATCH_TEST_TRACE=1: the batch logs every APDU (never its data) to the captured
         // stderr, which a failing assertion prints.
@@ -492,7 +496,7 @@ impl Station {
             cmd.arg("-vv");
         }
         cmd.arg("--reader")
-            .arg(ektp_chip::vpcd::reader_name(PORT).unwrap())
+            .arg(reader)
             .arg("--json")
             .arg("batch")
             .arg(&self.queue)
@@ -749,12 +753,13 @@ impl Drop for Running {
 
 #[test]
 fn an_unfinished_card_must_be_finished_or_abandoned() {
-    // No card goes near the reader here (--max-cards 0), so no slot lock is needed.
+    // No card goes near the reader here (--max-cards 0), so no slot lock is needed; reader
+    // 00 01 keeps clear of the batches the other tests run on 00 00.
     let station = Station::new("abandon");
     station.write_queue(1);
     let run = |extra: &[&str]| {
         let out = station
-            .command()
+            .command_on(ektp_chip::vpcd::reader_name(ektp_chip::vpcd::SLOT1_PORT).unwrap())
             .args(["--max-cards", "0"])
             .args(extra)
             .output()
@@ -799,4 +804,82 @@ fn an_unfinished_card_must_be_finished_or_abandoned() {
     assert!(err.contains("Abandoned chip 454B5450C0000001"), "{err}");
     assert_eq!(station.journal_state("gone"), Some("failed".to_owned()));
     assert_eq!(station.count_state("in_progress"), 0);
+}
+
+#[test]
+fn cards_from_another_card_batch_fail_unlocked_and_three_in_a_row_stop_the_batch() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+    let station = Station::new("wrongkey");
+    let apps = station.write_queue(1);
+    let other_batch = [0x5A; 32];
+
+    let mut batch = station.start_batch();
+    let mut failed_chips = Vec::new();
+    for i in 0..3u8 {
+        let serial = [0x45, 0x4B, 0x54, 0x50, 0xB2, 0, 0, i];
+        let chip = ektp_chip::Chip::new_blank(serial, &other_batch).unwrap();
+        let card = insert(
+            Slow::new(chip, u64::MAX),
+            VpcdConfig::new().with_port(PORT),
+            &reader,
+        );
+        let failures = i as usize + 1;
+        wait_until(Duration::from_secs(30), "the card fails", || {
+            batch.stderr().matches("FAILED to issue").count() >= failures
+        });
+        failed_chips.push(remove(card, &reader));
+    }
+    let status = batch.wait_exit(Duration::from_secs(30));
+    let err = batch.stderr();
+    assert_eq!(status.code(), Some(4), "{err}");
+    assert!(err.contains("personalization key rejected"), "{err}");
+    assert!(err.contains("3 cards in a row failed"), "{err}");
+    // Nothing issued, three failed rows, the application still waiting for a good card.
+    assert_eq!(station.count_state("failed"), 3);
+    assert_eq!(station.count_state("issued"), 0);
+    assert_eq!(
+        station.journal_state(&apps[0].id),
+        Some("failed".to_owned())
+    );
+    for chip in failed_chips {
+        assert_eq!(chip.lifecycle(), ektp_chip::os::Lifecycle::Blank);
+    }
+}
+
+#[test]
+fn a_second_batch_on_the_same_journal_is_refused() {
+    // The first batch waits for a card on reader 00 01; holding the slot keeps other tests'
+    // cards out of it while it does.
+    let _slot = SlotLock::acquire(ektp_chip::vpcd::SLOT1_PORT, Duration::from_secs(600))
+        .expect("vpcd slot 1 lock");
+    let station = Station::new("twice");
+    station.write_queue(1);
+    let slot1 = ektp_chip::vpcd::reader_name(ektp_chip::vpcd::SLOT1_PORT).unwrap();
+    let mut first = station
+        .command_on(slot1)
+        .args(["--card-timeout", "20"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(first.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Insert a blank card") {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "first batch ended early"
+        );
+    }
+    let second = station.command_on(slot1).output().unwrap();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let text = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(4), "{text}");
+    assert!(
+        text.contains("another `ektp batch` is already running"),
+        "{text}"
+    );
 }
