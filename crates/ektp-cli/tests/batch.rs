@@ -489,6 +489,10 @@ impl Station {
     }
 
     fn command_on(&self, reader: &str) -> Command {
+        self.command_full(reader, &self.pki.trust_dir)
+    }
+
+    fn command_full(&self, reader: &str, trust: &Path) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ektp"));
         // EKTP_BATCH_TEST_TRACE=1: the batch logs every APDU (never its data) to the captured
         // stderr, which a failing assertion prints.
@@ -507,14 +511,18 @@ impl Station {
             .arg("--signer-key")
             .arg(&self.pki.document_signers[0].1)
             .arg("--trust")
-            .arg(&self.pki.trust_dir)
+            .arg(trust)
             .arg("--test-master-key");
         cmd
     }
 
     fn start_batch(&self) -> Running {
+        self.start(self.command())
+    }
+
+    fn start(&self, command: Command) -> Running {
         let mut running = Running {
-            command: self.command(),
+            command,
             child: None,
             threads: Vec::new(),
             out: Arc::default(),
@@ -882,4 +890,61 @@ fn a_second_batch_on_the_same_journal_is_refused() {
         text.contains("another `ektp batch` is already running"),
         "{text}"
     );
+}
+
+#[test]
+fn a_card_that_does_not_verify_is_never_locked_and_its_application_is_set_aside() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+    let station = Station::new("untrusted");
+    let apps = station.write_queue(2);
+    // A trust store of another department: every read-back fails Passive Authentication.
+    let stranger = generate_test_pki(&station.dir.join("other-pki"), SystemTime::now()).unwrap();
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+
+    let mut batch = station.start(station.command_full(
+        ektp_chip::vpcd::reader_name(PORT).unwrap(),
+        &stranger.trust_dir,
+    ));
+    let mut chips = Vec::new();
+    for i in 0..3u8 {
+        let serial = [0x45, 0x4B, 0x54, 0x50, 0xB3, 0, 0, i];
+        let chip = ektp_chip::Chip::new_blank(serial, &master).unwrap();
+        let card = insert(
+            Slow::new(chip, u64::MAX),
+            VpcdConfig::new().with_port(PORT),
+            &reader,
+        );
+        let failures = i as usize + 1;
+        wait_until(Duration::from_secs(30), "the card fails", || {
+            batch.stderr().matches("FAILED to issue").count() >= failures
+        });
+        chips.push(remove(card, &reader));
+    }
+    let status = batch.wait_exit(Duration::from_secs(30));
+    let err = batch.stderr();
+    assert_eq!(status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("read-back verification failed, card NOT locked"),
+        "{err}"
+    );
+    // Two cards for the first application, then it is set aside and the second one is tried.
+    assert!(
+        err.contains(&format!("Application {} failed on 2 cards", apps[0].id)),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("FAILED to issue application {}", apps[1].id)),
+        "{err}"
+    );
+    for chip in chips {
+        assert_ne!(
+            chip.lifecycle(),
+            ektp_chip::os::Lifecycle::Issued,
+            "a failing card was locked"
+        );
+    }
+    assert_eq!(station.count_state("issued"), 0);
+    assert_eq!(station.count_state("failed"), 3);
 }
