@@ -8,18 +8,16 @@
 //! application, and no application is ever issued twice.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use ektp::{Application, Lifecycle, Station, Step, TrustStore};
+use ektp::{Application, Lifecycle, Station, Step};
 use ektp_pcsc::{PcscCard, PcscContext, PcscError, ReaderSelector};
-use ektp_pki::{RingSigner, Signer as _};
+use ektp_pki::Signer as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde_json::json;
-use zeroize::Zeroizing;
 
 use crate::config::Global;
 use crate::journal::{InProgress, IssuedCard, Journal, SignerId, Start};
@@ -34,7 +32,6 @@ pub const EXIT_CARD_TIMEOUT: u8 = 3;
 /// Most entries read from a queue directory.
 const MAX_QUEUE_ENTRIES: usize = 100_000;
 /// Largest master key file accepted (64 hex digits and a newline, with room for comments).
-const MAX_MASTER_KEY_FILE_LEN: u64 = 1024;
 /// A card that fails this many times in a row stops the batch: the station is at fault.
 const MAX_CONSECUTIVE_FAILURES: u32 = 3;
 /// An application that fails on this many cards is set aside for this run.
@@ -55,23 +52,9 @@ pub struct BatchArgs {
     /// The issuance journal (SQLite; created if missing). Default: `journal` in the config.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
-    /// Document signer private key (PKCS#8, PEM or DER). Default: `signer_key` in the config.
-    #[arg(long, value_name = "FILE")]
-    pub signer_key: Option<PathBuf>,
-    /// Document signer certificate. Default: `signer_certificate` in the config.
-    #[arg(long, value_name = "FILE")]
-    pub signer_cert: Option<PathBuf>,
-    /// Trust store directory (roots and CRLs) to verify each card before it is locked.
-    /// Default: `trust_dir` in the config.
-    #[arg(long, value_name = "DIR")]
-    pub trust: Option<PathBuf>,
-    /// The card batch's personalization master key (64 hex digits).
-    /// Default: `master_key_file` in the config.
-    #[arg(long, value_name = "FILE", conflicts_with = "test_master_key")]
-    pub master_key: Option<PathBuf>,
-    /// Use the TEST ONLY master key of the virtual chip (`ektp sim`): never for real cards.
-    #[arg(long)]
-    pub test_master_key: bool,
+    /// The station's keys and trust store (the same options as `ektp personalize`).
+    #[command(flatten)]
+    pub station: crate::station::StationArgs,
     /// Stop when no card arrives within SECS seconds (default: wait for ever).
     #[arg(long, value_name = "SECS")]
     pub card_timeout: Option<u64>,
@@ -196,10 +179,8 @@ fn scan_queue(dir: &Path) -> anyhow::Result<(Vec<Queued>, Vec<Rejected>)> {
 
 /// The station's keys, loaded once.
 struct Keys {
-    signer: RingSigner,
+    station: crate::station::StationKeys,
     signer_id: SignerId,
-    trust: TrustStore,
-    master: Zeroizing<[u8; 32]>,
 }
 
 fn required<'a>(
@@ -214,89 +195,11 @@ fn required<'a>(
     })
 }
 
+/// The signer, trust store and master key, loaded as `ektp personalize` loads them.
 fn load_keys(args: &BatchArgs, global: &Global) -> anyhow::Result<Keys> {
-    let config = &global.config;
-    let key = required(
-        args.signer_key.as_ref(),
-        config.signer_key.as_ref(),
-        "document signer key",
-        "--signer-key",
-        "signer_key",
-    )?;
-    let cert = required(
-        args.signer_cert.as_ref(),
-        config.signer_certificate.as_ref(),
-        "document signer certificate",
-        "--signer-cert",
-        "signer_certificate",
-    )?;
-    let trust_dir = required(
-        args.trust.as_ref(),
-        config.trust_dir.as_ref(),
-        "trust store",
-        "--trust",
-        "trust_dir",
-    )?;
-    let signer = RingSigner::from_files(key, cert).with_context(|| {
-        format!(
-            "cannot load the document signer ({} with {})",
-            key.display(),
-            cert.display()
-        )
-    })?;
-    let signer_id = SignerId::from_certificate(signer.certificate_der());
-    let trust = TrustStore::load_dir(trust_dir)
-        .with_context(|| format!("cannot load the trust store {}", trust_dir.display()))?;
-    let master = if args.test_master_key {
-        Zeroizing::new(
-            ektp_chip::os::test_perso_master_key()
-                .context("the built-in TEST ONLY master key does not parse")?,
-        )
-    } else {
-        let path = required(
-            args.master_key.as_ref(),
-            config.master_key_file.as_ref(),
-            "personalization master key",
-            "--master-key",
-            "master_key_file",
-        )?;
-        read_master_key(path)?
-    };
-    Ok(Keys {
-        signer,
-        signer_id,
-        trust,
-        master,
-    })
-}
-
-fn read_master_key(path: &Path) -> anyhow::Result<Zeroizing<[u8; 32]>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot read master key file {}", path.display()))?;
-    let mut text = Zeroizing::new(String::new());
-    file.take(MAX_MASTER_KEY_FILE_LEN.saturating_add(1))
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read master key file {}", path.display()))?;
-    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_MASTER_KEY_FILE_LEN {
-        anyhow::bail!(
-            "master key file {} is larger than {MAX_MASTER_KEY_FILE_LEN} bytes: is it the right file?",
-            path.display()
-        );
-    }
-    // Lines starting with '#' are comments; the key is the remaining 64 hex digits.
-    let digits: Zeroizing<String> = Zeroizing::new(
-        text.lines()
-            .filter(|l| !l.trim_start().starts_with('#'))
-            .collect::<Vec<_>>()
-            .join(""),
-    );
-    let key = ektp_chip::os::parse_master_key_hex(&digits).map_err(|_| {
-        anyhow::anyhow!(
-            "master key file {} must hold exactly 64 hex digits (32 bytes)",
-            path.display()
-        )
-    })?;
-    Ok(Zeroizing::new(key))
+    let station = crate::station::load_station(&args.station, global).map_err(|f| f.error)?;
+    let signer_id = SignerId::from_certificate(station.signer.certificate_der());
+    Ok(Keys { station, signer_id })
 }
 
 /// Exclusive use of a journal or a reader by one `ektp batch` on this machine, until dropped:
@@ -535,9 +438,9 @@ impl Batch<'_> {
             }
         };
         let station = Station {
-            signer: &self.keys.signer,
-            master_key: &self.keys.master,
-            trust: &self.keys.trust,
+            signer: &self.keys.station.signer,
+            master_key: &self.keys.station.master_key,
+            trust: &self.keys.station.trust,
         };
         let ui = self.ui;
         let id = q.id.clone();
@@ -754,11 +657,6 @@ pub fn run(args: &BatchArgs, global: &Global) -> anyhow::Result<ExitCode> {
             r.problems.join("\n  ")
         ));
         ui.line(&json!({"event": "invalid", "application": r.application, "problems": r.problems}));
-    }
-    if args.test_master_key {
-        ui.warn(
-            "Using the TEST ONLY personalization master key: only virtual test chips open with it.",
-        );
     }
     ui.say(&format!(
         "Queue {}: {} to issue, {} already issued, {} invalid. Journal: {}",
@@ -1001,21 +899,6 @@ mod tests {
         let names: Vec<&str> = rejected.iter().map(|r| r.application.as_str()).collect();
         assert_eq!(names, ["a.json", "b.json", "d.json"]);
         assert!(rejected[0].problems[0].contains("more than one application"));
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn master_key_file_takes_64_hex_digits_and_comments() {
-        let dir = std::env::temp_dir().join(format!("ektp-batch-key-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let good = dir.join("good.hex");
-        std::fs::write(&good, format!("# batch 7\n{}\n", "0f".repeat(32))).unwrap();
-        assert_eq!(*read_master_key(&good).unwrap(), [0x0f; 32]);
-        let bad = dir.join("bad.hex");
-        std::fs::write(&bad, "0f0f").unwrap();
-        let e = read_master_key(&bad).unwrap_err().to_string();
-        assert!(e.contains("64 hex digits"), "{e}");
-        assert!(!e.contains("0f0f"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

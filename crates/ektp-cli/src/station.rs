@@ -195,22 +195,56 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
     })
 }
 
-/// Reads a master key file (64 hex digits).
+/// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is
+/// read through a bounded reader and never echoed in an error.
 pub fn read_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, Fail> {
+    use std::io::Read as _;
     let what = || format!("cannot read the master key file {}", path.display());
-    let meta = std::fs::metadata(path).or_config(what)?;
-    if meta.len() > MAX_MASTER_KEY_FILE_LEN {
+    let file = std::fs::File::open(path).or_config(what)?;
+    let mut text = Zeroizing::new(String::new());
+    file.take(MAX_MASTER_KEY_FILE_LEN.saturating_add(1))
+        .read_to_string(&mut text)
+        .or_config(what)?;
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_MASTER_KEY_FILE_LEN {
         return Err(Fail::config(anyhow::anyhow!(
             "master key file {} is too large: it must hold 64 hex digits",
             path.display()
         )));
     }
-    let text = Zeroizing::new(std::fs::read_to_string(path).or_config(what)?);
-    let key = ektp_chip::os::parse_master_key_hex(text.as_str()).map_err(|_| {
+    let digits: Zeroizing<String> = Zeroizing::new(
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join(""),
+    );
+    let key = ektp_chip::os::parse_master_key_hex(&digits).map_err(|_| {
         Fail::config(anyhow::anyhow!(
             "master key file {} must hold exactly 64 hex digits (32 bytes)",
             path.display()
         ))
     })?;
     Ok(Zeroizing::new(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_key_file_takes_64_hex_digits_and_comments() {
+        let dir = std::env::temp_dir().join(format!("ektp-station-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.hex");
+        std::fs::write(&good, format!("# batch 7\n{}\n", "0f".repeat(32))).unwrap();
+        assert_eq!(*read_master_key(&good).unwrap(), [0x0f; 32]);
+        let bad = dir.join("bad.hex");
+        std::fs::write(&bad, "0f0f").unwrap();
+        let e = read_master_key(&bad).unwrap_err().error.to_string();
+        assert!(e.contains("64 hex digits"), "{e}");
+        assert!(!e.contains("0f0f"));
+        let big = dir.join("big.hex");
+        std::fs::write(&big, "0".repeat(10_000)).unwrap();
+        assert!(read_master_key(&big).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
