@@ -171,7 +171,8 @@ impl CountryCode {
 
     /// The three letters.
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or("XXX")
+        // Invariant: three ASCII capitals (checked by `parse`), so this never falls back.
+        core::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
