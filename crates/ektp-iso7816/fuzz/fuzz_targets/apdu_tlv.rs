@@ -31,7 +31,10 @@ struct Hostile<'a> {
 impl CardTransport for Hostile<'_> {
     fn transmit(&mut self, _: &[u8]) -> Result<Vec<u8>, TransportError> {
         self.sent += 1;
-        self.answers.next().map(<[u8]>::to_vec).ok_or(TransportError::CardRemoved)
+        self.answers
+            .next()
+            .map(<[u8]>::to_vec)
+            .ok_or(TransportError::CardRemoved)
     }
     fn reset(&mut self) -> Result<Vec<u8>, TransportError> {
         Ok(vec![0x3B, 0x80, 0x80, 0x01, 0x01])
