@@ -151,7 +151,8 @@ pub struct FileSpec {
     pub fid: Fid,
     /// Short EF identifier.
     pub sfi: Sfi,
-    /// Largest content in bytes (the EF is created with this size).
+    /// Largest content in bytes. Personalization creates each EF at its content's exact size
+    /// (docs/personalization.md); the chip refuses CREATE FILE above this size with `6A84`.
     pub max_size: usize,
     /// Read condition.
     pub read: ReadAccess,
