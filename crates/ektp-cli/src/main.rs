@@ -21,9 +21,11 @@ use crate::exit::Fail;
 const EXIT_CODES: &str = "\
 Exit status:
   0  success (for verify: every check passed)
-  1  verification or validation failed (a check failed, an application is invalid)
+  1  verification or validation failed (a check failed, an application is invalid;
+     for verify this includes a wrong CAN: the pace check fails)
   2  usage error (bad option or argument, something required not given)
-  3  card or reader error (no PC/SC service, no reader, no card, card pulled, wrong CAN)
+  3  card or reader error (no PC/SC service, no reader, no card, card pulled; wrong CAN
+     when reading or personalizing)
   4  configuration or file error (config, key, certificate, trust store, state file)
 
 Start with `ektp demo`: no reader and no pcscd needed.";
