@@ -143,6 +143,44 @@ fn read_length(c: &mut Cursor<'_>) -> Result<usize, DecodeError> {
     Ok(len)
 }
 
+/// The tag and length of a data object, read from its first bytes before its value arrives
+/// (e.g. to learn a file's size from the first chunk of a READ BINARY).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The tag.
+    pub tag: Tag,
+    /// Bytes of tag and length.
+    pub header_len: usize,
+    /// Bytes of value the length announces.
+    pub value_len: usize,
+}
+
+impl Header {
+    /// Header plus value: the whole object's size.
+    pub fn total_len(&self) -> usize {
+        self.header_len.saturating_add(self.value_len)
+    }
+}
+
+/// Reads the tag and length at the start of `bytes`, with the same rules and limits as
+/// [`Reader`]. `Ok(None)` means the header itself is not complete yet.
+///
+/// # Errors
+/// A [`DecodeError`] for a malformed tag or length.
+pub fn read_header(bytes: &[u8]) -> Result<Option<Header>, DecodeError> {
+    let mut c = Cursor::new(bytes);
+    let parsed = read_tag(&mut c).and_then(|tag| Ok((tag, read_length(&mut c)?)));
+    match parsed {
+        Ok((tag, value_len)) => Ok(Some(Header {
+            tag,
+            header_len: c.offset(),
+            value_len,
+        })),
+        Err(e) if e.kind == DecodeErrorKind::Truncated => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// One data object: its tag, its value, and its whole raw encoding, all borrowed from the input.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Tlv<'a> {
@@ -527,6 +565,20 @@ mod tests {
             enc = encode(0x30, &enc);
         }
         walk(parse_one(&enc).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn header_before_the_value_arrives() {
+        let enc = encode(0x75, &[0xAB; 300]);
+        let h = read_header(&enc[..4]).unwrap().unwrap();
+        assert_eq!((h.tag.value(), h.header_len, h.value_len), (0x75, 4, 300));
+        assert_eq!(h.total_len(), enc.len());
+        assert_eq!(read_header(&enc[..2]).unwrap(), None);
+        assert_eq!(read_header(&[]).unwrap(), None);
+        assert_eq!(
+            read_header(&[0x75, 0x80]).unwrap_err().kind,
+            DecodeErrorKind::IndefiniteLength
+        );
     }
 
     #[test]

@@ -115,47 +115,7 @@ fn refused_for_size(sw: StatusWord) -> bool {
 
 /// Total length of a BER-TLV file from its first bytes, if the header is complete.
 fn declared_len(head: &[u8]) -> Result<Option<usize>, Error> {
-    let mut r = tlv::Reader::new(head);
-    match r.next_tlv() {
-        Ok(Some(t)) => Ok(Some(t.raw.len())),
-        Ok(None) => Ok(None),
-        Err(e) if e.kind == ektp_iso7816::DecodeErrorKind::Truncated => {
-            // Header complete but value not yet read: compute from the header alone.
-            header_len(head)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn header_len(head: &[u8]) -> Result<Option<usize>, Error> {
-    let mut c = ektp_iso7816::cursor::Cursor::new(head);
-    let Ok(first) = c.u8() else { return Ok(None) };
-    if first & 0x1F == 0x1F {
-        loop {
-            let Ok(b) = c.u8() else { return Ok(None) };
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-    }
-    let Ok(l) = c.u8() else { return Ok(None) };
-    let len = match l {
-        0..=0x7F => usize::from(l),
-        0x81..=0x84 => {
-            let Ok(bytes) = c.take(usize::from(l & 0x7F)) else {
-                return Ok(None);
-            };
-            bytes.iter().fold(0usize, |acc, b| {
-                acc.saturating_mul(256).saturating_add(usize::from(*b))
-            })
-        }
-        _ => {
-            return Err(Error::Malformed {
-                what: "file header",
-            });
-        }
-    };
-    Ok(Some(c.offset().saturating_add(len)))
+    Ok(tlv::read_header(head)?.map(|h| h.total_len()))
 }
 
 /// Reads a whole BER-TLV file (a data group, EF.COM, EF.SOD, EF.CardAccess) that is already
