@@ -76,14 +76,6 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
@@ -179,11 +171,10 @@ impl<T: CardTransport> Card<T> {
                     reason: first_reason(&report),
                 });
             }
-            let sod = self.pace(&can)?.read(LdsFile::Sod)?;
             return Ok(Outcome {
                 chip_serial: None,
                 document_number,
-                sod_sha256: sha256_hex(&sod),
+                sod_sha256: report.sod_sha256.clone().unwrap_or_default(),
                 found,
                 already_issued: true,
                 report,
@@ -211,7 +202,7 @@ impl<T: CardTransport> Card<T> {
         // Read back exactly as a pickup desk would: a fresh PACE session with the CAN.
         progress(Step::Verifying);
         self.reset()?;
-        let (report, sod_hash) = {
+        let report = {
             let policy = VerifyPolicy {
                 trust: station.trust,
                 revoked: &revoked,
@@ -243,11 +234,7 @@ impl<T: CardTransport> Card<T> {
                 ))
             };
             report.push(CheckKind::ReadData, read_result);
-            let report = verify_files(&mut session, &read, &policy, report)?;
-            (
-                report,
-                read.get(LdsFile::Sod).map(sha256_hex).unwrap_or_default(),
-            )
+            verify_files(&mut session, &read, &policy, report)?
         };
         if !report.passed {
             return Err(Error::ReadBackFailed {
@@ -261,7 +248,7 @@ impl<T: CardTransport> Card<T> {
         Ok(Outcome {
             chip_serial: Some(hex(&serial)),
             document_number,
-            sod_sha256: sod_hash,
+            sod_sha256: report.sod_sha256.clone().unwrap_or_default(),
             found,
             already_issued: false,
             report,

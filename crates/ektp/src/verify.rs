@@ -15,6 +15,15 @@ use crate::Error;
 use crate::contents::{CardFiles, ReadRequest};
 use crate::session::{Card, SecureSession};
 
+/// SHA-256 as lowercase hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Most document numbers a revocation list file may hold.
 pub const MAX_REVOKED: usize = 1_000_000;
 
@@ -119,6 +128,9 @@ pub struct VerifyReport {
     pub passive_authentication: Option<PaReport>,
     /// The document number read from DG1, if it could be read.
     pub document_number: Option<String>,
+    /// SHA-256 of EF.SOD exactly as read (lowercase hex), if it could be read: what a
+    /// station's journal records for the card it issued.
+    pub sod_sha256: Option<String>,
 }
 
 impl VerifyReport {
@@ -128,6 +140,7 @@ impl VerifyReport {
             checks: Vec::new(),
             passive_authentication: None,
             document_number: None,
+            sod_sha256: None,
         }
     }
 
@@ -289,7 +302,10 @@ pub(crate) fn verify_files<T: CardTransport>(
     mut report: VerifyReport,
 ) -> Result<VerifyReport, Error> {
     let pa = match files.get(ektp_lds::LdsFile::Sod) {
-        Some(sod) => passive_authentication(sod, &files.data_groups(), policy.trust, policy.at),
+        Some(sod) => {
+            report.sod_sha256 = Some(sha256_hex(sod));
+            passive_authentication(sod, &files.data_groups(), policy.trust, policy.at)
+        }
         None => {
             report.push(
                 CheckKind::PassiveAuthentication,

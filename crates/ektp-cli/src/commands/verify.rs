@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
-use ektp::{Can, Card, RevocationList, VerifyPolicy, VerifyReport};
-use ektp_iso7816::CardTransport;
-use ektp_lds::LdsFile;
+use ektp::{Card, RevocationList, VerifyPolicy, VerifyReport};
 use serde_json::json;
 
 use crate::config::Global;
@@ -47,10 +45,6 @@ pub struct JournalCheck {
     pub passed: bool,
     /// Why.
     pub reason: String,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(ring::digest::digest(&ring::digest::SHA256, bytes))
 }
 
 /// Compares the card's document number and EF.SOD hash with the journal's record.
@@ -98,15 +92,6 @@ pub fn journal_check(
             reason: "EF.SOD could not be read to compare with the journal".to_owned(),
         },
     })
-}
-
-/// SHA-256 of EF.SOD, read in a fresh PACE session (the report does not keep it).
-fn sod_hash<T: CardTransport>(card: &mut Card<T>, can: &Can) -> Result<Option<String>, Fail> {
-    match card.pace(can).and_then(|mut s| s.read(LdsFile::Sod)) {
-        Ok(sod) => Ok(Some(sha256_hex(&sod))),
-        Err(e) if e.is_card_removed() => Err(Fail::card(e)),
-        Err(_) => Ok(None),
-    }
 }
 
 /// Prints a report in text (stdout) and the failures' reasons on stderr.
@@ -169,21 +154,11 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     };
     let report = card.verify(&can, &policy).map_err(Fail::card)?;
     let journal_result = match &journal {
-        Some(j) => {
-            let pace_ok = report
-                .check(ektp::CheckKind::Pace)
-                .is_some_and(|c| c.passed);
-            let sod = if pace_ok {
-                sod_hash(&mut card, &can)?
-            } else {
-                None
-            };
-            Some(journal_check(
-                j,
-                report.document_number.as_deref(),
-                sod.as_deref(),
-            )?)
-        }
+        Some(j) => Some(journal_check(
+            j,
+            report.document_number.as_deref(),
+            report.sod_sha256.as_deref(),
+        )?),
         None => None,
     };
     let took = started.elapsed();
