@@ -19,9 +19,10 @@ use crate::date::Date;
 use crate::dg7::SignatureImage;
 use crate::holder::{
     Address, BloodType, Can, Citizenship, CountryCode, DocumentNumber, HolderRecord, MaritalStatus,
-    Religion, RtRw, Sex, Validity,
+    Religion, RtRw, Validity,
 };
 use crate::nik::{Nik, NikError};
+use crate::sex::Sex;
 use crate::wilayah::{self, AddressMismatch};
 
 /// The `format` value an application document must carry.

@@ -6,54 +6,8 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::date::Date;
 use crate::nik::Nik;
-
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vm])* $v),+ }
-        impl $name {
-            /// Every value, in the order of the card form.
-            pub const ALL: &'static [Self] = &[$(Self::$v),+];
-            /// The text as printed on the card.
-            pub const fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
-            }
-            /// Parses the text as printed on the card (exact, capital letters).
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(Self::$v),)+ _ => None }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
-
-text_enum! {
-    /// Jenis kelamin.
-    Sex { /// LAKI-LAKI
-        Male = "LAKI-LAKI", /// PEREMPUAN
-        Female = "PEREMPUAN" }
-}
-
-impl Sex {
-    /// The ICAO 9303-3 MRZ sex code (`M` / `F`).
-    pub const fn mrz_code(self) -> u8 {
-        match self {
-            Self::Male => b'M',
-            Self::Female => b'F',
-        }
-    }
-
-    /// The ISO/IEC 19794-5 gender code (1 male, 2 female).
-    pub const fn iso19794_code(self) -> u8 {
-        match self {
-            Self::Male => 1,
-            Self::Female => 2,
-        }
-    }
-}
+use crate::sex::Sex;
+use crate::text::text_enum;
 
 text_enum! {
     /// Agama, as the card form lists them.

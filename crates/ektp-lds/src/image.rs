@@ -13,9 +13,10 @@ use crate::dg7::Dg7;
 use crate::dg11::{Dg11, PersonalDetails};
 use crate::dg12::{Dg12, DocumentDetails};
 use crate::dg13::{Dg13, IndonesianDetails};
-use crate::holder::{Address, DocumentNumber, HolderRecord, Sex, Validity};
+use crate::holder::{Address, DocumentNumber, HolderRecord, Validity};
 use crate::mrz::LIFETIME_EXPIRY;
 use crate::profile::CardProfile;
+use crate::sex::Sex;
 
 /// EF.COM, DG1, DG2, DG3, DG7, DG11, DG12 and DG13 of one card.
 #[derive(Clone, Debug, PartialEq, Eq)]

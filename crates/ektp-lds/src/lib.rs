@@ -21,7 +21,9 @@ pub mod image;
 pub mod mrz;
 pub mod nik;
 pub mod profile;
+pub mod sex;
 pub mod sod;
+mod text;
 pub mod wilayah;
 
 pub use application::{Application, ApplicationType, FieldError, Problem, ValidationErrors};
@@ -41,10 +43,11 @@ pub use dg15::Dg15;
 pub use error::Error;
 pub use holder::{
     Address, BloodGroup, BloodType, Can, Citizenship, CountryCode, DocumentNumber, HolderRecord,
-    MaritalStatus, Religion, RtRw, Sex, Validity,
+    MaritalStatus, Religion, RtRw, Validity,
 };
 pub use image::LdsImage;
 pub use mrz::Td1;
 pub use nik::{Nik, NikError};
-pub use profile::{CardProfile, Df, FileSpec, PaceParams, ProfileError, ReadAccess};
+pub use profile::{CanThrottle, CardProfile, Df, FileSpec, ProfileError, ReadAccess};
+pub use sex::Sex;
 pub use sod::EfSod;

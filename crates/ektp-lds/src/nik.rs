@@ -9,7 +9,7 @@ use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::date::Date;
-use crate::holder::Sex;
+use crate::sex::Sex;
 use crate::wilayah;
 
 /// Why a NIK was rejected. Never contains the NIK itself.

@@ -105,10 +105,12 @@ pub enum DelayPolicy {
     Doubling,
 }
 
-/// PACE parameters for wrong-CAN handling (ICAO 9303-11 §4.4: the CAN is non-blocking, so the
-/// chip slows attackers down instead of blocking).
+/// How the chip throttles wrong CANs (ICAO 9303-11 §4.4: the CAN is non-blocking, so the
+/// chip slows attackers down instead of blocking). The profile JSON's `pace` section.
+///
+/// Not the PACE protocol parameters (curve and cipher): those are `ektp_sm::PaceParams`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct PaceParams {
+pub struct CanThrottle {
     /// Number of CAN digits.
     pub can_digits: u8,
     /// Consecutive wrong CANs answered without delay.
@@ -121,7 +123,7 @@ pub struct PaceParams {
     pub delay_policy: DelayPolicy,
 }
 
-impl PaceParams {
+impl CanThrottle {
     /// The delay (ms) the chip waits before answering after `failures` consecutive wrong CANs.
     pub fn delay_after(&self, failures: u32) -> u32 {
         let free = u32::from(self.free_attempts);
@@ -167,8 +169,8 @@ pub struct CardProfile {
     pub name: String,
     /// AID of the LDS1 application (`A0000002471001`).
     pub aid: Vec<u8>,
-    /// PACE parameters.
-    pub pace: PaceParams,
+    /// Wrong-CAN throttling (the JSON `pace` section).
+    pub pace: CanThrottle,
     /// The files, in profile order.
     pub files: Vec<FileSpec>,
 }
@@ -297,7 +299,7 @@ impl CardProfile {
         let profile = Self {
             name: raw.name,
             aid,
-            pace: PaceParams {
+            pace: CanThrottle {
                 can_digits: raw.pace.can_digits,
                 free_attempts: raw.pace.free_attempts,
                 delay_initial_ms: raw.pace.delay_initial_ms,
