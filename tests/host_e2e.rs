@@ -9,7 +9,6 @@ mod fixtures;
 
 use std::time::SystemTime;
 
-use ektp::personalize::application_can;
 use ektp::{Card, Lifecycle, ReadRequest, RevocationList, Station, VerifyPolicy};
 use ektp_chip::card::Fault;
 use ektp_lds::DgNumber;
@@ -38,7 +37,7 @@ fn every_valid_specimen_through_pcscd() {
         assert!(outcome.report.passed, "{name}: {:?}", outcome.report);
         assert_eq!(card.lifecycle().unwrap(), Lifecycle::Issued, "{name}");
 
-        let can = application_can(&app).unwrap();
+        let can = app.can.clone();
         let files = card
             .pace(&can)
             .unwrap()

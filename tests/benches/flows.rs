@@ -21,7 +21,6 @@ mod fixtures;
 use std::time::{Duration, Instant, SystemTime};
 
 use cpu_time::ThreadTime;
-use ektp::personalize::application_can;
 use ektp::{Card, ReadPolicy, ReadRequest, RevocationList, Station, Stats, VerifyPolicy};
 use ektp_iso7816::CardTransport;
 use ektp_pcsc::Disposition;
@@ -77,7 +76,7 @@ fn run_flows<T: CardTransport>(card: &mut Card<T>, row: &mut Row, pki: &Pki) {
     r.unwrap();
     row.personalize.push(s);
 
-    let can = application_can(&app).unwrap();
+    let can = app.can.clone();
     let (r, s) = measure(card, |c| {
         c.set_read_policy(ReadPolicy::default());
         c.pace(&can)

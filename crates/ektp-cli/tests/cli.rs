@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use ektp::personalize::application_can;
 use ektp::{Application, Card, ReadRequest, Station};
 use ektp_chip::Chip;
 use ektp_chip::vpcd::SlotLock;
@@ -396,7 +395,7 @@ fn lock() -> SlotLock {
 /// A clone: a blank chip (with its own Active Authentication key) written with every file
 /// copied from the genuine card, then locked — what a cloner can make.
 fn clone_of(genuine: &Path, app: &Application, out: &Path) {
-    let can = application_can(app).unwrap();
+    let can = app.can.clone();
     let master = ektp_chip::os::test_perso_master_key().unwrap();
     let mut card = Card::new(Chip::load(genuine).unwrap().into_in_process()).unwrap();
     let stolen = card

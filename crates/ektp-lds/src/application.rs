@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::{Component, Path};
 
 use ektp_iso7816::DecodeError;
+use ektp_sm::Can;
 use serde_json::{Map, Value};
 
 use crate::biometric::{
@@ -18,7 +19,7 @@ use crate::biometric::{
 use crate::date::Date;
 use crate::dg7::SignatureImage;
 use crate::holder::{
-    Address, BloodType, Can, Citizenship, CountryCode, DocumentNumber, HolderRecord, MaritalStatus,
+    Address, BloodType, Citizenship, CountryCode, DocumentNumber, HolderRecord, MaritalStatus,
     Religion, RtRw, Validity,
 };
 use crate::nik::{Nik, NikError};
@@ -222,7 +223,8 @@ pub struct Application {
     pub application_type: ApplicationType,
     /// The holder record.
     pub holder: HolderRecord,
-    /// The card access number to print and to set in the chip.
+    /// The card access number to print and to set in the chip: parsed straight into the
+    /// PACE password type (zeroized, redacted).
     pub can: Can,
     /// The portrait (DG2).
     pub portrait: FaceImage,
@@ -681,7 +683,7 @@ fn parse(cx: &mut Ctx, value: &Value, base: &Path) -> Option<Application> {
     let holder = holder_obj.and_then(|h| parse_holder(cx, h, card));
     let can = card.and_then(|c| {
         cx.parsed(c, "card", "can", |s| {
-            Can::parse(s).ok_or(Problem::Invalid("must be exactly 6 digits"))
+            Can::new(s).map_err(|_| Problem::Invalid("must be exactly 6 digits"))
         })
     });
 

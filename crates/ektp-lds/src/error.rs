@@ -23,6 +23,15 @@ pub enum Error {
         #[source]
         source: DecodeError,
     },
+    /// A file's `SecurityInfos` (DG14) are malformed, as `ektp-sm` parses them.
+    #[error("{file} is malformed: {source}")]
+    SecurityInfos {
+        /// The file being decoded.
+        file: LdsFile,
+        /// What was wrong.
+        #[source]
+        source: ektp_sm::Error,
+    },
     /// Two well-formed files disagree about a field (e.g. DG1 and DG11 on the date of birth).
     #[error("{file} and {other} disagree on {field}")]
     Mismatch {

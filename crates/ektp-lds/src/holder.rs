@@ -2,8 +2,6 @@
 
 use core::fmt;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
-
 use crate::date::Date;
 use crate::nik::Nik;
 use crate::sex::Sex;
@@ -266,37 +264,11 @@ impl fmt::Display for DocumentNumber {
     }
 }
 
-/// The 6-digit card access number printed on the card (the PACE password).
-///
-/// A secret: `Debug` is redacted and the digits are zeroized on drop. It is not stored in any
-/// data group.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct Can([u8; 6]);
-
-impl Can {
-    /// Exactly six ASCII digits.
-    pub fn parse(s: &str) -> Option<Self> {
-        let arr: [u8; 6] = s.as_bytes().try_into().ok()?;
-        arr.iter().all(u8::is_ascii_digit).then_some(Self(arr))
-    }
-
-    /// The six ASCII digits (the PACE password bytes per ICAO 9303-11 §4.4.3.3).
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Can {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Can(<redacted>)")
-    }
-}
-
 /// The holder record: every field of the card face that the chip also stores, typed.
 ///
 /// It can be rebuilt from DG1, DG11, DG12 and DG13 ([`HolderRecord::from_data_groups`]), so a
 /// read-back card can be compared field for field with the application. The CAN is not part of
-/// it (it is printed on the card only, see [`crate::Application::can`]).
+/// it (it is printed on the card only, see [`crate::Application::can`], an `ektp_sm::Can`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HolderRecord {
     /// NIK.
@@ -400,11 +372,6 @@ mod tests {
         assert!(DocumentNumber::parse("ID1234567").is_some());
         assert!(DocumentNumber::parse("id1234567").is_none());
         assert!(DocumentNumber::parse("ID123456").is_none());
-        assert_eq!(
-            format!("{:?}", Can::parse("123456").unwrap()),
-            "Can(<redacted>)"
-        );
-        assert!(Can::parse("12345a").is_none());
         assert_eq!(
             Validity::Until(Date::new(2030, 1, 31).unwrap()).to_string(),
             "31-01-2030"

@@ -42,7 +42,7 @@ pub use dg14::Dg14;
 pub use dg15::Dg15;
 pub use error::Error;
 pub use holder::{
-    Address, BloodGroup, BloodType, Can, Citizenship, CountryCode, DocumentNumber, HolderRecord,
+    Address, BloodGroup, BloodType, Citizenship, CountryCode, DocumentNumber, HolderRecord,
     MaritalStatus, Religion, RtRw, Validity,
 };
 pub use image::LdsImage;

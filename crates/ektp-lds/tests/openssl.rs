@@ -52,7 +52,11 @@ fn openssl_accepts_every_data_group() {
             );
         }
     }
-    let dg14 = Dg14::new(hex::decode("3111300F060A04007F00070202040202020102").unwrap()).unwrap();
+    let infos = ektp_sm::card_access::SecurityInfos::from_der(
+        &hex::decode("3111300F060A04007F00070202040202020102").unwrap(),
+    )
+    .unwrap();
+    let dg14 = Dg14::new(infos).unwrap();
     asn1parse("dg14", dg14.as_bytes());
     let dg15 = Dg15::new(hex::decode("3010300906072A8648CE3D02010303000400").unwrap()).unwrap();
     asn1parse("dg15", dg15.as_bytes());

@@ -83,7 +83,7 @@ fn issue_specimen_card() -> Result<(InProcess<Chip>, Can, TrustStore), Box<dyn S
     );
 
     // The CAN is printed on the card; the holder shows it to the agency.
-    let can = Can::new(std::str::from_utf8(app.can.as_bytes())?)?;
+    let can = app.can.clone();
     Ok((card.into_transport(), can, trust))
 }
 

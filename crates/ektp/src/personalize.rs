@@ -9,10 +9,10 @@ use std::time::SystemTime;
 use ektp_iso7816::CardTransport;
 use ektp_lds::{Application, Dg14, Dg15, DgNumber, LdsFile, LdsImage};
 use ektp_pki::{Signer, SodOptions, TrustStore, sign_ef_sod};
+use ektp_sm::PaceParams;
 use ektp_sm::card_access::{
     AaHash, ActiveAuthenticationInfo, PaceInfo, SecurityInfo, SecurityInfos,
 };
-use ektp_sm::{Can, PaceParams};
 
 use crate::Error;
 use crate::contents::ReadRequest;
@@ -80,17 +80,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// The application's CAN as the secure-channel type.
-///
-/// # Errors
-/// [`Error::Sm`] if it is not six digits (a validated application always is).
-pub fn application_can(app: &Application) -> Result<Can, Error> {
-    let digits = core::str::from_utf8(app.can.as_bytes()).map_err(|_| Error::Malformed {
-        what: "CAN is not ASCII",
-    })?;
-    Ok(Can::new(digits)?)
-}
-
 /// The files personalization writes, in order, with their content.
 struct Files {
     list: Vec<(LdsFile, Vec<u8>)>,
@@ -102,13 +91,10 @@ impl Files {
         let pace = SecurityInfo::Pace(PaceInfo::from_params(PaceParams::EKTP_DEFAULT));
         let card_access = SecurityInfos(vec![pace.clone()]).to_der()?;
         // ICAO 9303-11 §6.1: an ECDSA Active Authentication chip names its hash in DG14.
-        let dg14 = Dg14::new(
-            SecurityInfos(vec![
-                pace,
-                SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
-            ])
-            .to_der()?,
-        )?;
+        let dg14 = Dg14::new(SecurityInfos(vec![
+            pace,
+            SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
+        ]))?;
         let dg15 = Dg15::new(aa_spki)?;
         let dgs: Vec<(u8, &[u8])> = vec![
             (1, image.dg1.as_bytes()),
@@ -153,7 +139,7 @@ impl<T: CardTransport> Card<T> {
         station: &Station<'_>,
         progress: &mut dyn FnMut(Step),
     ) -> Result<Outcome, Error> {
-        let can = application_can(app)?;
+        let can = &app.can;
         let document_number = app.holder.document_number.as_str().to_owned();
         let revoked = RevocationList::new();
         let found = self.lifecycle()?;
@@ -165,7 +151,7 @@ impl<T: CardTransport> Card<T> {
                 expected: Some(app),
                 at: SystemTime::now(),
             };
-            let report = self.verify(&can, &policy)?;
+            let report = self.verify(can, &policy)?;
             if !report.passed {
                 return Err(Error::IssuedCardInvalid {
                     reason: first_reason(&report),
@@ -195,7 +181,7 @@ impl<T: CardTransport> Card<T> {
                 s.write_file(*file, content)?;
             }
             progress(Step::SettingCan);
-            s.set_can(&can)?;
+            s.set_can(can)?;
             files
         };
 
@@ -209,7 +195,7 @@ impl<T: CardTransport> Card<T> {
                 expected: Some(app),
                 at: SystemTime::now(),
             };
-            let mut session = self.pace(&can)?;
+            let mut session = self.pace(can)?;
             let read = session.read_files(ReadRequest::ALL)?;
             let mut report = VerifyReport::new();
             report.push(

@@ -9,7 +9,6 @@ mod common;
 use std::time::SystemTime;
 
 use common::*;
-use ektp::personalize::application_can;
 use ektp::{Card, CheckKind, Lifecycle, ReadRequest, RevocationList, Station, VerifyPolicy};
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
@@ -46,7 +45,7 @@ fn every_valid_specimen_personalizes_reads_back_and_verifies() {
         // An issued chip no longer gives its serial away.
         assert!(card.serial().is_err(), "{name}");
 
-        let can = application_can(&app).unwrap();
+        let can = app.can.clone();
         let files = card
             .pace(&can)
             .unwrap()
@@ -85,7 +84,7 @@ fn reading_only_the_holder_skips_images_and_security_objects() {
     let pki = pki();
     let app = specimen("pria");
     let mut card = personalized(&app, &pki, 40);
-    let can = application_can(&app).unwrap();
+    let can = app.can.clone();
     let before = card.stats();
     let files = card
         .pace(&can)
@@ -133,9 +132,7 @@ fn revoked_document_number_fails_with_the_revocation_reason() {
         expected: Some(&app),
         at: SystemTime::now(),
     };
-    let report = card
-        .verify(&application_can(&app).unwrap(), &policy)
-        .unwrap();
+    let report = card.verify(&app.can, &policy).unwrap();
     assert!(!report.passed);
     let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
     assert_eq!(failed.len(), 1, "{report:?}");
@@ -156,9 +153,7 @@ fn a_card_for_another_person_fails_the_record_match() {
         expected: Some(&other),
         at: SystemTime::now(),
     };
-    let report = card
-        .verify(&application_can(&app).unwrap(), &policy)
-        .unwrap();
+    let report = card.verify(&app.can, &policy).unwrap();
     assert!(!report.passed);
     let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
     assert_eq!(failed.len(), 1, "{report:?}");
@@ -170,7 +165,7 @@ fn a_card_for_another_person_fails_the_record_match() {
 fn a_clone_with_copied_files_fails_active_authentication() {
     let pki = pki();
     let app = specimen("menikah-16");
-    let can = application_can(&app).unwrap();
+    let can = app.can.clone();
     let mut genuine = personalized(&app, &pki, 44);
     // Everything a cloner can read from the genuine card.
     let stolen = genuine

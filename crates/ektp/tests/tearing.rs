@@ -10,7 +10,6 @@ mod common;
 use std::time::SystemTime;
 
 use common::*;
-use ektp::personalize::application_can;
 use ektp::{Card, Lifecycle, RevocationList, Station, VerifyPolicy};
 use ektp_chip::card::Fault;
 use ektp_chip::inprocess::InProcess;
@@ -25,7 +24,7 @@ fn power_cut_after_every_apdu_of_personalization() {
         trust: &pki.trust,
     };
     let app = specimen("wanita");
-    let can = application_can(&app).unwrap();
+    let can = app.can.clone();
     let revoked = RevocationList::new();
     let policy = VerifyPolicy {
         trust: &pki.trust,

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
-use ektp::personalize::application_can;
 use ektp::{
     Application, Card, ReadRequest, RevocationList, Station, Step, TrustStore, VerifyPolicy,
 };
@@ -172,7 +171,7 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
     ));
 
     // 5. Read back as an agency would: PACE with the CAN printed on the card.
-    let can = application_can(&app).map_err(Fail::card)?;
+    let can = app.can.clone();
     let t = Instant::now();
     let before = card.stats();
     let files = card
