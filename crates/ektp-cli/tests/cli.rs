@@ -260,7 +260,7 @@ fn pki_init_writes_a_test_pki_and_show_describes_each_kind_of_file() {
     let dg1: &[u8] = b"\x61\x03abc";
     let dg2: &[u8] = &[0x75, 0x01, 0x00];
     let sod = ektp_pki::sign_ef_sod(
-        &[(1, dg1), (2, dg2)],
+        &[(DgNumber::DG1, dg1), (DgNumber::DG2, dg2)],
         &signer,
         &ektp_pki::SodOptions::new(SystemTime::now()),
     )
@@ -417,8 +417,7 @@ fn clone_of(genuine: &Path, app: &Application, out: &Path) {
         s.write_file(LdsFile::Com, stolen.get(LdsFile::Com).unwrap())
             .unwrap();
         for (n, raw) in stolen.data_groups() {
-            s.write_file(LdsFile::Dg(DgNumber::new(n).unwrap()), raw)
-                .unwrap();
+            s.write_file(LdsFile::Dg(n), raw).unwrap();
         }
         s.write_file(LdsFile::Sod, stolen.get(LdsFile::Sod).unwrap())
             .unwrap();

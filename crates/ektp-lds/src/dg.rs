@@ -7,8 +7,9 @@ pub const TAG_COM: u32 = 0x60;
 /// Tag of EF.SOD.
 pub const TAG_SOD: u32 = 0x77;
 
-/// A data group number, 1..=16.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A data group number, 1..=16. Serializes as the bare number.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
 pub struct DgNumber(u8);
 
 const DG_TAGS: [u8; 16] = [
@@ -83,8 +84,9 @@ impl fmt::Display for DgNumber {
     }
 }
 
-/// A file of the e-KTP application (or EF.CardAccess in the MF).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+/// A file of the e-KTP application (or EF.CardAccess in the MF), ordered as listed here
+/// (data groups by number).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LdsFile {
     /// EF.CardAccess (PACE parameters, in the MF).
     CardAccess,

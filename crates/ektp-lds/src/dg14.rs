@@ -1,15 +1,13 @@
 //! DG14, security options (ICAO 9303-10 §4.7.14, 9303-11 §9.2): the chip's `SecurityInfos`
 //! (PACE, Active Authentication, later Chip and Terminal Authentication parameters), typed by
 //! [`ektp_sm::card_access`]. This module is the one path between the DG14 file and those
-//! types; [`check_der`] is also the DER shape check DG15 and EF.SOD use.
+//! types.
 //!
 //! ```text
 //! 6E L { SecurityInfos ::= SET OF SecurityInfo }
 //! ```
 
-use der::{Decode, Tag, Tagged};
 use ektp_iso7816::tlv::Writer;
-use ektp_iso7816::{DecodeError, DecodeErrorKind};
 use ektp_sm::card_access::SecurityInfos;
 
 use crate::Error;
@@ -18,27 +16,6 @@ use crate::dg::{DgNumber, LdsFile};
 
 /// The outer template tag of DG14.
 const TAG_DG14: u32 = 0x6E;
-/// Wraps/unwraps `content` (one DER element with universal tag `want`) in template `tag`.
-pub(crate) fn check_der(
-    file: LdsFile,
-    content: &[u8],
-    want: Tag,
-    offset: usize,
-    what: &'static str,
-) -> Result<(), Error> {
-    let bad = || {
-        Error::decode(
-            file,
-            DecodeError::new(DecodeErrorKind::Invalid(what), offset),
-        )
-    };
-    let any = der::asn1::AnyRef::from_der(content).map_err(|_| bad())?;
-    if any.tag() != want {
-        return Err(bad());
-    }
-    Ok(())
-}
-
 /// DG14: the chip's `SecurityInfos`, parsed, with the file's bytes as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dg14 {

@@ -5,13 +5,34 @@
 //! 6F L { SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } }
 //! ```
 
-use der::Tag;
+use der::{Decode, Tag, Tagged};
 use ektp_iso7816::tlv::Writer;
+use ektp_iso7816::{DecodeError, DecodeErrorKind};
 
 use crate::Error;
 use crate::dg::codec::outer;
 use crate::dg::{DgNumber, LdsFile};
-use crate::dg14::check_der;
+
+/// Checks that `content` is one DER element with universal tag `want`.
+fn check_der(
+    file: LdsFile,
+    content: &[u8],
+    want: Tag,
+    offset: usize,
+    what: &'static str,
+) -> Result<(), Error> {
+    let bad = || {
+        Error::decode(
+            file,
+            DecodeError::new(DecodeErrorKind::Invalid(what), offset),
+        )
+    };
+    let any = der::asn1::AnyRef::from_der(content).map_err(|_| bad())?;
+    if any.tag() != want {
+        return Err(bad());
+    }
+    Ok(())
+}
 
 /// DG15: the chip's Active Authentication `SubjectPublicKeyInfo`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,7 +22,6 @@ pub mod mrz;
 pub mod nik;
 pub mod profile;
 pub mod sex;
-pub mod sod;
 mod text;
 pub mod wilayah;
 
@@ -50,4 +49,3 @@ pub use mrz::Td1;
 pub use nik::{Nik, NikError};
 pub use profile::{CanThrottle, CardProfile, Df, FileSpec, ProfileError, ReadAccess};
 pub use sex::Sex;
-pub use sod::EfSod;

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use ektp_lds::{Application, Dg14, Dg15, EfSod, LdsImage};
+use ektp_lds::{Application, Dg14, Dg15, LdsImage};
 
 fn asn1parse(name: &str, bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!(
@@ -60,8 +60,6 @@ fn openssl_accepts_every_data_group() {
     asn1parse("dg14", dg14.as_bytes());
     let dg15 = Dg15::new(hex::decode("3010300906072A8648CE3D02010303000400").unwrap()).unwrap();
     asn1parse("dg15", dg15.as_bytes());
-    let sod = EfSod::new(hex::decode("300B06092A864886F70D010702").unwrap()).unwrap();
-    asn1parse("sod", sod.as_bytes());
 }
 
 /// Header length of the outer TLV (one-byte tag).

@@ -14,7 +14,7 @@ use ektp_lds::biometric::sniff_image;
 use ektp_lds::mrz::Td1;
 use ektp_lds::{
     Application, BloodType, CardProfile, Citizenship, CountryCode, Date, Dg1, Dg2, Dg3, Dg7, Dg11,
-    Dg12, Dg13, Dg14, Dg15, DgNumber, DocumentDetails, EfCom, EfSod, FaceImage, IndonesianDetails,
+    Dg12, Dg13, Dg14, Dg15, DgNumber, DocumentDetails, EfCom, FaceImage, IndonesianDetails,
     LdsImage, MaritalStatus, MinutiaeRecord, Nik, PersonalDetails, Religion, RtRw, Validity,
 };
 use proptest::prelude::*;
@@ -30,7 +30,6 @@ fn decode_all(b: &[u8]) {
     let _ = Dg13::decode(b);
     let _ = Dg14::decode(b);
     let _ = Dg15::decode(b);
-    let _ = EfSod::decode(b);
     let _ = Td1::parse(b);
     let _ = MinutiaeRecord::parse(b);
     let _ = FaceImage::from_record(b, 0);

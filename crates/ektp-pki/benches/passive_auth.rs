@@ -16,6 +16,7 @@
     missing_docs
 )]
 
+use ektp_lds::DgNumber;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
@@ -91,13 +92,20 @@ fn measure(label: &str, root_key: TestKey, ds_key: TestKey) -> f64 {
     let sods: Vec<Vec<u8>> = cards
         .iter()
         .map(|c| {
-            let pairs: Vec<(u8, &[u8])> = c.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            let pairs: Vec<(DgNumber, &[u8])> = c
+                .iter()
+                .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+                .collect();
             sign_ef_sod(&pairs, &signer, &SodOptions::new(now)).unwrap()
         })
         .collect();
-    let pairs: Vec<Vec<(u8, &[u8])>> = cards
+    let pairs: Vec<Vec<(DgNumber, &[u8])>> = cards
         .iter()
-        .map(|c| c.iter().map(|(n, b)| (*n, b.as_slice())).collect())
+        .map(|c| {
+            c.iter()
+                .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+                .collect()
+        })
         .collect();
     // Warm up, then take the best of three passes over all cards.
     let mut best = f64::MAX;

@@ -158,8 +158,8 @@ pub enum PkiError {
     /// The signing time is outside the signer certificate's validity period.
     #[error(
         "the document signer certificate is valid from {} to {}, not at the signing time; sign with a current document signer certificate",
-        crate::pa::fmt_time(*not_before),
-        crate::pa::fmt_time(*not_after)
+        crate::time::fmt_time(*not_before),
+        crate::time::fmt_time(*not_after)
     )]
     SignerCertificateNotValid {
         /// notBefore, Unix seconds.
@@ -170,12 +170,9 @@ pub enum PkiError {
     /// The signing operation failed (HSM or ring error).
     #[error("signing failed")]
     SigningFailed,
-    /// A data group number outside 1..=16.
-    #[error("data group number {0} is outside 1..=16")]
-    InvalidDataGroup(u8),
     /// The same data group was given twice.
-    #[error("data group {0} given twice")]
-    DuplicateDataGroup(u8),
+    #[error("data group {} given twice", .0.value())]
+    DuplicateDataGroup(ektp_lds::DgNumber),
     /// No data groups were given to sign.
     #[error("no data groups to sign")]
     NoDataGroups,

@@ -11,10 +11,11 @@ pub use alg::{DigestAlgorithm, PublicKey, SignatureAlgorithm, VerifyError};
 pub use error::{DecodeKind, PkiError, Result, Structure};
 pub use keys::Pkcs8Key;
 pub use signer::{RingSigner, Signer};
-pub use sod::{DgNumber, EfSod, SodOptions, sign_ef_sod};
+pub use sod::{EfSod, SodOptions, sign_ef_sod};
 mod pa;
 mod trust;
 
 pub use pa::{Check, CheckName, Failure, Outcome, PaReport, SignerSummary, passive_authentication};
 pub use trust::{Crl, TrustAnchor, TrustStore};
 pub mod test_pki;
+mod time;

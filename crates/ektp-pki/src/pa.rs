@@ -5,6 +5,7 @@ use std::time::SystemTime;
 
 use der::Encode;
 use der::asn1::ObjectIdentifier;
+use ektp_lds::DgNumber;
 use serde::ser::SerializeStruct;
 use x509_parser::prelude::X509Certificate;
 
@@ -14,7 +15,8 @@ use crate::alg::{
 };
 use crate::cms::SignerIdentifier;
 use crate::error::{DecodeKind, PkiError, Structure};
-use crate::sod::{DgNumber, EfSod};
+use crate::sod::EfSod;
+use crate::time::fmt_time;
 use crate::trust::{TrustAnchor, TrustStore, country_of, parse_certificate};
 
 /// One check Passive Authentication makes.
@@ -182,11 +184,6 @@ pub enum Failure {
         /// The data group.
         dg: DgNumber,
     },
-    /// A data group number outside 1..=16 was given.
-    InvalidDataGroup {
-        /// The number.
-        number: u8,
-    },
     /// A data group was given twice.
     DuplicateDataGroup {
         /// The data group.
@@ -227,7 +224,6 @@ impl Failure {
             Self::Revoked { .. } => "revoked",
             Self::HashMismatch { .. } => "hash_mismatch",
             Self::NotInSod { .. } => "not_in_sod",
-            Self::InvalidDataGroup { .. } => "invalid_data_group",
             Self::DuplicateDataGroup { .. } => "duplicate_data_group",
             Self::NoDataGroupsRead => "no_data_groups_read",
             Self::NotChecked { .. } => "not_checked",
@@ -255,17 +251,6 @@ impl Failure {
             },
         }
     }
-}
-
-/// Formats Unix seconds as RFC 3339 UTC.
-pub(crate) fn fmt_time(secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| format!("{secs} s after 1970"))
 }
 
 impl core::fmt::Display for Failure {
@@ -346,9 +331,6 @@ impl core::fmt::Display for Failure {
                 f,
                 "{dg} is on the card but not covered by the signature"
             ),
-            Self::InvalidDataGroup { number } => {
-                write!(f, "data group number {number} is outside 1..=16")
-            }
             Self::DuplicateDataGroup { dg } => write!(f, "{dg} was given twice"),
             Self::NoDataGroupsRead => f.write_str("no data groups were given to check"),
             Self::NotChecked { because } => write!(f, "not checked because {because} failed"),
@@ -544,7 +526,7 @@ fn validity(not_before: i64, not_after: i64, t: i64) -> Result<(), Failure> {
 /// SOD but not read are listed in [`PaReport::not_read`] without failing.
 pub fn passive_authentication(
     ef_sod: &[u8],
-    data_groups: &[(u8, &[u8])],
+    data_groups: &[(DgNumber, &[u8])],
     trust: &TrustStore,
     at: SystemTime,
 ) -> PaReport {
@@ -685,11 +667,7 @@ pub fn passive_authentication(
         input_problem = Some(Failure::NoDataGroupsRead);
     }
     let mut dg_checks = Vec::new();
-    for &(n, bytes) in data_groups {
-        let Some(dg) = DgNumber::new(n) else {
-            input_problem.get_or_insert(Failure::InvalidDataGroup { number: n });
-            continue;
-        };
+    for &(dg, bytes) in data_groups {
         if read.contains(&dg) {
             input_problem.get_or_insert(Failure::DuplicateDataGroup { dg });
             continue;

@@ -14,6 +14,7 @@ use crate::cms::{
 };
 use crate::error::{DecodeKind, PkiError, Result, Structure};
 use crate::signer::Signer;
+use ektp_lds::DgNumber;
 
 /// ICAO 9303-10 §4.6.2: EF.SOD is the application tag 0x77 around the ContentInfo.
 pub const EF_SOD_TAG: u8 = 0x77;
@@ -23,37 +24,6 @@ pub const MAX_SOD_LEN: usize = 64 * 1024;
 
 /// Largest number of data groups (ICAO 9303-10: DG1..DG16).
 pub const MAX_DATA_GROUPS: usize = 16;
-
-/// A data group number, 1..=16.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(transparent)]
-pub struct DgNumber(u8);
-
-impl DgNumber {
-    /// `Some` for 1..=16.
-    pub fn new(n: u8) -> Option<Self> {
-        (1..=16).contains(&n).then_some(Self(n))
-    }
-
-    /// The number.
-    pub fn get(self) -> u8 {
-        self.0
-    }
-}
-
-impl TryFrom<u8> for DgNumber {
-    type Error = PkiError;
-
-    fn try_from(n: u8) -> Result<Self> {
-        Self::new(n).ok_or(PkiError::InvalidDataGroup(n))
-    }
-}
-
-impl core::fmt::Display for DgNumber {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "DG{}", self.0)
-    }
-}
 
 /// ICAO 9303-10 §4.6.2.2:
 ///
@@ -125,18 +95,15 @@ impl SodOptions {
     }
 }
 
-/// Validates `(dg, bytes)` pairs: numbers 1..=16, none twice, at least one; sorted by number.
-pub(crate) fn validated_dgs<'a>(
-    data_groups: &[(u8, &'a [u8])],
-) -> Result<Vec<(DgNumber, &'a [u8])>> {
+/// Validates `(dg, bytes)` pairs: none twice, at least one; sorted by number.
+fn validated_dgs<'a>(data_groups: &[(DgNumber, &'a [u8])]) -> Result<Vec<(DgNumber, &'a [u8])>> {
     if data_groups.is_empty() {
         return Err(PkiError::NoDataGroups);
     }
     let mut out: Vec<(DgNumber, &[u8])> = Vec::with_capacity(data_groups.len());
-    for &(n, bytes) in data_groups {
-        let dg = DgNumber::try_from(n)?;
+    for &(dg, bytes) in data_groups {
         if out.iter().any(|(d, _)| *d == dg) {
-            return Err(PkiError::DuplicateDataGroup(n));
+            return Err(PkiError::DuplicateDataGroup(dg));
         }
         out.push((dg, bytes));
     }
@@ -147,9 +114,9 @@ pub(crate) fn validated_dgs<'a>(
 /// Builds the LDS Security Object (version 0) for `data_groups`.
 ///
 /// # Errors
-/// [`PkiError::InvalidDataGroup`], [`PkiError::DuplicateDataGroup`], [`PkiError::NoDataGroups`].
+/// [`PkiError::DuplicateDataGroup`], [`PkiError::NoDataGroups`].
 pub fn lds_security_object(
-    data_groups: &[(u8, &[u8])],
+    data_groups: &[(DgNumber, &[u8])],
     digest: DigestAlgorithm,
 ) -> Result<LdsSecurityObject> {
     let dgs = validated_dgs(data_groups)?;
@@ -157,7 +124,7 @@ pub fn lds_security_object(
         .iter()
         .map(|(dg, bytes)| {
             Ok(DataGroupHash {
-                data_group_number: dg.get(),
+                data_group_number: dg.value(),
                 data_group_hash_value: OctetString::new(digest.digest(bytes))
                     .map_err(PkiError::Encode)?,
             })
@@ -194,7 +161,7 @@ fn attribute(attr_type: ObjectIdentifier, value_der: Vec<u8>) -> Result<Vec<u8>>
 /// certificate is not valid at the signing time, the signer's own error, or
 /// [`PkiError::Decode`] with [`DecodeKind::TooLong`] if the result exceeds [`MAX_SOD_LEN`].
 pub fn sign_ef_sod(
-    data_groups: &[(u8, &[u8])],
+    data_groups: &[(DgNumber, &[u8])],
     signer: &dyn Signer,
     options: &SodOptions,
 ) -> Result<Vec<u8>> {
@@ -520,7 +487,7 @@ impl EfSod {
         self.lds
             .data_group_hash_values
             .iter()
-            .find(|h| h.data_group_number == dg.get())
+            .find(|h| h.data_group_number == dg.value())
             .map(|h| h.data_group_hash_value.as_bytes())
     }
 
@@ -649,20 +616,13 @@ fn decode_lds(bytes: &[u8]) -> Result<(LdsSecurityObject, DigestAlgorithm)> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn dg_numbers_are_1_to_16() {
-        assert!(DgNumber::new(0).is_none());
-        assert!(DgNumber::new(17).is_none());
-        assert_eq!(DgNumber::new(16).unwrap().to_string(), "DG16");
-        assert!(matches!(
-            DgNumber::try_from(0),
-            Err(PkiError::InvalidDataGroup(0))
-        ));
+    fn dg(n: u8) -> DgNumber {
+        DgNumber::new(n).unwrap()
     }
 
     #[test]
     fn lds_security_object_is_sorted_and_round_trips() {
-        let dgs: [(u8, &[u8]); 3] = [(11, b"b"), (1, b"a"), (2, b"")];
+        let dgs: [(DgNumber, &[u8]); 3] = [(dg(11), b"b"), (dg(1), b"a"), (dg(2), b"")];
         let lds = lds_security_object(&dgs, DigestAlgorithm::Sha256).unwrap();
         let numbers: Vec<u8> = lds
             .data_group_hash_values
@@ -691,19 +651,17 @@ mod tests {
             Err(PkiError::NoDataGroups)
         ));
         assert!(matches!(
-            lds_security_object(&[(1, b"a"), (1, b"b")], DigestAlgorithm::Sha256),
-            Err(PkiError::DuplicateDataGroup(1))
+            lds_security_object(&[(dg(1), b"a"), (dg(1), b"b")], DigestAlgorithm::Sha256),
+            Err(PkiError::DuplicateDataGroup(d)) if d == DgNumber::DG1
         ));
-        assert!(matches!(
-            lds_security_object(&[(17, b"a")], DigestAlgorithm::Sha256),
-            Err(PkiError::InvalidDataGroup(17))
-        ));
+        // A number outside 1..=16 cannot be given: `DgNumber` refuses it.
+        assert!(DgNumber::new(17).is_none());
     }
 
     #[test]
     fn decoded_lds_rejects_duplicates_and_wrong_hash_lengths() {
         let mut lds =
-            lds_security_object(&[(1, b"a"), (2, b"b")], DigestAlgorithm::Sha256).unwrap();
+            lds_security_object(&[(dg(1), b"a"), (dg(2), b"b")], DigestAlgorithm::Sha256).unwrap();
         lds.data_group_hash_values[1].data_group_number = 1;
         assert!(matches!(
             decode_lds(&lds.to_der().unwrap()),
@@ -712,11 +670,11 @@ mod tests {
                 ..
             })
         ));
-        let mut lds = lds_security_object(&[(1, b"a")], DigestAlgorithm::Sha256).unwrap();
+        let mut lds = lds_security_object(&[(dg(1), b"a")], DigestAlgorithm::Sha256).unwrap();
         lds.data_group_hash_values[0].data_group_hash_value =
             OctetString::new(vec![0; 20]).unwrap();
         assert!(decode_lds(&lds.to_der().unwrap()).is_err());
-        let mut lds = lds_security_object(&[(1, b"a")], DigestAlgorithm::Sha256).unwrap();
+        let mut lds = lds_security_object(&[(dg(1), b"a")], DigestAlgorithm::Sha256).unwrap();
         lds.version = 1;
         assert!(matches!(
             decode_lds(&lds.to_der().unwrap()),

@@ -12,6 +12,7 @@
     clippy::panic
 )]
 
+use ektp_lds::DgNumber;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
@@ -64,8 +65,10 @@ fn card() -> Vec<(u8, Vec<u8>)> {
     ]
 }
 
-fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(u8, &[u8])> {
-    dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect()
+fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(DgNumber, &[u8])> {
+    dgs.iter()
+        .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+        .collect()
 }
 
 /// `openssl cms -verify` with the root as CA file and the CRL checked (OpenSSL 3.0 reads

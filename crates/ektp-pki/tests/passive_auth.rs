@@ -10,6 +10,7 @@
     clippy::panic
 )]
 
+use ektp_lds::DgNumber;
 use std::time::{Duration, SystemTime};
 
 use der::{Decode, Encode};
@@ -17,7 +18,7 @@ use ektp_pki::cms::ContentInfo;
 use ektp_pki::sod::{DataGroupHash, LdsSecurityObject, wrap_ef_sod};
 use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestDocumentSigner, TestKey};
 use ektp_pki::{
-    CheckName, DgNumber, DigestAlgorithm, EfSod, Failure, PaReport, SodOptions, TrustStore,
+    CheckName, DigestAlgorithm, EfSod, Failure, PaReport, SodOptions, TrustStore,
     passive_authentication, sign_ef_sod,
 };
 
@@ -68,8 +69,10 @@ fn card() -> Vec<(u8, Vec<u8>)> {
     ]
 }
 
-fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(u8, &[u8])> {
-    dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect()
+fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(DgNumber, &[u8])> {
+    dgs.iter()
+        .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+        .collect()
 }
 
 fn sign(signer: &TestDocumentSigner, dgs: &[(u8, Vec<u8>)]) -> Vec<u8> {
@@ -194,7 +197,7 @@ fn data_group_on_card_but_missing_from_sod_fails() {
         let CheckName::DataGroupHash(dg) = name else {
             panic!("{name:?}")
         };
-        assert!([11, 13].contains(&dg.get()));
+        assert!([11, 13].contains(&dg.value()));
         assert_eq!(*fail, Failure::NotInSod { dg });
     }
 }
@@ -204,7 +207,7 @@ fn data_group_in_sod_but_not_read_is_reported_not_failed() {
     let f = fixture();
     let report = passive_authentication(&f.sod, &pairs(&f.dgs[..1]), &f.trust, now());
     assert!(report.passed(), "{report:#?}");
-    let not_read: Vec<u8> = report.not_read.iter().map(|d| d.get()).collect();
+    let not_read: Vec<u8> = report.not_read.iter().map(|d| d.value()).collect();
     assert_eq!(not_read, vec![2, 11, 13]);
 }
 
@@ -498,11 +501,13 @@ fn bad_data_group_input_is_reported() {
         *e == Failure::NoDataGroupsRead
     });
     let mut dgs = pairs(&f.dgs);
-    dgs.push((17, b"x"));
+    dgs.push((DgNumber::DG1, b"x"));
     let report = passive_authentication(&f.sod, &dgs, &f.trust, now());
     assert_only(&report, CheckName::DataGroupsRead, |e| {
-        *e == Failure::InvalidDataGroup { number: 17 }
+        *e == Failure::DuplicateDataGroup { dg: DgNumber::DG1 }
     });
+    // A number outside 1..=16 cannot even be passed: `DgNumber` refuses it.
+    assert!(DgNumber::new(17).is_none());
 }
 
 #[test]

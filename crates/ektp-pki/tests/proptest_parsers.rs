@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+use ektp_lds::DgNumber;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
@@ -49,7 +50,10 @@ fn valid() -> &'static Valid {
             .add_crl_der(&ca.crl(&[], now - day, now + day, 1).unwrap())
             .unwrap();
         let dgs = vec![(1u8, b"\x61\x03abc".to_vec()), (2, vec![7; 100])];
-        let pairs: Vec<(u8, &[u8])> = dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let pairs: Vec<(DgNumber, &[u8])> = dgs
+            .iter()
+            .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+            .collect();
         let sod = sign_ef_sod(&pairs, &ds.signer().unwrap(), &SodOptions::new(now)).unwrap();
         Valid {
             sod,
@@ -73,7 +77,7 @@ proptest! {
         let mut wrapped = vec![0x77];
         wrapped.extend_from_slice(&bytes);
         let v = valid();
-        let report = passive_authentication(&wrapped, &[(1, b"x")], &v.trust, v.now);
+        let report = passive_authentication(&wrapped, &[(DgNumber::DG1, b"x")], &v.trust, v.now);
         prop_assert!(!report.passed());
     }
 
@@ -97,7 +101,11 @@ proptest! {
             sod.truncate(c);
             changed = true;
         }
-        let pairs: Vec<(u8, &[u8])> = v.dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let pairs: Vec<(DgNumber, &[u8])> = v
+            .dgs
+            .iter()
+            .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+            .collect();
         let report = passive_authentication(&sod, &pairs, &v.trust, v.now);
         let _ = serde_json::to_string(&report).unwrap();
         if !changed {
@@ -118,7 +126,10 @@ proptest! {
         dgs in proptest::collection::btree_map(1u8..=16, proptest::collection::vec(any::<u8>(), 0..64), 1..16),
         sha in prop_oneof![Just(DigestAlgorithm::Sha256), Just(DigestAlgorithm::Sha384), Just(DigestAlgorithm::Sha512)],
     ) {
-        let pairs: Vec<(u8, &[u8])> = dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let pairs: Vec<(DgNumber, &[u8])> = dgs
+            .iter()
+            .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+            .collect();
         let lds = lds_security_object(&pairs, sha).unwrap();
         let der = lds.to_der().unwrap();
         prop_assert_eq!(LdsSecurityObject::from_der(&der).unwrap(), lds);

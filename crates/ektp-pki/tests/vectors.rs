@@ -6,6 +6,7 @@
     clippy::arithmetic_side_effects
 )]
 
+use ektp_lds::DgNumber;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -42,8 +43,10 @@ fn setup() -> (Vec<u8>, DataGroups, TrustStore) {
     (ef_sod, dgs, trust)
 }
 
-fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(u8, &[u8])> {
-    dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect()
+fn pairs(dgs: &[(u8, Vec<u8>)]) -> Vec<(DgNumber, &[u8])> {
+    dgs.iter()
+        .map(|(n, b)| (DgNumber::new(*n).unwrap(), b.as_slice()))
+        .collect()
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::session::SecureSession;
 /// Raw files read from a card, by file. Hash these bytes, never a re-encoding.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct CardFiles {
-    files: BTreeMap<FileKey, Vec<u8>>,
+    files: BTreeMap<LdsFile, Vec<u8>>,
 }
 
 impl core::fmt::Debug for CardFiles {
@@ -24,35 +24,15 @@ impl core::fmt::Debug for CardFiles {
     }
 }
 
-/// An ordered key for [`LdsFile`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum FileKey {
-    CardAccess,
-    Com,
-    Dg(u8),
-    Sod,
-}
-
-impl From<LdsFile> for FileKey {
-    fn from(f: LdsFile) -> Self {
-        match f {
-            LdsFile::CardAccess => Self::CardAccess,
-            LdsFile::Com => Self::Com,
-            LdsFile::Dg(n) => Self::Dg(n.value()),
-            LdsFile::Sod => Self::Sod,
-        }
-    }
-}
-
 impl CardFiles {
     /// Stores a file's raw bytes.
     pub fn insert(&mut self, file: LdsFile, raw: Vec<u8>) {
-        self.files.insert(file.into(), raw);
+        self.files.insert(file, raw);
     }
 
     /// A file's raw bytes, if read.
     pub fn get(&self, file: LdsFile) -> Option<&[u8]> {
-        self.files.get(&file.into()).map(Vec::as_slice)
+        self.files.get(&file).map(Vec::as_slice)
     }
 
     /// A data group's raw bytes, if read.
@@ -60,12 +40,13 @@ impl CardFiles {
         self.get(LdsFile::Dg(dg))
     }
 
-    /// The data groups read, as `(number, raw bytes)` for Passive Authentication.
-    pub fn data_groups(&self) -> Vec<(u8, &[u8])> {
+    /// The data groups read, in number order, as `(number, raw bytes)` for Passive
+    /// Authentication.
+    pub fn data_groups(&self) -> Vec<(DgNumber, &[u8])> {
         self.files
             .iter()
-            .filter_map(|(k, v)| match k {
-                FileKey::Dg(n) => Some((*n, v.as_slice())),
+            .filter_map(|(file, raw)| match file {
+                LdsFile::Dg(n) => Some((*n, raw.as_slice())),
                 _ => None,
             })
             .collect()

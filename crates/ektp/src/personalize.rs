@@ -96,28 +96,26 @@ impl Files {
             SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
         ]))?;
         let dg15 = Dg15::new(aa_spki)?;
-        let dgs: Vec<(u8, &[u8])> = vec![
-            (1, image.dg1.as_bytes()),
-            (2, image.dg2.as_bytes()),
-            (3, image.dg3.as_bytes()),
-            (7, image.dg7.as_bytes()),
-            (11, image.dg11.as_bytes()),
-            (12, image.dg12.as_bytes()),
-            (13, image.dg13.as_bytes()),
-            (14, dg14.as_bytes()),
-            (15, dg15.as_bytes()),
+        let dgs = [
+            (DgNumber::DG1, image.dg1.as_bytes()),
+            (DgNumber::DG2, image.dg2.as_bytes()),
+            (DgNumber::DG3, image.dg3.as_bytes()),
+            (DgNumber::DG7, image.dg7.as_bytes()),
+            (DgNumber::DG11, image.dg11.as_bytes()),
+            (DgNumber::DG12, image.dg12.as_bytes()),
+            (DgNumber::DG13, image.dg13.as_bytes()),
+            (DgNumber::DG14, dg14.as_bytes()),
+            (DgNumber::DG15, dg15.as_bytes()),
         ];
         let sod = sign_ef_sod(&dgs, signer, &SodOptions::new(SystemTime::now()))?;
         let mut list: Vec<(LdsFile, Vec<u8>)> = vec![
             (LdsFile::CardAccess, card_access),
             (LdsFile::Com, image.com.as_bytes().to_vec()),
         ];
-        for (n, bytes) in dgs {
-            let dg = DgNumber::new(n).ok_or(Error::Malformed {
-                what: "data group number",
-            })?;
-            list.push((LdsFile::Dg(dg), bytes.to_vec()));
-        }
+        list.extend(
+            dgs.iter()
+                .map(|(dg, bytes)| (LdsFile::Dg(*dg), bytes.to_vec())),
+        );
         list.push((LdsFile::Sod, sod));
         Ok(Self { list })
     }

@@ -184,8 +184,7 @@ fn a_clone_with_copied_files_fails_active_authentication() {
         s.write_file(LdsFile::Com, stolen.get(LdsFile::Com).unwrap())
             .unwrap();
         for (n, raw) in stolen.data_groups() {
-            s.write_file(LdsFile::Dg(DgNumber::new(n).unwrap()), raw)
-                .unwrap();
+            s.write_file(LdsFile::Dg(n), raw).unwrap();
         }
         s.write_file(LdsFile::Sod, stolen.get(LdsFile::Sod).unwrap())
             .unwrap();

@@ -283,7 +283,7 @@ fn describe_sod(bytes: &[u8]) -> Result<Value, Fail> {
         .into_iter()
         .map(|dg| {
             json!({
-                "dg": dg.get(),
+                "dg": dg.value(),
                 "hash": sod.data_group_hash(dg).map(hex::encode).unwrap_or_default(),
             })
         })

@@ -307,7 +307,7 @@ pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
     let read: Vec<String> = files
         .data_groups()
         .iter()
-        .map(|(n, _)| format!("DG{n}"))
+        .map(|(n, _)| n.to_string())
         .collect();
     tracing::info!(
         "read {} in {} ({})",

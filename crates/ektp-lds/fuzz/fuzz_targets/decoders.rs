@@ -33,7 +33,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = ektp_lds::Dg14::decode(data);
     let _ = ektp_lds::Dg15::decode(data);
-    let _ = ektp_lds::EfSod::decode(data);
     if let Ok(text) = std::str::from_utf8(data) {
         // Relative image paths resolve against a directory that holds none: every file
         // reference fails cleanly, everything else is validated.

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = ektp_pki::TrustStore::new().add_bytes(data);
     let trust = ektp_pki::TrustStore::new();
     let report =
-        ektp_pki::passive_authentication(data, &[(1, data), (2, b"")], &trust, SystemTime::now());
+        ektp_pki::passive_authentication(data, &[(ektp_lds::DgNumber::DG1, data), (ektp_lds::DgNumber::DG2, b"")], &trust, SystemTime::now());
     assert!(!report.passed());
 });
