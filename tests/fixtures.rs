@@ -64,7 +64,7 @@ pub fn valid_specimens() -> Vec<(String, Application)> {
 }
 
 pub fn specimen(name: &str) -> Application {
-    Application::from_json_file(specimens_dir().join(name).join("application.json")).unwrap()
+    ektp::load_application(specimens_dir().join(name).join("application.json")).unwrap()
 }
 
 pub fn master_key() -> [u8; 32] {

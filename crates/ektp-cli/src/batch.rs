@@ -136,7 +136,7 @@ fn scan_queue(dir: &Path) -> anyhow::Result<(Vec<Queued>, Vec<Rejected>)> {
     }
     let mut valid = Vec::new();
     for (id, path) in found {
-        match Application::from_json_file(&path) {
+        match ektp::load_application(&path) {
             Ok(app) => valid.push(Queued { id, app }),
             Err(errors) => rejected.push(Rejected {
                 application: id,

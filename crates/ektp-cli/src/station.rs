@@ -67,7 +67,7 @@ pub fn parse_can(text: &str) -> Result<Can, Fail> {
 /// Loads and validates an application file; an invalid one is a failed validation (exit 1)
 /// listing every problem.
 pub fn load_application(path: &Path) -> Result<Application, Fail> {
-    Application::from_json_file(path).map_err(|errors| {
+    ektp::load_application(path).map_err(|errors| {
         let mut text = format!("{} is not a valid application:", path.display());
         for e in errors.errors() {
             text.push_str("\n  ");

@@ -220,7 +220,7 @@ fn twenty_cards_with_a_pulled_card_and_a_killed_batch_are_each_issued_once_and_v
     let trust = ektp::TrustStore::load_dir(&station.pki.trust_dir).unwrap();
     let revoked = RevocationList::new();
     for (chip, app) in kept {
-        let application = ektp::Application::from_json_file(&app.path).unwrap();
+        let application = ektp::load_application(&app.path).unwrap();
         let mut card = Card::new(chip.into_in_process()).unwrap();
         let policy = VerifyPolicy {
             trust: &trust,

@@ -99,7 +99,7 @@ fn specimen_path(name: &str) -> String {
 }
 
 fn specimen(name: &str) -> Application {
-    Application::from_json_file(specimen_path(name)).unwrap()
+    ektp::load_application(specimen_path(name)).unwrap()
 }
 
 const VALID: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];

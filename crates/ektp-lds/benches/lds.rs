@@ -12,13 +12,14 @@
     missing_docs
 )]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use ektp_lds::{
-    Application, Dg1, Dg2, Dg3, Dg7, Dg11, Dg12, Dg13, EfCom, HolderRecord, LdsImage, Nik, wilayah,
-};
+use ektp_lds::{Dg1, Dg2, Dg3, Dg7, Dg11, Dg12, Dg13, EfCom, HolderRecord, LdsImage, Nik, wilayah};
 
 const ROUNDS: usize = 300;
 
@@ -62,9 +63,9 @@ fn main() {
     );
 
     figures("validate application (JSON + files + rules)", || {
-        black_box(Application::from_json_file(&path).unwrap());
+        black_box(common::from_json_file(&path).unwrap());
     });
-    let app = Application::from_json_file(&path).unwrap();
+    let app = common::from_json_file(&path).unwrap();
     figures("encode LDS image (EF.COM, DG1-3, 7, 11-13)", || {
         black_box(LdsImage::from_application(&app).unwrap());
     });

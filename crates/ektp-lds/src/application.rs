@@ -4,9 +4,12 @@
 //! `docs/application-schema.json`. Parsing never stops at the first problem: every field is
 //! checked and every problem is reported, each naming its field (`holder.address.rt`) and
 //! what is wrong. Unknown fields are rejected.
+//!
+//! This crate does no I/O: the document and the image and template files it names come
+//! through an [`ApplicationFiles`] source that the caller supplies (the host crate `ektp`
+//! reads them from the application's directory on disk).
 
 use core::fmt;
-use std::io::Read;
 use std::path::{Component, Path};
 
 use ektp_iso7816::DecodeError;
@@ -372,8 +375,35 @@ fn date(s: &str) -> Result<Date, Problem> {
     Date::parse_iso(s).ok_or(Problem::Invalid("must be a real date written YYYY-MM-DD"))
 }
 
-/// Reads a file named relative to `base`, refusing absolute paths and `..`, bounded by `max`.
-fn read_relative(base: &Path, rel: &str, max: usize) -> Result<Vec<u8>, Problem> {
+/// Where the files an application names come from (and the application document itself, for
+/// [`Application::from_json_named`]).
+///
+/// `ektp-lds` does no I/O: the caller reads. Paths handed to [`ApplicationFiles::read`] have
+/// already been checked to be relative and free of `..`.
+pub trait ApplicationFiles {
+    /// The content of the file at `path` (relative to the application's directory), at most
+    /// `max` bytes.
+    ///
+    /// # Errors
+    /// [`Problem::FileUnreadable`] if it cannot be read, [`Problem::TooLarge`] if it is larger
+    /// than `max`.
+    fn read(&self, path: &Path, max: usize) -> Result<Vec<u8>, Problem>;
+}
+
+/// A source with no files: every reference is unreadable (`NotFound`). For checking a
+/// document whose files are not at hand (fuzzing, schema checks).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct NoFiles;
+
+impl ApplicationFiles for NoFiles {
+    fn read(&self, _path: &Path, _max: usize) -> Result<Vec<u8>, Problem> {
+        Err(Problem::FileUnreadable(std::io::ErrorKind::NotFound))
+    }
+}
+
+/// Reads a file named relative to the application, refusing absolute paths and `..`, bounded
+/// by `max`.
+fn read_relative(files: &dyn ApplicationFiles, rel: &str, max: usize) -> Result<Vec<u8>, Problem> {
     let p = Path::new(rel);
     if rel.is_empty()
         || !p
@@ -384,12 +414,7 @@ fn read_relative(base: &Path, rel: &str, max: usize) -> Result<Vec<u8>, Problem>
             "must be a relative path inside the application's directory (no '/' at the start, no '..')",
         ));
     }
-    let full = base.join(p);
-    let file = std::fs::File::open(&full).map_err(|e| Problem::FileUnreadable(e.kind()))?;
-    let mut out = Vec::new();
-    file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| Problem::FileUnreadable(e.kind()))?;
+    let out = files.read(p, max)?;
     if out.len() > max {
         return Err(Problem::TooLarge { max });
     }
@@ -432,20 +457,18 @@ const CARD: &[&str] = &["document_number", "can", "issuing_office", "date_of_iss
 const FILES: &[&str] = &["portrait", "signature", "right_index", "left_index"];
 
 impl Application {
-    /// Reads and validates an application JSON file; image and template paths in it are
-    /// resolved against the file's directory.
+    /// Reads the application document `name` from `files` and validates it; image and
+    /// template paths in it are read from `files` too. (`ektp::load_application` does this
+    /// for a file on disk.)
     ///
     /// # Errors
     /// [`ValidationErrors`] listing every problem (an unreadable document is one problem on
     /// the empty field path).
-    pub fn from_json_file(path: impl AsRef<Path>) -> Result<Self, ValidationErrors> {
-        let path = path.as_ref();
-        let base = path.parent().unwrap_or_else(|| Path::new("."));
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let bytes = read_relative(base, name, MAX_APPLICATION_JSON_LEN).map_err(|problem| {
+    pub fn from_json_named(
+        name: &str,
+        files: &dyn ApplicationFiles,
+    ) -> Result<Self, ValidationErrors> {
+        let bytes = read_relative(files, name, MAX_APPLICATION_JSON_LEN).map_err(|problem| {
             ValidationErrors(vec![FieldError {
                 field: String::new(),
                 problem,
@@ -457,15 +480,17 @@ impl Application {
                 problem: Problem::Invalid("not UTF-8 text"),
             }])
         })?;
-        Self::from_json_str(&text, base)
+        Self::from_json_str(&text, files)
     }
 
-    /// Validates an application JSON document; file paths in it are resolved against
-    /// `base_dir`.
+    /// Validates an application JSON document; the files it names are read from `files`.
     ///
     /// # Errors
     /// [`ValidationErrors`] listing every problem found.
-    pub fn from_json_str(json: &str, base_dir: &Path) -> Result<Self, ValidationErrors> {
+    pub fn from_json_str(
+        json: &str,
+        files: &dyn ApplicationFiles,
+    ) -> Result<Self, ValidationErrors> {
         let mut cx = Ctx { errors: Vec::new() };
         if json.len() > MAX_APPLICATION_JSON_LEN {
             cx.push(
@@ -489,7 +514,7 @@ impl Application {
                 return Err(ValidationErrors(cx.errors));
             }
         };
-        let app = parse(&mut cx, &value, base_dir);
+        let app = parse(&mut cx, &value, files);
         if let Some(app) = &app {
             app.check_rules(&mut cx);
         }
@@ -633,7 +658,7 @@ impl Application {
     }
 }
 
-fn parse(cx: &mut Ctx, value: &Value, base: &Path) -> Option<Application> {
+fn parse(cx: &mut Ctx, value: &Value, source: &dyn ApplicationFiles) -> Option<Application> {
     let top = cx.object(Some(value), "", TOP)?;
     let format_ok = cx.parsed(top, "", "format", |s| {
         if s == APPLICATION_FORMAT {
@@ -694,19 +719,19 @@ fn parse(cx: &mut Ctx, value: &Value, base: &Path) -> Option<Application> {
     if let Some(f) = files {
         let gender = holder.as_ref().map_or(0, |h| h.sex.iso19794_code());
         portrait = cx.parsed(f, "files", "portrait", |s| {
-            let bytes = read_relative(base, s, MAX_PORTRAIT_LEN)?;
+            let bytes = read_relative(source, s, MAX_PORTRAIT_LEN)?;
             FaceImage::from_image(bytes, gender).map_err(Problem::BadContent)
         });
         signature = cx.parsed(f, "files", "signature", |s| {
-            let bytes = read_relative(base, s, MAX_SIGNATURE_LEN)?;
+            let bytes = read_relative(source, s, MAX_SIGNATURE_LEN)?;
             SignatureImage::from_image(bytes).map_err(Problem::BadContent)
         });
         right_index = cx.parsed(f, "files", "right_index", |s| {
-            let bytes = read_relative(base, s, MAX_MINUTIAE_RECORD_LEN)?;
+            let bytes = read_relative(source, s, MAX_MINUTIAE_RECORD_LEN)?;
             MinutiaeRecord::parse(&bytes).map_err(Problem::BadContent)
         });
         left_index = cx.parsed(f, "files", "left_index", |s| {
-            let bytes = read_relative(base, s, MAX_MINUTIAE_RECORD_LEN)?;
+            let bytes = read_relative(source, s, MAX_MINUTIAE_RECORD_LEN)?;
             MinutiaeRecord::parse(&bytes).map_err(Problem::BadContent)
         });
     }

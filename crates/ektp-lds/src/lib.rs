@@ -25,7 +25,9 @@ pub mod sex;
 mod text;
 pub mod wilayah;
 
-pub use application::{Application, ApplicationType, FieldError, Problem, ValidationErrors};
+pub use application::{
+    Application, ApplicationFiles, ApplicationType, FieldError, NoFiles, Problem, ValidationErrors,
+};
 pub use biometric::{FaceImage, Finger, ImageFormat, MinutiaeRecord};
 pub use com::EfCom;
 pub use date::Date;

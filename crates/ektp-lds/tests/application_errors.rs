@@ -7,6 +7,8 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::path::PathBuf;
 
 use ektp_lds::{Application, NikError, Problem};
@@ -21,7 +23,7 @@ fn base() -> Value {
 }
 
 fn check(v: &Value) -> Result<Application, ektp_lds::ValidationErrors> {
-    Application::from_json_str(&v.to_string(), &dir())
+    Application::from_json_str(&v.to_string(), &common::Dir(dir()))
 }
 
 #[test]
@@ -118,11 +120,11 @@ fn application_types() {
 
 #[test]
 fn not_json_and_wrong_top_level() {
-    let err = Application::from_json_str("{\"format\": ", &dir()).unwrap_err();
+    let err = Application::from_json_str("{\"format\": ", &common::Dir(dir())).unwrap_err();
     assert!(matches!(err.errors()[0].problem, Problem::Syntax { .. }));
-    let err = Application::from_json_str("[]", &dir()).unwrap_err();
+    let err = Application::from_json_str("[]", &common::Dir(dir())).unwrap_err();
     assert!(matches!(err.errors()[0].problem, Problem::WrongType { .. }));
-    let err = Application::from_json_file(dir().join("nope.json")).unwrap_err();
+    let err = common::from_json_file(dir().join("nope.json")).unwrap_err();
     assert!(matches!(
         err.errors()[0].problem,
         Problem::FileUnreadable(_)

@@ -7,10 +7,12 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
-use ektp_lds::{Application, Dg14, Dg15, LdsImage};
+use ektp_lds::{Dg14, Dg15, LdsImage};
 
 fn asn1parse(name: &str, bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!(
@@ -35,7 +37,7 @@ fn asn1parse(name: &str, bytes: &[u8]) -> String {
 fn openssl_accepts_every_data_group() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens");
     for name in ["pria", "wna", "nama-panjang"] {
-        let app = Application::from_json_file(dir.join(name).join("application.json")).unwrap();
+        let app = common::from_json_file(dir.join(name).join("application.json")).unwrap();
         let img = LdsImage::from_application(&app).unwrap();
         for (file, bytes) in img.files() {
             let out = asn1parse(&format!("{name}-{file}"), bytes);

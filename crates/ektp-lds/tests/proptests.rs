@@ -7,6 +7,8 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -42,7 +44,7 @@ fn seeds() -> &'static Vec<Vec<u8>> {
     SEEDS.get_or_init(|| {
         let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../cards/specimens/wna/application.json");
-        let app = Application::from_json_file(p).unwrap();
+        let app = common::from_json_file(p).unwrap();
         let img = LdsImage::from_application(&app).unwrap();
         img.files().into_iter().map(|(_, b)| b.to_vec()).collect()
     })
@@ -70,7 +72,7 @@ proptest! {
         let _ = Nik::parse(&s);
         let _ = Date::parse_iso(&s);
         let _ = CardProfile::from_json(&s);
-        let _ = Application::from_json_str(&s, std::path::Path::new("/nonexistent"));
+        let _ = Application::from_json_str(&s, &ektp_lds::NoFiles);
     }
 
     #[test]

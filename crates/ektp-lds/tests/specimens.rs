@@ -9,6 +9,8 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::path::PathBuf;
 
 use ektp_lds::{
@@ -53,8 +55,7 @@ fn round_trip(app: &Application) -> LdsImage {
 #[test]
 fn valid_specimens_validate_and_round_trip() {
     for name in VALID {
-        let app =
-            Application::from_json_file(specimen(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let app = common::from_json_file(specimen(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         app.validate().unwrap();
         assert!(app.holder.name.starts_with("SPESIMEN "), "{name}");
         let img = round_trip(&app);
@@ -66,10 +67,10 @@ fn valid_specimens_validate_and_round_trip() {
 
 #[test]
 fn man_and_woman_nik_day() {
-    let man = Application::from_json_file(specimen("pria")).unwrap();
+    let man = common::from_json_file(specimen("pria")).unwrap();
     assert_eq!(man.holder.sex, Sex::Male);
     assert_eq!(&man.holder.nik.as_str()[6..8], "17");
-    let woman = Application::from_json_file(specimen("wanita")).unwrap();
+    let woman = common::from_json_file(specimen("wanita")).unwrap();
     assert_eq!(woman.holder.sex, Sex::Female);
     assert_eq!(woman.holder.date_of_birth.day(), 25);
     assert_eq!(&woman.holder.nik.as_str()[6..8], "65");
@@ -84,7 +85,7 @@ fn man_and_woman_nik_day() {
 
 #[test]
 fn foreign_resident_has_dated_validity() {
-    let app = Application::from_json_file(specimen("wna")).unwrap();
+    let app = common::from_json_file(specimen("wna")).unwrap();
     assert!(matches!(app.holder.citizenship, Citizenship::Wna(c) if c.as_str() == "JPN"));
     assert_eq!(
         app.holder.validity,
@@ -97,7 +98,7 @@ fn foreign_resident_has_dated_validity() {
 
 #[test]
 fn married_sixteen_year_old_is_eligible() {
-    let app = Application::from_json_file(specimen("menikah-16")).unwrap();
+    let app = common::from_json_file(specimen("menikah-16")).unwrap();
     assert_eq!(
         app.holder.date_of_birth.age_on(app.holder.date_of_issue),
         16
@@ -107,7 +108,7 @@ fn married_sixteen_year_old_is_eligible() {
 
 #[test]
 fn unmarried_sixteen_year_old_is_refused_for_age() {
-    let err = Application::from_json_file(specimen("belum-kawin-16")).unwrap_err();
+    let err = common::from_json_file(specimen("belum-kawin-16")).unwrap_err();
     assert_eq!(err.errors().len(), 1, "{err}");
     assert_eq!(
         err.for_field("holder.date_of_birth"),
@@ -119,7 +120,7 @@ fn unmarried_sixteen_year_old_is_refused_for_age() {
 
 #[test]
 fn long_name_is_truncated_in_the_mrz_only() {
-    let app = Application::from_json_file(specimen("nama-panjang")).unwrap();
+    let app = common::from_json_file(specimen("nama-panjang")).unwrap();
     assert!(app.holder.name.len() > 30);
     let img = LdsImage::from_application(&app).unwrap();
     assert_eq!(&img.dg1.mrz().name, b"SPESIMEN<MUHAMMAD<ABDURRAH<W<K");
@@ -147,7 +148,7 @@ fn debug_output_never_shows_nik_or_can() {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let nik = v["holder"]["nik"].as_str().unwrap();
         let can = v["card"]["can"].as_str().unwrap();
-        let app = Application::from_json_file(specimen(name)).unwrap();
+        let app = common::from_json_file(specimen(name)).unwrap();
         let dbg = format!("{app:?}");
         assert!(!dbg.contains(nik), "{name}: NIK in Debug");
         assert!(!dbg.contains(can), "{name}: CAN in Debug");
@@ -159,10 +160,8 @@ fn debug_output_never_shows_nik_or_can() {
 
 #[test]
 fn data_groups_of_different_cards_do_not_mix() {
-    let a = LdsImage::from_application(&Application::from_json_file(specimen("pria")).unwrap())
-        .unwrap();
-    let b =
-        LdsImage::from_application(&Application::from_json_file(specimen("wna")).unwrap()).unwrap();
+    let a = LdsImage::from_application(&common::from_json_file(specimen("pria")).unwrap()).unwrap();
+    let b = LdsImage::from_application(&common::from_json_file(specimen("wna")).unwrap()).unwrap();
     // DG1 of one holder with DG11 of another: the dates of birth disagree.
     let err = HolderRecord::from_data_groups(&b.dg1, &a.dg11, &a.dg12, &a.dg13).unwrap_err();
     assert!(matches!(
@@ -186,8 +185,7 @@ fn data_groups_of_different_cards_do_not_mix() {
 
 #[test]
 fn wrong_outer_tags_are_typed_decode_errors() {
-    let a = LdsImage::from_application(&Application::from_json_file(specimen("pria")).unwrap())
-        .unwrap();
+    let a = LdsImage::from_application(&common::from_json_file(specimen("pria")).unwrap()).unwrap();
     let err = Dg11::decode(a.dg12.as_bytes()).unwrap_err();
     match err {
         ektp_lds::Error::Decode { file, source } => {
@@ -210,7 +208,7 @@ fn read_back_json_matches_the_application_json() {
     for name in VALID {
         let text = std::fs::read_to_string(specimen(name)).unwrap();
         let input: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let app = Application::from_json_file(specimen(name)).unwrap();
+        let app = common::from_json_file(specimen(name)).unwrap();
         let img = LdsImage::from_application(&app).unwrap();
         let out = img.holder_record().unwrap().to_json();
         let mut expected = input["holder"].clone();

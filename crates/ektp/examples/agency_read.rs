@@ -15,8 +15,7 @@ use std::error::Error as StdError;
 use std::time::{Duration, SystemTime};
 
 use ektp::{
-    Application, Can, Card, CheckKind, Error, ReadRequest, RevocationList, Station, TrustStore,
-    VerifyPolicy,
+    Can, Card, CheckKind, Error, ReadRequest, RevocationList, Station, TrustStore, VerifyPolicy,
 };
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
@@ -66,7 +65,7 @@ fn issue_specimen_card() -> Result<(InProcess<Chip>, Can, TrustStore), Box<dyn S
     trust.add_root_der(root.certificate_der())?;
     trust.add_crl_der(&crl)?;
 
-    let app = Application::from_json_file(SPECIMEN)?;
+    let app = ektp::load_application(SPECIMEN)?;
     let master_key = ektp_chip::os::test_perso_master_key()?;
     let chip = Chip::new_blank([0x45, 0x4B, 0x54, 0x50, 0, 0, 0, 1], &master_key)?;
     let mut card = Card::new(chip.into_in_process())?;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod application;
 pub mod contents;
 mod error;
 pub mod personalize;
@@ -9,6 +10,7 @@ pub mod session;
 pub mod trace;
 pub mod verify;
 
+pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
 pub use error::Error;
 pub use personalize::{Outcome, Station, Step};

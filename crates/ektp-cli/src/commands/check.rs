@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use ektp::Application;
 use serde_json::json;
 
 use crate::config::Global;
@@ -25,7 +24,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     let mut results = Vec::new();
     let mut invalid = 0usize;
     for path in &args.files {
-        let result = Application::from_json_file(path);
+        let result = ektp::load_application(path);
         if result.is_err() {
             invalid = invalid.saturating_add(1);
         }

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
-use ektp::{
-    Application, Card, ReadRequest, RevocationList, Station, Step, TrustStore, VerifyPolicy,
-};
+use ektp::{Card, ReadRequest, RevocationList, Station, Step, TrustStore, VerifyPolicy};
 use ektp_chip::Chip;
 use ektp_pki::RingSigner;
 use serde_json::json;
@@ -118,7 +116,7 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         std::fs::write(dir.join(name), bytes)
             .or_config(|| format!("cannot write the specimen's {name}"))?;
     }
-    let app = Application::from_json_file(dir.join("application.json")).map_err(|e| {
+    let app = ektp::load_application(dir.join("application.json")).map_err(|e| {
         Fail::config(anyhow::anyhow!(
             "the embedded specimen does not validate: {e}"
         ))
