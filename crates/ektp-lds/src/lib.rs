@@ -49,5 +49,5 @@ pub use holder::{
 pub use image::LdsImage;
 pub use mrz::Td1;
 pub use nik::{Nik, NikError};
-pub use profile::{CanThrottle, CardProfile, Df, FileSpec, ProfileError, ReadAccess};
+pub use profile::{CardProfile, Df, FileSpec, ProfileError, ReadAccess, WrongCanThrottle};
 pub use sex::Sex;

@@ -110,7 +110,7 @@ pub enum DelayPolicy {
 ///
 /// Not the PACE protocol parameters (curve and cipher): those are `ektp_sm::PaceParams`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct CanThrottle {
+pub struct WrongCanThrottle {
     /// Number of CAN digits.
     pub can_digits: u8,
     /// Consecutive wrong CANs answered without delay.
@@ -123,7 +123,7 @@ pub struct CanThrottle {
     pub delay_policy: DelayPolicy,
 }
 
-impl CanThrottle {
+impl WrongCanThrottle {
     /// The delay (ms) the chip waits before answering after `failures` consecutive wrong CANs.
     pub fn delay_after(&self, failures: u32) -> u32 {
         let free = u32::from(self.free_attempts);
@@ -170,7 +170,7 @@ pub struct CardProfile {
     /// AID of the LDS1 application (`A0000002471001`).
     pub aid: Vec<u8>,
     /// Wrong-CAN throttling (the JSON `pace` section).
-    pub pace: CanThrottle,
+    pub pace: WrongCanThrottle,
     /// The files, in profile order.
     pub files: Vec<FileSpec>,
 }
@@ -299,7 +299,7 @@ impl CardProfile {
         let profile = Self {
             name: raw.name,
             aid,
-            pace: CanThrottle {
+            pace: WrongCanThrottle {
                 can_digits: raw.pace.can_digits,
                 free_attempts: raw.pace.free_attempts,
                 delay_initial_ms: raw.pace.delay_initial_ms,
