@@ -1,6 +1,7 @@
 //! EF.CardAccess `SecurityInfos` (ICAO 9303-11 §9.2): the `PACEInfo` entries that announce
 //! PACE, and the `ActiveAuthenticationInfo` that DG14 carries for ECDSA Active
-//! Authentication. Encoding and parsing use the `der` crate.
+//! Authentication. Encoding and parsing use the `der` crate. The DG14 file around the set
+//! (template `6E`) is `ektp_lds::Dg14`, which holds a parsed [`SecurityInfos`].
 //!
 //! ```text
 //! SecurityInfos ::= SET OF SecurityInfo
