@@ -15,6 +15,8 @@ pub use sod::{DgNumber, EfSod, SodOptions, sign_ef_sod};
 mod pa;
 mod trust;
 
-pub use pa::{Check, CheckName, Failure, Outcome, PaReport, SignerSummary, passive_authentication};
+pub use pa::{
+    Check, CheckName, Failure, Outcome, PaReport, SignerSummary, Status, passive_authentication,
+};
 pub use trust::{Crl, TrustAnchor, TrustStore};
 pub mod test_pki;
