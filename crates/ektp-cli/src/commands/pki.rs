@@ -93,23 +93,37 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     }
     written.push(("personalization master key".into(), master));
     written.push(("station config".into(), station.clone()));
+    print_written(dir, &files.trust_dir, &station, &written, global)?;
+    if global.verbosity >= 0 {
+        eprintln!(
+            "TEST ONLY: the PKI in {} is for trying ektp out, never for real cards",
+            dir.display()
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// What `pki init` wrote, as JSON or a list with the next step.
+fn print_written(
+    dir: &Path,
+    trust_dir: &Path,
+    station: &Path,
+    written: &[(String, PathBuf)],
+    global: &Global,
+) -> Result<(), Fail> {
     if global.json {
         print_json(&json!({
             "test_only": true,
-            "trust_dir": files.trust_dir,
+            "trust_dir": trust_dir,
             "station_config": station,
             "files": written.iter().map(|(what, p)| json!({"what": what, "path": p})).collect::<Vec<_>>(),
         }))?;
     } else {
         println!("TEST ONLY PKI written to {}:", dir.display());
-        for (what, path) in &written {
+        for (what, path) in written {
             println!("  {:<34} {}", what, path.display());
         }
-        println!(
-            "  {:<34} {}",
-            "trust store directory",
-            files.trust_dir.display()
-        );
+        println!("  {:<34} {}", "trust store directory", trust_dir.display());
         println!();
         println!("These keys are TEST ONLY: never trust this root or sign real cards with them.");
         println!("Try it with a virtual card (`ektp sim` in another terminal):");
@@ -118,11 +132,5 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
             station.display()
         );
     }
-    if global.verbosity >= 0 {
-        eprintln!(
-            "TEST ONLY: the PKI in {} is for trying ektp out, never for real cards",
-            dir.display()
-        );
-    }
-    Ok(exit::OK)
+    Ok(())
 }

@@ -139,6 +139,20 @@ fn load_revocations(path: Option<&Path>) -> Result<RevocationList, Fail> {
     }
 }
 
+/// The station journal of `--journal` or the config, if any.
+fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, Fail> {
+    let path = args
+        .journal
+        .clone()
+        .or_else(|| global.config.journal.clone());
+    path.as_deref()
+        .map(|p| {
+            Journal::open_existing(p)
+                .or_config(|| format!("cannot open the journal {}", p.display()))
+        })
+        .transpose()
+}
+
 /// Runs `ektp verify`.
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = parse_can(&args.can)?;
@@ -149,17 +163,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         .or_else(|| global.config.revocation_list.clone());
     let revoked = load_revocations(revoked_path.as_deref())?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
-    let journal_path = args
-        .journal
-        .clone()
-        .or_else(|| global.config.journal.clone());
-    let journal = journal_path
-        .as_deref()
-        .map(|p| {
-            Journal::open_existing(p)
-                .or_config(|| format!("cannot open the journal {}", p.display()))
-        })
-        .transpose()?;
+    let journal = open_journal(args, global)?;
 
     let transport = connect(global, &args.card)?;
     let mut card = Card::new(transport).map_err(Fail::card)?;
@@ -224,6 +228,49 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
 mod tests {
     use super::*;
     use crate::journal::{SignerId, Start};
+
+    #[test]
+    fn desk_json_is_the_report_with_journal_stats_and_time() {
+        let report = VerifyReport {
+            passed: true,
+            checks: vec![CheckResult {
+                check: CheckKind::NotRevoked,
+                passed: true,
+                reason: "document number IDA000001 is not revoked".to_owned(),
+            }],
+            passive_authentication: None,
+            document_number: Some("IDA000001".to_owned()),
+            sod_sha256: Some("ab".repeat(32)),
+        };
+        let journal = JournalCheck {
+            passed: false,
+            reason: "not recorded as issued".to_owned(),
+        };
+        let stats = Stats::default();
+        let view = DeskView {
+            report: &VerifyReport {
+                passed: false,
+                ..report.clone()
+            },
+            journal: Some(&journal),
+            stats,
+            elapsed_us: 1234,
+        };
+        let got = serde_json::to_string_pretty(&serde_json::to_value(&view).unwrap()).unwrap();
+        // What `verify --json` built by hand before the views.
+        let mut want = serde_json::to_value(&report).unwrap();
+        let obj = want.as_object_mut().unwrap();
+        obj.insert("passed".into(), false.into());
+        obj.insert("journal".into(), serde_json::json!(journal));
+        obj.insert("stats".into(), serde_json::json!(stats));
+        obj.insert("elapsed_us".into(), serde_json::json!(1234u128));
+        assert_eq!(got, serde_json::to_string_pretty(&want).unwrap());
+        assert!(got.contains("\"check\": \"not_revoked\""), "{got}");
+        assert_eq!(
+            journal.result().to_string(),
+            "FAIL  journal                  not recorded as issued"
+        );
+    }
 
     #[test]
     fn journal_check_needs_the_issued_document_and_its_sod() {
