@@ -25,25 +25,6 @@ pub fn hex_spaced(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn utc(secs: i64) -> String {
-    match x509_parser::time::ASN1Time::from_timestamp(secs) {
-        Ok(t) => {
-            let t = t.to_datetime();
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            )
-        }
-        Err(_) => format!("{secs} (Unix time out of range)"),
-    }
-}
-
 /// Milliseconds with one decimal.
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -117,26 +98,7 @@ pub fn dmy(iso: &str) -> String {
 
 /// Every check of a verification report, one a line: `PASS  check: reason`.
 pub fn report_text(report: &VerifyReport) -> String {
-    report
-        .checks
-        .iter()
-        .map(|c| {
-            format!(
-                "{}  {:<24} {}\n",
-                if c.passed { "PASS" } else { "FAIL" },
-                check_name(c.check),
-                c.reason
-            )
-        })
-        .collect()
-}
-
-/// The check's machine name (as in the JSON report).
-pub fn check_name(kind: ektp::CheckKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{kind:?}"))
+    report.checks.iter().map(|c| format!("{c}\n")).collect()
 }
 
 #[cfg(test)]
@@ -145,13 +107,7 @@ mod tests {
 
     #[test]
     fn times_and_bytes() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(hex_spaced(&[0x3B, 0x08]), "3B 08");
         assert_eq!(dmy("2025-06-02"), "02-06-2025");
-        assert_eq!(
-            check_name(ektp::CheckKind::ActiveAuthentication),
-            "active_authentication"
-        );
     }
 }

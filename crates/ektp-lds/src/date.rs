@@ -122,6 +122,13 @@ impl fmt::Display for Date {
     }
 }
 
+/// Serializes as `YYYY-MM-DD`, as in the application format.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {

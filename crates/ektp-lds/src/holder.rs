@@ -91,6 +91,13 @@ impl BloodType {
     }
 }
 
+/// Serializes as printed on the card (`O+`, `-`).
+impl serde::Serialize for BloodType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for BloodType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -128,6 +135,13 @@ impl CountryCode {
     }
 }
 
+/// Serializes as the three letters.
+impl serde::Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -161,6 +175,13 @@ impl Citizenship {
     }
 }
 
+/// Serializes as `WNI` or `WNA` (a holder record adds the WNA's `nationality` beside it).
+impl serde::Serialize for Citizenship {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Berlaku hingga.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Validity {
@@ -173,6 +194,17 @@ pub enum Validity {
 impl Validity {
     /// The text printed on the card.
     pub const LIFETIME_TEXT: &'static str = "SEUMUR HIDUP";
+}
+
+/// Serializes as in the application format: `SEUMUR HIDUP` or the date as `YYYY-MM-DD` (the
+/// card face prints `DD-MM-YYYY`, see `Display`).
+impl serde::Serialize for Validity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Lifetime => s.serialize_str(Self::LIFETIME_TEXT),
+            Self::Until(d) => serde::Serialize::serialize(d, s),
+        }
+    }
 }
 
 impl fmt::Display for Validity {
@@ -213,6 +245,13 @@ impl RtRw {
     }
 }
 
+/// Serializes with three digits (`007`), as printed.
+impl serde::Serialize for RtRw {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for RtRw {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:03}", self.0)
@@ -220,7 +259,7 @@ impl fmt::Display for RtRw {
 }
 
 /// Alamat, as on the card face.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Address {
     /// Street and house number (`JL. …`).
     pub street: String,
@@ -255,6 +294,13 @@ impl DocumentNumber {
     /// The nine characters.
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// Serializes as the nine characters.
+impl serde::Serialize for DocumentNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -303,45 +349,47 @@ pub struct HolderRecord {
     pub document_number: DocumentNumber,
 }
 
+/// The record in the vocabulary of the application format (`docs/applications.md`): the
+/// `holder` object's fields, with dates as `YYYY-MM-DD`, plus `document_number`,
+/// `issuing_office` and `date_of_issue` from its `card` object; a foreign resident (WNA) also
+/// has `nationality`. It contains the NIK by design: this is what the card tells its reader.
+impl serde::Serialize for HolderRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let wna = match self.citizenship {
+            Citizenship::Wni => None,
+            Citizenship::Wna(c) => Some(c),
+        };
+        let mut st = s.serialize_struct("HolderRecord", 17)?;
+        st.serialize_field("nik", &self.nik)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("place_of_birth", &self.place_of_birth)?;
+        st.serialize_field("date_of_birth", &self.date_of_birth)?;
+        st.serialize_field("sex", &self.sex)?;
+        st.serialize_field("blood_type", &self.blood_type)?;
+        st.serialize_field("address", &self.address)?;
+        st.serialize_field("religion", &self.religion)?;
+        st.serialize_field("marital_status", &self.marital_status)?;
+        st.serialize_field("occupation", &self.occupation)?;
+        st.serialize_field("citizenship", &self.citizenship)?;
+        match wna {
+            Some(c) => st.serialize_field("nationality", &c)?,
+            None => st.skip_field("nationality")?,
+        }
+        st.serialize_field("validity", &self.validity)?;
+        st.serialize_field("document_number", &self.document_number)?;
+        st.serialize_field("issuing_office", &self.issuing_office)?;
+        st.serialize_field("date_of_issue", &self.date_of_issue)?;
+        st.end()
+    }
+}
+
 impl HolderRecord {
-    /// The record as JSON, in the vocabulary of the application format
-    /// (`docs/applications.md`): the `holder` object's fields, with dates as `YYYY-MM-DD`,
-    /// plus `document_number`, `issuing_office` and `date_of_issue` from its `card` object.
+    /// The record as JSON (its `Serialize` form, keys in alphabetical order).
     ///
     /// This is for machine output (the CLI's `--json`); it contains the NIK by design.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut holder = serde_json::json!({
-            "nik": self.nik.as_str(),
-            "name": self.name,
-            "place_of_birth": self.place_of_birth,
-            "date_of_birth": self.date_of_birth.to_string(),
-            "sex": self.sex.as_str(),
-            "blood_type": self.blood_type.to_string(),
-            "address": {
-                "street": self.address.street,
-                "rt": self.address.rt.to_string(),
-                "rw": self.address.rw.to_string(),
-                "kelurahan_desa": self.address.kelurahan_desa,
-                "kecamatan": self.address.kecamatan,
-                "kabupaten_kota": self.address.kabupaten_kota,
-                "provinsi": self.address.provinsi,
-            },
-            "religion": self.religion.as_str(),
-            "marital_status": self.marital_status.as_str(),
-            "occupation": self.occupation,
-            "citizenship": self.citizenship.as_str(),
-            "validity": match self.validity {
-                Validity::Lifetime => Validity::LIFETIME_TEXT.to_owned(),
-                Validity::Until(d) => d.to_string(),
-            },
-            "document_number": self.document_number.as_str(),
-            "issuing_office": self.issuing_office,
-            "date_of_issue": self.date_of_issue.to_string(),
-        });
-        if let (Citizenship::Wna(c), Some(obj)) = (self.citizenship, holder.as_object_mut()) {
-            obj.insert("nationality".to_owned(), c.as_str().into());
-        }
-        holder
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 

@@ -168,6 +168,14 @@ impl fmt::Display for Nik {
     }
 }
 
+/// Serializes as the 16 digits: a NIK in JSON is shown to its reader on purpose (the card face
+/// prints it). `Debug` stays redacted, so it still never reaches a log.
+impl serde::Serialize for Nik {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Debug for Nik {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Nik(<redacted>)")

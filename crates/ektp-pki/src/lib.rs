@@ -15,7 +15,9 @@ pub use sod::{EfSod, SodOptions, sign_ef_sod};
 mod pa;
 mod trust;
 
-pub use pa::{Check, CheckName, Failure, Outcome, PaReport, SignerSummary, passive_authentication};
+pub use pa::{
+    Check, CheckName, Failure, Outcome, PaReport, SignerSummary, Status, passive_authentication,
+};
 pub use trust::{Crl, TrustAnchor, TrustStore};
 pub mod test_pki;
 mod time;

@@ -356,6 +356,58 @@ pub enum Outcome {
     Fail(Failure),
 }
 
+impl Outcome {
+    /// How the check came out, without the reason.
+    pub const fn status(&self) -> Status {
+        match self {
+            Self::Pass => Status::Pass,
+            Self::Fail(_) => Status::Fail,
+        }
+    }
+}
+
+/// How a check came out, without its reason: the one place status names are spelled, for
+/// Passive Authentication and for every report built on it (the host's verification, the CLI,
+/// a service).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// The check passed.
+    Pass,
+    /// The check failed.
+    Fail,
+}
+
+impl Status {
+    /// `Pass` if `passed`, else `Fail`.
+    pub const fn from_passed(passed: bool) -> Self {
+        if passed { Self::Pass } else { Self::Fail }
+    }
+
+    /// Stable snake_case name for machines (`pass`, `fail`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+        }
+    }
+
+    /// The word people read in a report line (`PASS`, `FAIL`).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Fail => "FAIL",
+        }
+    }
+}
+
+impl core::fmt::Display for Status {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// One check and its outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {

@@ -9,6 +9,7 @@ pub mod read;
 pub mod session;
 pub mod trace;
 pub mod verify;
+pub mod view;
 
 pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
@@ -17,7 +18,8 @@ pub use personalize::{Outcome, Station, Step};
 pub use read::ReadPolicy;
 pub use session::{Card, Lifecycle, PersoSession, SecureSession};
 pub use trace::{Stats, Traced};
-pub use verify::{CheckKind, CheckResult, RevocationList, VerifyPolicy, VerifyReport};
+pub use verify::{CheckKind, CheckResult, RevocationList, Status, VerifyPolicy, VerifyReport};
+pub use view::{CardFields, Field, HolderView, ImageView, format_utc};
 
 /// Re-exported so callers need not depend on the lower crates for the common types.
 pub use ektp_lds::{Application, HolderRecord};

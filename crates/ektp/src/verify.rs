@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use ektp_iso7816::CardTransport;
 use ektp_lds::{Application, Dg1, Dg14, Dg15, DgNumber};
+pub use ektp_pki::Status;
 use ektp_pki::{PaReport, TrustStore, passive_authentication};
 use ektp_sm::Can;
 use ektp_sm::card_access::{SecurityInfo, SecurityInfos};
@@ -88,9 +89,10 @@ impl RevocationList {
     }
 }
 
-/// One check of a verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+/// One check of a verification. Its stable name ([`CheckKind::as_str`]) is the JSON `check`
+/// field and the word in every report line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckKind {
     /// PACE with the CAN succeeded.
     Pace,
@@ -104,6 +106,48 @@ pub enum CheckKind {
     NotRevoked,
     /// The chip data matches the expected application (NIK, name, date of birth).
     RecordMatch,
+    /// A printing station's issuance journal records this card, with this EF.SOD, as issued
+    /// (made by the caller that holds the journal, not by [`Card::verify`]).
+    Journal,
+}
+
+impl CheckKind {
+    /// Every check, in the order a verification makes them.
+    pub const ALL: &'static [Self] = &[
+        Self::Pace,
+        Self::ReadData,
+        Self::PassiveAuthentication,
+        Self::ActiveAuthentication,
+        Self::NotRevoked,
+        Self::RecordMatch,
+        Self::Journal,
+    ];
+
+    /// The stable snake_case name (`pace`, `read_data`, `passive_authentication`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pace => "pace",
+            Self::ReadData => "read_data",
+            Self::PassiveAuthentication => "passive_authentication",
+            Self::ActiveAuthentication => "active_authentication",
+            Self::NotRevoked => "not_revoked",
+            Self::RecordMatch => "record_match",
+            Self::Journal => "journal",
+        }
+    }
+}
+
+impl core::fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Serializes as [`CheckKind::as_str`].
+impl serde::Serialize for CheckKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The outcome of one check.
@@ -115,6 +159,26 @@ pub struct CheckResult {
     pub passed: bool,
     /// Why it passed or failed, for a person.
     pub reason: String,
+}
+
+impl CheckResult {
+    /// How it came out ([`Status::label`] is the word a report line starts with).
+    pub const fn status(&self) -> Status {
+        Status::from_passed(self.passed)
+    }
+}
+
+/// `PASS  check_name               reason`: one line of a report, as people read it.
+impl core::fmt::Display for CheckResult {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{}  {:<24} {}",
+            self.status().label(),
+            self.check.as_str(),
+            self.reason
+        )
+    }
 }
 
 /// Everything a pickup desk learns from a card: every check with its reason.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use ektp::Application;
 use serde_json::json;
 
 use crate::config::Global;
@@ -19,6 +20,64 @@ pub struct CheckArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// The result of checking one file.
+type Checked<'a> = (&'a PathBuf, Result<Application, ektp_lds::ValidationErrors>);
+
+fn result_json((path, r): &Checked<'_>) -> serde_json::Value {
+    match r {
+        Ok(app) => json!({
+            "file": path,
+            "valid": true,
+            "document_number": app.holder.document_number.as_str(),
+            "application_type": app.application_type.as_str(),
+            "problems": [],
+        }),
+        Err(errors) => json!({
+            "file": path,
+            "valid": false,
+            "age_refusal": errors.is_age_refusal(),
+            "problems": errors.errors().iter().map(|e| json!({
+                "field": e.field,
+                "problem": e.problem.to_string(),
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+fn print_result((path, r): &Checked<'_>) {
+    match r {
+        Ok(app) => {
+            let replaces = app
+                .application_type
+                .replaces()
+                .map(|d| format!(", replaces {d}"))
+                .unwrap_or_default();
+            println!(
+                "OK       {}  (document {}, {}{replaces})",
+                path.display(),
+                app.holder.document_number,
+                app.application_type.as_str()
+            );
+        }
+        Err(errors) => {
+            println!(
+                "INVALID  {}  ({} problem{})",
+                path.display(),
+                errors.errors().len(),
+                if errors.errors().len() == 1 { "" } else { "s" }
+            );
+            for e in errors.errors() {
+                let field = if e.field.is_empty() {
+                    "(document)"
+                } else {
+                    e.field.as_str()
+                };
+                println!("         {field}: {}", e.problem);
+            }
+        }
+    }
+}
+
 /// Runs `ektp check`: exit 0 if every application is valid, 1 if any is not.
 pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     let mut results = Vec::new();
@@ -31,62 +90,10 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
         results.push((path, result));
     }
     if global.json {
-        let list: Vec<serde_json::Value> = results
-            .iter()
-            .map(|(path, r)| match r {
-                Ok(app) => json!({
-                    "file": path,
-                    "valid": true,
-                    "document_number": app.holder.document_number.as_str(),
-                    "application_type": app.application_type.as_str(),
-                    "problems": [],
-                }),
-                Err(errors) => json!({
-                    "file": path,
-                    "valid": false,
-                    "age_refusal": errors.is_age_refusal(),
-                    "problems": errors.errors().iter().map(|e| json!({
-                        "field": e.field,
-                        "problem": e.problem.to_string(),
-                    })).collect::<Vec<_>>(),
-                }),
-            })
-            .collect();
+        let list: Vec<serde_json::Value> = results.iter().map(result_json).collect();
         print_json(&list)?;
     } else {
-        for (path, r) in &results {
-            match r {
-                Ok(app) => {
-                    let replaces = app
-                        .application_type
-                        .replaces()
-                        .map(|d| format!(", replaces {d}"))
-                        .unwrap_or_default();
-                    println!(
-                        "OK       {}  (document {}, {}{replaces})",
-                        path.display(),
-                        app.holder.document_number,
-                        app.application_type.as_str()
-                    );
-                }
-                Err(errors) => {
-                    println!(
-                        "INVALID  {}  ({} problem{})",
-                        path.display(),
-                        errors.errors().len(),
-                        if errors.errors().len() == 1 { "" } else { "s" }
-                    );
-                    for e in errors.errors() {
-                        let field = if e.field.is_empty() {
-                            "(document)"
-                        } else {
-                            e.field.as_str()
-                        };
-                        println!("         {field}: {}", e.problem);
-                    }
-                }
-            }
-        }
+        results.iter().for_each(print_result);
     }
     if invalid > 0 {
         if global.verbosity >= 0 {

@@ -4,10 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use ektp::{Card, ReadRequest, RevocationList, Station, Step, TrustStore, VerifyPolicy};
+use ektp::{
+    Application, Can, Card, HolderRecord, Outcome, ReadRequest, RevocationList, Station, Stats,
+    Step, TrustStore, VerifyPolicy, VerifyReport,
+};
 use ektp_chip::Chip;
+use ektp_chip::inprocess::InProcess;
 use ektp_pki::RingSigner;
 use serde_json::json;
 
@@ -80,17 +84,18 @@ impl Say {
     }
 }
 
-/// Runs `ektp demo`.
-pub fn run(global: &Global) -> Result<ExitCode, Fail> {
-    let say = Say { json: global.json };
-    let total = Instant::now();
-    let tmp = TempDir::new()?;
+/// What one step took: its result, its time and what crossed the wire.
+struct Timed<T> {
+    value: T,
+    time: Duration,
+    stats: Stats,
+}
 
-    say.line("ektp demo: a virtual e-KTP card from blank to verified, in this process");
-    say.line("(no reader, no pcscd; every key here is TEST ONLY)");
-    say.line("");
+/// The demo's card: the virtual chip in-process.
+type DemoCard = Card<InProcess<Chip>>;
 
-    // 1. A TEST ONLY PKI: department root, CRL, document signer.
+/// Step 1: a TEST ONLY PKI — department root, CRL, document signer.
+fn test_pki(tmp: &TempDir, say: &Say) -> Result<(RingSigner, TrustStore, Duration), Fail> {
     let t = Instant::now();
     let pki = ektp_pki::test_pki::generate_test_pki(&tmp.path().join("pki"), SystemTime::now())
         .or_config(|| "cannot generate the TEST PKI".to_owned())?;
@@ -108,8 +113,11 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         "1. TEST PKI: root CSCA (P-384) with its CRL, document signer 1 (P-256)  [{}]",
         ms(pki_time)
     ));
+    Ok((signer, trust, pki_time))
+}
 
-    // 2. The application, written out and validated like any other.
+/// Step 2: the application, written out and validated like any other.
+fn specimen(tmp: &TempDir, say: &Say) -> Result<Application, Fail> {
     let dir = tmp.path().join("pria");
     std::fs::create_dir_all(&dir).or_config(|| "cannot write the specimen".to_owned())?;
     for (name, bytes) in SPECIMEN {
@@ -125,26 +133,29 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         "2. application: specimen `pria`, {} (document {}), validated",
         app.holder.name, app.holder.document_number
     ));
+    Ok(app)
+}
 
-    // 3. A blank chip as the card maker ships it.
-    let master = ektp_chip::os::test_perso_master_key()
-        .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
-    let chip = Chip::new_blank(*b"EKTPDEMO", &master)
-        .or_config(|| "cannot make a blank chip".to_owned())?;
+/// Step 3: a blank chip as the card maker ships it.
+fn blank_card(chip: Chip, say: &Say) -> Result<DemoCard, Fail> {
     let mut card = Card::new(chip.into_in_process()).map_err(Fail::card)?;
     say.line(format!(
         "3. blank virtual chip, serial {}, lifecycle {}",
         hex::encode_upper(*b"EKTPDEMO"),
         format!("{:?}", card.lifecycle().map_err(Fail::card)?).to_uppercase()
     ));
+    Ok(card)
+}
 
-    // 4. Personalize.
+/// Step 4: personalize, printing each step.
+fn personalize(
+    card: &mut DemoCard,
+    app: &Application,
+    station: &Station<'_>,
+    global: &Global,
+    say: &Say,
+) -> Result<Timed<Outcome>, Fail> {
     say.line("4. personalize:");
-    let station = Station {
-        signer: &signer,
-        master_key: &master,
-        trust: &trust,
-    };
     let t = Instant::now();
     let before = card.stats();
     let mut progress = |step: Step| {
@@ -153,48 +164,169 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         }
     };
     let outcome = card
-        .personalize(&app, &station, &mut progress)
+        .personalize(app, station, &mut progress)
         .map_err(crate::commands::personalize::personalize_failure)?;
-    let perso_time = t.elapsed();
-    let perso_stats = card.stats().since(&before);
+    let done = Timed {
+        value: outcome,
+        time: t.elapsed(),
+        stats: card.stats().since(&before),
+    };
     say.line(format!(
         "   card LOCKED: document {}, EF.SOD SHA-256 {}…",
-        outcome.document_number,
-        outcome.sod_sha256.get(..16).unwrap_or_default()
+        done.value.document_number,
+        done.value.sod_sha256.get(..16).unwrap_or_default()
     ));
     say.line(format!(
         "   {} in {}",
-        stats_line(&perso_stats),
-        ms(perso_time)
+        stats_line(&done.stats),
+        ms(done.time)
     ));
+    Ok(done)
+}
 
-    // 5. Read back as an agency would: PACE with the CAN printed on the card.
-    let can = app.can.clone();
+/// Step 5: read back as an agency would, with PACE and the CAN printed on the card.
+fn read_back(
+    card: &mut DemoCard,
+    app: &Application,
+    can: &Can,
+    global: &Global,
+    say: &Say,
+) -> Result<Timed<HolderRecord>, Fail> {
     let t = Instant::now();
     let before = card.stats();
     let files = card
-        .pace(&can)
+        .pace(can)
         .and_then(|mut s| s.read_files(ReadRequest::HOLDER))
         .map_err(Fail::card)?;
     let holder = files.holder_record().map_err(Fail::card)?;
-    let read_time = t.elapsed();
-    let read_stats = card.stats().since(&before);
+    let done = Timed {
+        value: holder,
+        time: t.elapsed(),
+        stats: card.stats().since(&before),
+    };
     say.line("5. read back (PACE with the CAN, DG1 DG11 DG12 DG13):");
     if !global.json {
-        print!("{}", holder_text(&holder));
+        print!("{}", holder_text(&done.value));
     }
     say.line(format!(
         "   {} in {}",
-        stats_line(&read_stats),
-        ms(read_time)
+        stats_line(&done.stats),
+        ms(done.time)
     ));
-    if holder != app.holder {
+    if done.value != app.holder {
         return Err(Fail::failed(
             "the holder record read back differs from the application",
         ));
     }
+    Ok(done)
+}
 
-    // 6. Verify as the pickup desk does.
+/// Step 6: verify as the pickup desk does.
+fn verify(
+    card: &mut DemoCard,
+    can: &Can,
+    policy: &VerifyPolicy<'_>,
+    global: &Global,
+    say: &Say,
+) -> Result<Timed<VerifyReport>, Fail> {
+    let t = Instant::now();
+    let before = card.stats();
+    let report = card.verify(can, policy).map_err(Fail::card)?;
+    let done = Timed {
+        value: report,
+        time: t.elapsed(),
+        stats: card.stats().since(&before),
+    };
+    say.line("6. verify (pickup desk):");
+    if !global.json {
+        for line in report_text(&done.value).lines() {
+            println!("   {line}");
+        }
+    }
+    say.line(format!(
+        "   {} in {}",
+        stats_line(&done.stats),
+        ms(done.time)
+    ));
+    Ok(done)
+}
+
+/// The demo's results, as JSON (`--json`) or a summary line.
+struct Summary {
+    pki_time: Duration,
+    perso: Timed<Outcome>,
+    read: Timed<HolderRecord>,
+    verify: Timed<VerifyReport>,
+    all: Stats,
+    total: Duration,
+}
+
+fn print_summary(s: &Summary, global: &Global) -> Result<(), Fail> {
+    if global.json {
+        return print_json(&json!({
+            "personalize": s.perso.value,
+            "holder": s.read.value,
+            "verify": s.verify.value,
+            "timings_us": {
+                "pki": s.pki_time.as_micros(),
+                "personalize": s.perso.time.as_micros(),
+                "read": s.read.time.as_micros(),
+                "verify": s.verify.time.as_micros(),
+                "total": s.total.as_micros(),
+            },
+            "stats": s.all,
+        }));
+    }
+    if global.verbosity >= 0 {
+        eprintln!(
+            "next: `ektp pki init DIR` writes a TEST station; `ektp sim` serves a virtual card to pcscd"
+        );
+    }
+    println!();
+    println!(
+        "{}: {} APDUs in all (personalize {}, read {}, verify {}); personalize {}, read {}, verify {}; total {}",
+        if s.verify.value.passed {
+            "DONE, card verified"
+        } else {
+            "DONE, card did NOT verify"
+        },
+        s.all.apdus,
+        s.perso.stats.apdus,
+        s.read.stats.apdus,
+        s.verify.stats.apdus,
+        ms(s.perso.time),
+        ms(s.read.time),
+        ms(s.verify.time),
+        ms(s.total)
+    );
+    Ok(())
+}
+
+/// Runs `ektp demo`.
+pub fn run(global: &Global) -> Result<ExitCode, Fail> {
+    let say = Say { json: global.json };
+    let total = Instant::now();
+    let tmp = TempDir::new()?;
+
+    say.line("ektp demo: a virtual e-KTP card from blank to verified, in this process");
+    say.line("(no reader, no pcscd; every key here is TEST ONLY)");
+    say.line("");
+
+    let (signer, trust, pki_time) = test_pki(&tmp, &say)?;
+    let app = specimen(&tmp, &say)?;
+    let master = ektp_chip::os::test_perso_master_key()
+        .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+    let chip = Chip::new_blank(*b"EKTPDEMO", &master)
+        .or_config(|| "cannot make a blank chip".to_owned())?;
+    let mut card = blank_card(chip, &say)?;
+    let station = Station {
+        signer: &signer,
+        master_key: &master,
+        trust: &trust,
+    };
+    let perso = personalize(&mut card, &app, &station, global, &say)?;
+    let can = app.can.clone();
+    let read = read_back(&mut card, &app, &can, global, &say)?;
     let revoked = RevocationList::new();
     let policy = VerifyPolicy {
         trust: &trust,
@@ -202,63 +334,18 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         expected: Some(&app),
         at: SystemTime::now(),
     };
-    let t = Instant::now();
-    let before = card.stats();
-    let report = card.verify(&can, &policy).map_err(Fail::card)?;
-    let verify_time = t.elapsed();
-    let verify_stats = card.stats().since(&before);
-    say.line("6. verify (pickup desk):");
-    if !global.json {
-        for line in report_text(&report).lines() {
-            println!("   {line}");
-        }
-    }
-    say.line(format!(
-        "   {} in {}",
-        stats_line(&verify_stats),
-        ms(verify_time)
-    ));
-
-    let all = card.stats();
-    if global.json {
-        print_json(&json!({
-            "personalize": outcome,
-            "holder": holder.to_json(),
-            "verify": report,
-            "timings_us": {
-                "pki": pki_time.as_micros(),
-                "personalize": perso_time.as_micros(),
-                "read": read_time.as_micros(),
-                "verify": verify_time.as_micros(),
-                "total": total.elapsed().as_micros(),
-            },
-            "stats": all,
-        }))?;
-    } else {
-        if global.verbosity >= 0 {
-            eprintln!(
-                "next: `ektp pki init DIR` writes a TEST station; `ektp sim` serves a virtual card to pcscd"
-            );
-        }
-        println!();
-        println!(
-            "{}: {} APDUs in all (personalize {}, read {}, verify {}); personalize {}, read {}, verify {}; total {}",
-            if report.passed {
-                "DONE, card verified"
-            } else {
-                "DONE, card did NOT verify"
-            },
-            all.apdus,
-            perso_stats.apdus,
-            read_stats.apdus,
-            verify_stats.apdus,
-            ms(perso_time),
-            ms(read_time),
-            ms(verify_time),
-            ms(total.elapsed())
-        );
-    }
-    if report.passed {
+    let verify = verify(&mut card, &can, &policy, global, &say)?;
+    let passed = verify.value.passed;
+    let summary = Summary {
+        pki_time,
+        perso,
+        read,
+        verify,
+        all: card.stats(),
+        total: total.elapsed(),
+    };
+    print_summary(&summary, global)?;
+    if passed {
         Ok(exit::OK)
     } else {
         Ok(ExitCode::from(exit::FAILED))

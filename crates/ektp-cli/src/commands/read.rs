@@ -5,92 +5,24 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
-use ektp::{Card, CardFiles, ReadRequest};
-use ektp_lds::holder::{Citizenship, Validity};
-use ektp_lds::{Dg1, Dg2, Dg7, Dg11, Dg12, Dg13, DgNumber, ImageFormat};
-use serde_json::{Map, Value, json};
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use ektp::{Card, CardFields, CardFiles, Field, HolderView, ReadRequest};
+use ektp_lds::{Dg2, Dg7, DgNumber, ImageFormat};
+use serde_json::Value;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{holder_text, ms, print_json, stats_line};
 use crate::station::{CardArgs, connect, parse_can};
 
-/// A field `--only` can ask for (names as in the application format).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum Field {
-    /// NIK (DG11)
-    Nik,
-    /// Name (DG11)
-    Name,
-    /// Place of birth (DG11)
-    PlaceOfBirth,
-    /// Date of birth (DG11)
-    DateOfBirth,
-    /// Sex (DG1)
-    Sex,
-    /// Blood type (DG13)
-    BloodType,
-    /// Address (DG11 and DG13)
-    Address,
-    /// Religion (DG13)
-    Religion,
-    /// Marital status (DG13)
-    MaritalStatus,
-    /// Occupation (DG11)
-    Occupation,
-    /// WNI or WNA (DG13)
-    Citizenship,
-    /// Nationality code (DG1)
-    Nationality,
-    /// Valid until (DG13)
-    Validity,
-    /// Document number (DG1)
-    DocumentNumber,
-    /// Issuing regency/city (DG12)
-    IssuingOffice,
-    /// Date of issue (DG12)
-    DateOfIssue,
-    /// The three MRZ lines (DG1)
-    Mrz,
-    /// Portrait (DG2)
-    Photo,
-    /// Signature image (DG7)
-    Signature,
-}
-
-impl Field {
-    /// The JSON key.
-    fn key(self) -> String {
-        self.to_possible_value()
-            .map(|v| v.get_name().to_owned())
-            .unwrap_or_default()
-    }
-
-    /// Adds the data groups this field is stored in to `request`.
-    fn needs(self, r: &mut ReadRequest) {
-        match self {
-            Field::Nik
-            | Field::Name
-            | Field::PlaceOfBirth
-            | Field::DateOfBirth
-            | Field::Occupation => r.dg11 = true,
-            Field::Address => {
-                r.dg11 = true;
-                r.dg13 = true;
-            }
-            Field::BloodType
-            | Field::Religion
-            | Field::MaritalStatus
-            | Field::Citizenship
-            | Field::Validity => r.dg13 = true,
-            Field::Sex | Field::Nationality | Field::DocumentNumber | Field::Mrz => r.dg1 = true,
-            Field::IssuingOffice | Field::DateOfIssue => r.dg12 = true,
-            Field::Photo => r.portrait = true,
-            Field::Signature => r.signature = true,
-        }
-    }
+/// `--only`'s values: the library's [`Field`] names, with their help.
+fn field_parser() -> impl TypedValueParser<Value = Field> {
+    let values = Field::ALL
+        .iter()
+        .map(|f| PossibleValue::new(f.as_str()).help(f.help()));
+    PossibleValuesParser::new(values)
+        .try_map(|name| Field::parse(&name).ok_or_else(|| format!("unknown field {name}")))
 }
 
 /// `ektp read` options.
@@ -106,34 +38,18 @@ pub struct ReadArgs {
     #[arg(long, value_name = "FILE")]
     pub signature: Option<PathBuf>,
     /// Read only these fields (comma-separated), and only the data groups holding them
-    #[arg(long, value_delimiter = ',', value_name = "FIELD,...")]
+    #[arg(long, value_delimiter = ',', value_name = "FIELD,...", value_parser = field_parser())]
     pub only: Option<Vec<Field>>,
     #[command(flatten)]
     pub card: CardArgs,
 }
 
-const NOTHING: ReadRequest = ReadRequest {
-    dg1: false,
-    portrait: false,
-    signature: false,
-    dg11: false,
-    dg12: false,
-    dg13: false,
-    security: false,
-};
-
 /// The data groups to read for `args`.
 pub fn request_for(args: &ReadArgs) -> ReadRequest {
-    let mut r = match &args.only {
-        Some(fields) => {
-            let mut r = NOTHING;
-            for f in fields {
-                f.needs(&mut r);
-            }
-            r
-        }
-        None => ReadRequest::HOLDER,
-    };
+    let mut r = args
+        .only
+        .as_deref()
+        .map_or(ReadRequest::HOLDER, Field::request);
     if args.photo.is_some() {
         r.portrait = true;
     }
@@ -143,99 +59,12 @@ pub fn request_for(args: &ReadArgs) -> ReadRequest {
     r
 }
 
-fn format_name(f: ImageFormat) -> &'static str {
-    match f {
-        ImageFormat::Jpeg => "jpeg",
-        ImageFormat::Jpeg2000 => "jpeg2000",
-    }
-}
-
 fn decode_err(dg: DgNumber) -> impl Fn(ektp_lds::Error) -> Fail {
     move |e| Fail::card(anyhow::anyhow!("{dg} read from the card is malformed: {e}"))
 }
 
-/// Every field the data groups read can give, by JSON key.
-fn fields_from(files: &CardFiles) -> Result<Map<String, Value>, Fail> {
-    let mut m = Map::new();
-    let mut address = Map::new();
-    if let Some(raw) = files.dg(DgNumber::DG11) {
-        let dg = Dg11::decode(raw).map_err(decode_err(DgNumber::DG11))?;
-        let d = dg.details();
-        m.insert("nik".into(), d.nik.as_str().into());
-        m.insert("name".into(), d.name.clone().into());
-        m.insert("place_of_birth".into(), d.place_of_birth.clone().into());
-        m.insert("date_of_birth".into(), d.date_of_birth.to_string().into());
-        m.insert("occupation".into(), d.profession.clone().into());
-        address.insert("street".into(), d.street.clone().into());
-        address.insert("kabupaten_kota".into(), d.kabupaten_kota.clone().into());
-        address.insert("provinsi".into(), d.provinsi.clone().into());
-    }
-    if let Some(raw) = files.dg(DgNumber::DG13) {
-        let dg = Dg13::decode(raw).map_err(decode_err(DgNumber::DG13))?;
-        let d = dg.details();
-        address.insert("rt".into(), d.rt.to_string().into());
-        address.insert("rw".into(), d.rw.to_string().into());
-        address.insert("kelurahan_desa".into(), d.kelurahan_desa.clone().into());
-        address.insert("kecamatan".into(), d.kecamatan.clone().into());
-        m.insert("religion".into(), d.religion.as_str().into());
-        m.insert("marital_status".into(), d.marital_status.as_str().into());
-        m.insert("blood_type".into(), d.blood_type.to_string().into());
-        m.insert("citizenship".into(), d.citizenship.as_str().into());
-        if let Citizenship::Wna(c) = d.citizenship {
-            m.insert("nationality".into(), c.as_str().into());
-        }
-        m.insert(
-            "validity".into(),
-            match d.validity {
-                Validity::Lifetime => Validity::LIFETIME_TEXT.to_owned(),
-                Validity::Until(date) => date.to_string(),
-            }
-            .into(),
-        );
-    }
-    if !address.is_empty() {
-        m.insert("address".into(), Value::Object(address));
-    }
-    if let Some(raw) = files.dg(DgNumber::DG1) {
-        let dg = Dg1::decode(raw).map_err(decode_err(DgNumber::DG1))?;
-        let mrz = dg.mrz();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).trim_end_matches('<').to_owned();
-        m.insert("document_number".into(), text(&mrz.document_number).into());
-        m.insert(
-            "sex".into(),
-            match mrz.sex {
-                b'M' => "LAKI-LAKI",
-                b'F' => "PEREMPUAN",
-                _ => "-",
-            }
-            .into(),
-        );
-        m.insert("nationality".into(), text(&mrz.nationality).into());
-        m.insert("mrz".into(), json!(mrz.lines()));
-    }
-    if let Some(raw) = files.dg(DgNumber::DG12) {
-        let dg = Dg12::decode(raw).map_err(decode_err(DgNumber::DG12))?;
-        let d = dg.details();
-        m.insert("issuing_office".into(), d.issuing_authority.clone().into());
-        m.insert("date_of_issue".into(), d.date_of_issue.to_string().into());
-    }
-    if let Some(raw) = files.dg(DgNumber::DG2) {
-        let dg = Dg2::decode(raw).map_err(decode_err(DgNumber::DG2))?;
-        let f = dg.face();
-        m.insert(
-            "photo".into(),
-            json!({"format": format_name(f.format), "width": f.width, "height": f.height, "bytes": f.image.len()}),
-        );
-    }
-    if let Some(raw) = files.dg(DgNumber::DG7) {
-        let dg = Dg7::decode(raw).map_err(decode_err(DgNumber::DG7))?;
-        let s = dg.signature();
-        m.insert(
-            "signature".into(),
-            json!({"format": format_name(s.format()), "bytes": s.as_bytes().len()}),
-        );
-    }
-    Ok(m)
+fn undecodable(e: ektp::Error) -> Fail {
+    Fail::card(anyhow::anyhow!("the card's data does not decode: {e}"))
 }
 
 fn write_image(path: &Path, bytes: &[u8], what: &str, format: ImageFormat) -> Result<(), Fail> {
@@ -243,7 +72,7 @@ fn write_image(path: &Path, bytes: &[u8], what: &str, format: ImageFormat) -> Re
         .or_config(|| format!("cannot write the {what} to {}", path.display()))?;
     eprintln!(
         "{what} ({}, {} bytes) written to {}",
-        format_name(format),
+        ektp::view::image_format_name(format),
         bytes.len(),
         path.display()
     );
@@ -290,6 +119,51 @@ fn text_value(v: &Value) -> String {
     }
 }
 
+/// A view as JSON with its keys in alphabetical order, as `ektp` has always printed them.
+fn sorted_json(view: &impl serde::Serialize) -> Result<Value, Fail> {
+    serde_json::to_value(view).or_config(|| "cannot serialize the card's data".to_owned())
+}
+
+/// Without `--only`: the holder record (and the images read, as metadata).
+fn print_holder(files: &CardFiles, global: &Global, read: &str, took: &str) -> Result<(), Fail> {
+    let view = HolderView::from_files(files).map_err(undecodable)?;
+    if global.json {
+        return print_json(&sorted_json(&view)?);
+    }
+    print!("{}", holder_text(&view.holder));
+    if global.verbosity >= 0 {
+        eprintln!("read {read} in {took} (not verified: use `ektp verify` for that)");
+    }
+    Ok(())
+}
+
+/// With `--only`: just those fields.
+fn print_fields(
+    files: &CardFiles,
+    fields: &[Field],
+    global: &Global,
+    read: &str,
+    took: &str,
+) -> Result<(), Fail> {
+    let all = CardFields::from_files(files).map_err(undecodable)?;
+    let view = all.select(fields).map_err(|f| {
+        Fail::card(anyhow::anyhow!(
+            "the card does not hold {f} (its data group is not in EF.COM)"
+        ))
+    })?;
+    let json = sorted_json(&view)?;
+    if global.json {
+        return print_json(&json);
+    }
+    for (k, v) in json.as_object().into_iter().flatten() {
+        println!("  {k:<16} {}", text_value(v));
+    }
+    if global.verbosity >= 0 {
+        eprintln!("read {read} in {took}");
+    }
+    Ok(())
+}
+
 /// Runs `ektp read`.
 pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = parse_can(&args.can)?;
@@ -301,7 +175,7 @@ pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
         .pace(&can)
         .and_then(|mut session| session.read_files(request))
         .map_err(Fail::card)?;
-    let took = started.elapsed();
+    let took = ms(started.elapsed());
     let stats = card.stats();
     write_images(args, &files)?;
     let read: Vec<String> = files
@@ -309,66 +183,11 @@ pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();
-    tracing::info!(
-        "read {} in {} ({})",
-        read.join(", "),
-        ms(took),
-        stats_line(&stats)
-    );
-
+    let read = read.join(", ");
+    tracing::info!("read {read} in {took} ({})", stats_line(&stats));
     match &args.only {
-        None => {
-            let holder = files
-                .holder_record()
-                .map_err(|e| Fail::card(anyhow::anyhow!("the card's data does not decode: {e}")))?;
-            if global.json {
-                let mut v = holder.to_json();
-                if let (Some(obj), Ok(extra)) = (v.as_object_mut(), fields_from(&files)) {
-                    for key in ["photo", "signature"] {
-                        if let Some(x) = extra.get(key) {
-                            obj.insert(key.to_owned(), x.clone());
-                        }
-                    }
-                }
-                print_json(&v)?;
-            } else {
-                print!("{}", holder_text(&holder));
-                if global.verbosity >= 0 {
-                    eprintln!(
-                        "read {} in {} (not verified: use `ektp verify` for that)",
-                        read.join(", "),
-                        ms(took)
-                    );
-                }
-            }
-        }
-        Some(fields) => {
-            let all = fields_from(&files)?;
-            let mut out = Map::new();
-            for f in fields {
-                let key = f.key();
-                match all.get(&key) {
-                    Some(v) => {
-                        out.insert(key, v.clone());
-                    }
-                    None => {
-                        return Err(Fail::card(anyhow::anyhow!(
-                            "the card does not hold {key} (its data group is not in EF.COM)"
-                        )));
-                    }
-                }
-            }
-            if global.json {
-                print_json(&Value::Object(out))?;
-            } else {
-                for (k, v) in &out {
-                    println!("  {k:<16} {}", text_value(v));
-                }
-                if global.verbosity >= 0 {
-                    eprintln!("read {} in {}", read.join(", "), ms(took));
-                }
-            }
-        }
+        None => print_holder(&files, global, &read, &took)?,
+        Some(fields) => print_fields(&files, fields, global, &read, &took)?,
     }
     Ok(exit::OK)
 }
@@ -377,6 +196,16 @@ pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    const NOTHING: ReadRequest = ReadRequest {
+        dg1: false,
+        portrait: false,
+        signature: false,
+        dg11: false,
+        dg12: false,
+        dg13: false,
+        security: false,
+    };
 
     #[derive(Parser)]
     struct T {

@@ -85,9 +85,8 @@ fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
     }
 }
 
-/// Runs `ektp sim`.
-pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
-    let quiet = global.verbosity < 0;
+/// The chip to serve: loaded from `--state` if it exists, else a new blank one (saved there).
+fn chip_for(args: &SimArgs, quiet: bool) -> Result<Chip, Fail> {
     let mut chip = match &args.state {
         Some(path) if path.exists() => Chip::load(path)
             .or_config(|| format!("cannot load the chip state {}", path.display()))?,
@@ -109,14 +108,35 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
         chip.set_autosave(Some(path.clone()))
             .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
     }
-    {
-        let faults = chip.faults_mut();
-        faults.power = args.fault.map(|f| f.0);
-        faults.response_delay = args.slow.map(Duration::from_millis);
-        if args.corrupt_next {
-            faults.corrupt_next_response = Some(0);
-        }
+    let faults = chip.faults_mut();
+    faults.power = args.fault.map(|f| f.0);
+    faults.response_delay = args.slow.map(Duration::from_millis);
+    if args.corrupt_next {
+        faults.corrupt_next_response = Some(0);
     }
+    Ok(chip)
+}
+
+/// Why the session ended, and the exit status that says so.
+fn ending(end: &SessionEnd) -> (String, ExitCode) {
+    match end {
+        SessionEnd::Removed => ("stopped".to_owned(), exit::OK),
+        SessionEnd::Fault(f) => (format!("fault fired ({f:?})"), exit::OK),
+        SessionEnd::ClosedByReader => (
+            "vpcd closed the connection (pcscd stopped, or it ejected the card)".to_owned(),
+            ExitCode::from(exit::CARD),
+        ),
+        other => (
+            format!("session ended: {other:?}"),
+            ExitCode::from(exit::CARD),
+        ),
+    }
+}
+
+/// Runs `ektp sim`.
+pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let quiet = global.verbosity < 0;
+    let chip = chip_for(args, quiet)?;
     let serial = hex::encode_upper(chip.serial());
     let lifecycle = lifecycle_text(chip.lifecycle());
     let stop = Arc::new(AtomicBool::new(false));
@@ -145,18 +165,7 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
         std::thread::sleep(Duration::from_millis(50));
     }
     let removed = card.remove().map_err(Fail::card)?;
-    let (why, code) = match &removed.end {
-        SessionEnd::Removed => ("stopped".to_owned(), exit::OK),
-        SessionEnd::Fault(f) => (format!("fault fired ({f:?})"), exit::OK),
-        SessionEnd::ClosedByReader => (
-            "vpcd closed the connection (pcscd stopped, or it ejected the card)".to_owned(),
-            ExitCode::from(exit::CARD),
-        ),
-        other => (
-            format!("session ended: {other:?}"),
-            ExitCode::from(exit::CARD),
-        ),
-    };
+    let (why, code) = ending(&removed.end);
     if let Some(path) = &args.state {
         removed
             .card

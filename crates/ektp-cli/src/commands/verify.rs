@@ -6,13 +6,12 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
-use ektp::{Card, RevocationList, VerifyPolicy, VerifyReport};
-use serde_json::json;
+use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, VerifyReport};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::journal::Journal;
-use crate::output::{check_name, ms, print_json, report_text, stats_line};
+use crate::output::{ms, print_json, report_text, stats_line};
 use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
 
 /// `ektp verify` options.
@@ -45,6 +44,17 @@ pub struct JournalCheck {
     pub passed: bool,
     /// Why.
     pub reason: String,
+}
+
+impl JournalCheck {
+    /// As a check of the report (for its report line).
+    pub fn result(&self) -> CheckResult {
+        CheckResult {
+            check: CheckKind::Journal,
+            passed: self.passed,
+            reason: self.reason.clone(),
+        }
+    }
 }
 
 /// Compares the card's document number and EF.SOD hash with the journal's record.
@@ -94,16 +104,24 @@ pub fn journal_check(
     })
 }
 
+/// What the desk prints with `--json`: the library's report (its `passed` covering the journal
+/// too), the journal check, and what crossed the wire. Printed with its keys in alphabetical
+/// order (through `serde_json::Value`).
+#[derive(serde::Serialize)]
+struct DeskView<'a> {
+    #[serde(flatten)]
+    report: &'a VerifyReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    journal: Option<&'a JournalCheck>,
+    stats: Stats,
+    elapsed_us: u128,
+}
+
 /// Prints a report in text (stdout) and the failures' reasons on stderr.
 pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbose: bool) {
     print!("{}", report_text(report));
     if let Some(j) = journal {
-        println!(
-            "{}  {:<24} {}",
-            if j.passed { "PASS" } else { "FAIL" },
-            "journal",
-            j.reason
-        );
+        println!("{}", j.result());
     }
     if verbose && let Some(pa) = &report.passive_authentication {
         println!("\nPassive Authentication in detail:");
@@ -121,6 +139,20 @@ fn load_revocations(path: Option<&Path>) -> Result<RevocationList, Fail> {
     }
 }
 
+/// The station journal of `--journal` or the config, if any.
+fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, Fail> {
+    let path = args
+        .journal
+        .clone()
+        .or_else(|| global.config.journal.clone());
+    path.as_deref()
+        .map(|p| {
+            Journal::open_existing(p)
+                .or_config(|| format!("cannot open the journal {}", p.display()))
+        })
+        .transpose()
+}
+
 /// Runs `ektp verify`.
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = parse_can(&args.can)?;
@@ -131,17 +163,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         .or_else(|| global.config.revocation_list.clone());
     let revoked = load_revocations(revoked_path.as_deref())?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
-    let journal_path = args
-        .journal
-        .clone()
-        .or_else(|| global.config.journal.clone());
-    let journal = journal_path
-        .as_deref()
-        .map(|p| {
-            Journal::open_existing(p)
-                .or_config(|| format!("cannot open the journal {}", p.display()))
-        })
-        .transpose()?;
+    let journal = open_journal(args, global)?;
 
     let transport = connect(global, &args.card)?;
     let mut card = Card::new(transport).map_err(Fail::card)?;
@@ -165,16 +187,17 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let passed = report.passed && journal_result.as_ref().is_none_or(|j| j.passed);
 
     if global.json {
-        let mut v =
-            serde_json::to_value(&report).or_config(|| "cannot serialize the report".to_owned())?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("passed".into(), passed.into());
-            if let Some(j) = &journal_result {
-                obj.insert("journal".into(), json!(j));
-            }
-            obj.insert("stats".into(), json!(card.stats()));
-            obj.insert("elapsed_us".into(), json!(took.as_micros()));
-        }
+        let view = DeskView {
+            report: &VerifyReport {
+                passed,
+                ..report.clone()
+            },
+            journal: journal_result.as_ref(),
+            stats: card.stats(),
+            elapsed_us: took.as_micros(),
+        };
+        let v =
+            serde_json::to_value(&view).or_config(|| "cannot serialize the report".to_owned())?;
         print_json(&v)?;
     } else {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
@@ -193,10 +216,10 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         return Ok(exit::OK);
     }
     for c in report.checks.iter().filter(|c| !c.passed) {
-        eprintln!("FAILED {}: {}", check_name(c.check), c.reason);
+        eprintln!("FAILED {}: {}", c.check, c.reason);
     }
     if let Some(j) = journal_result.filter(|j| !j.passed) {
-        eprintln!("FAILED journal: {}", j.reason);
+        eprintln!("FAILED {}: {}", CheckKind::Journal, j.reason);
     }
     Ok(ExitCode::from(exit::FAILED))
 }
@@ -205,6 +228,49 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
 mod tests {
     use super::*;
     use crate::journal::{SignerId, Start};
+
+    #[test]
+    fn desk_json_is_the_report_with_journal_stats_and_time() {
+        let report = VerifyReport {
+            passed: true,
+            checks: vec![CheckResult {
+                check: CheckKind::NotRevoked,
+                passed: true,
+                reason: "document number IDA000001 is not revoked".to_owned(),
+            }],
+            passive_authentication: None,
+            document_number: Some("IDA000001".to_owned()),
+            sod_sha256: Some("ab".repeat(32)),
+        };
+        let journal = JournalCheck {
+            passed: false,
+            reason: "not recorded as issued".to_owned(),
+        };
+        let stats = Stats::default();
+        let view = DeskView {
+            report: &VerifyReport {
+                passed: false,
+                ..report.clone()
+            },
+            journal: Some(&journal),
+            stats,
+            elapsed_us: 1234,
+        };
+        let got = serde_json::to_string_pretty(&serde_json::to_value(&view).unwrap()).unwrap();
+        // What `verify --json` built by hand before the views.
+        let mut want = serde_json::to_value(&report).unwrap();
+        let obj = want.as_object_mut().unwrap();
+        obj.insert("passed".into(), false.into());
+        obj.insert("journal".into(), serde_json::json!(journal));
+        obj.insert("stats".into(), serde_json::json!(stats));
+        obj.insert("elapsed_us".into(), serde_json::json!(1234u128));
+        assert_eq!(got, serde_json::to_string_pretty(&want).unwrap());
+        assert!(got.contains("\"check\": \"not_revoked\""), "{got}");
+        assert_eq!(
+            journal.result().to_string(),
+            "FAIL  journal                  not recorded as issued"
+        );
+    }
 
     #[test]
     fn journal_check_needs_the_issued_document_and_its_sod() {
