@@ -10,7 +10,7 @@
 
 mod support;
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use support::{CAN, Host, issued, personalizing, sw};
 
 const READ_DG1: [u8; 5] = [0x00, 0xB0, 0x81, 0x00, 0x04];
@@ -72,7 +72,7 @@ fn bad_mac_answers_6988_and_ends_the_session() {
 fn tampered_cryptogram_or_header_answers_6988() {
     // Data byte of DO 87 changed (MAC no longer matches).
     let mut h = pace_host();
-    let cmd = CommandApdu::new(0, 0xB1, 0x01, 0x01)
+    let cmd = CommandApdu::new(0, Ins::ReadBinaryOdd, 0x01, 0x01)
         .with_data(vec![0x54, 0x01, 0x00])
         .with_le(256);
     let mut w =
@@ -194,7 +194,7 @@ fn responses_are_protected_and_verify() {
 fn personalization_session_errors_end_it_too() {
     let mut h = Host::new(personalizing());
     h.perso_auth().unwrap();
-    let put = CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(b"999999".to_vec());
+    let put = CommandApdu::new(0, Ins::PutData, 0xDF, 0x03).with_data(b"999999".to_vec());
     let mut w =
         h.sm.as_mut()
             .unwrap()

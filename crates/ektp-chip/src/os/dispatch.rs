@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use ektp_iso7816::tlv::{self, Reader};
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::pace::card as pace_card;
 use ektp_sm::{Can, CardSm, FixedRandomness, PaceParams, PacePassword};
 use p256::ecdsa::signature::Signer;
@@ -115,7 +115,7 @@ impl Chip {
         // ICAO 9303-11 §9.8: a plain command ends secure messaging; it is then answered as
         // an unauthenticated command.
         self.vol.session = None;
-        if cmd.ins != 0x86 {
+        if cmd.ins != Ins::GeneralAuthenticate {
             self.vol.pace = None;
             if cmd.is_chained() {
                 return StatusWord::CHAINING_NOT_SUPPORTED.to_bytes().to_vec();
@@ -168,20 +168,20 @@ impl Chip {
 
     fn execute(&mut self, cmd: &CommandApdu, auth: Auth, budget: usize) -> Answer {
         match cmd.ins {
-            0xA4 => self.select(cmd),
-            0xB0 | 0xB1 => self.read_binary(cmd, auth, budget),
-            0xD6 | 0xD7 => self.update_binary(cmd, auth),
-            0xE0 => self.create_file(cmd, auth),
-            0xE4 => self.delete_file(cmd, auth),
-            0x84 => self.get_challenge(cmd),
-            0x82 => self.external_authenticate(cmd, auth),
-            0x88 => self.internal_authenticate(cmd, auth),
-            0x22 => self.mse_set_at(cmd, auth),
-            0x86 => self.general_authenticate(cmd, auth),
-            0xCA => self.get_data(cmd),
-            0xDA => self.put_data(cmd, auth),
-            0x46 => self.generate_key_pair(cmd, auth),
-            0x44 => self.activate(cmd, auth),
+            Ins::Select => self.select(cmd),
+            Ins::ReadBinary | Ins::ReadBinaryOdd => self.read_binary(cmd, auth, budget),
+            Ins::UpdateBinary | Ins::UpdateBinaryOdd => self.update_binary(cmd, auth),
+            Ins::CreateFile => self.create_file(cmd, auth),
+            Ins::DeleteFile => self.delete_file(cmd, auth),
+            Ins::GetChallenge => self.get_challenge(cmd),
+            Ins::ExternalAuthenticate => self.external_authenticate(cmd, auth),
+            Ins::InternalAuthenticate => self.internal_authenticate(cmd, auth),
+            Ins::ManageSecurityEnvironment => self.mse_set_at(cmd, auth),
+            Ins::GeneralAuthenticate => self.general_authenticate(cmd, auth),
+            Ins::GetData => self.get_data(cmd),
+            Ins::PutData => self.put_data(cmd, auth),
+            Ins::GenerateAsymmetricKeyPair => self.generate_key_pair(cmd, auth),
+            Ins::ActivateFile => self.activate(cmd, auth),
             _ => Err(StatusWord::INS_NOT_SUPPORTED),
         }
     }
@@ -349,7 +349,7 @@ impl Chip {
 
     /// ISO 7816-4 §11.2.3 READ BINARY (`B0`, and `B1` with offset DO `54`, answer in DO `53`).
     fn read_binary(&mut self, cmd: &CommandApdu, auth: Auth, budget: usize) -> Answer {
-        let odd = cmd.ins == 0xB1;
+        let odd = cmd.ins == Ins::ReadBinaryOdd;
         let (fref, offset) = if odd {
             (Self::odd_file_ref(cmd), parse_offset_do(&cmd.data)?)
         } else {
@@ -410,7 +410,7 @@ impl Chip {
     /// UPDATE BINARY (`D6`; `D7` with DO `54` offset and DO `53` data).
     fn update_binary(&mut self, cmd: &CommandApdu, auth: Auth) -> Answer {
         self.perso_gate(auth)?;
-        let (fref, offset, data) = if cmd.ins == 0xD7 {
+        let (fref, offset, data) = if cmd.ins == Ins::UpdateBinaryOdd {
             let (offset, data) = parse_offset_and_data(&cmd.data)?;
             (Self::odd_file_ref(cmd), offset, data)
         } else {
