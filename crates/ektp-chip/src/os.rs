@@ -25,18 +25,17 @@ use crate::card::{Card, Fault, MAX_RESPONSE_LEN};
 use crate::inprocess::InProcess;
 use crate::vpcd::{VirtualCard, VpcdConfig, VpcdError};
 
+pub use ektp_lds::Lifecycle;
 pub use error::ChipError;
 pub use profile::{Access, ChipProfile, FileSpec, Location, PaceThrottle};
-pub use state::{Lifecycle, MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
+pub use state::{MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
 
 use rng::ChipRng;
 use state::State;
 
-/// The chip's answer-to-reset: `3B 88 80 01` (T=1) with historical bytes `"EKTPVC01"` and the
-/// check byte TCK (ISO/IEC 7816-3 §8.2.5: XOR of T0 through the last historical byte).
-pub const CHIP_ATR: [u8; 13] = [
-    0x3B, 0x88, 0x80, 0x01, b'E', b'K', b'T', b'P', b'V', b'C', b'0', b'1', 0x17,
-];
+/// The chip's answer-to-reset, [`ektp_lds::VIRTUAL_CHIP_ATR`]: `3B 88 80 01` (T=1) with
+/// historical bytes `"EKTPVC01"` and the check byte TCK.
+pub const CHIP_ATR: [u8; 13] = ektp_lds::VIRTUAL_CHIP_ATR;
 
 /// The TEST ONLY personalization batch master key, `cards/test-keys/perso-master-TEST-ONLY.hex`,
 /// as committed in the repository (64 hex digits).
@@ -398,13 +397,6 @@ impl Card for Chip {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atr_check_byte() {
-        let x = CHIP_ATR[1..].iter().fold(0u8, |a, b| a ^ b);
-        assert_eq!(x, 0, "TCK makes the XOR of T0..TCK zero");
-        assert_eq!(&CHIP_ATR[4..12], b"EKTPVC01");
-    }
 
     #[test]
     fn test_master_key_parses() {

@@ -18,6 +18,7 @@ pub mod dg7;
 mod error;
 pub mod holder;
 pub mod image;
+pub mod lifecycle;
 pub mod mrz;
 pub mod nik;
 pub mod profile;
@@ -44,6 +45,7 @@ pub use holder::{
     MaritalStatus, Religion, RtRw, Sex, Validity,
 };
 pub use image::LdsImage;
+pub use lifecycle::{Lifecycle, VIRTUAL_CHIP_ATR};
 pub use mrz::Td1;
 pub use nik::{Nik, NikError};
 pub use profile::{CardProfile, Df, FileSpec, PaceParams, ProfileError, ReadAccess};

@@ -18,17 +18,9 @@ use crate::Error;
 use crate::read::{Channel, ReadPolicy, read_tlv_file};
 use crate::trace::{Stats, Traced};
 
-/// The chip's lifecycle (docs/personalization.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lifecycle {
-    /// As shipped by the card maker.
-    Blank,
-    /// Being personalized.
-    Personalizing,
-    /// Locked and in use.
-    Issued,
-}
+/// The chip's lifecycle (docs/personalization.md), as the chip reports it to GET DATA `DF02`:
+/// one type, owned by `ektp-lds`, spoken by host and chip alike.
+pub use ektp_lds::Lifecycle;
 
 /// A card in the reader, with no secure channel open.
 #[derive(Debug)]
@@ -118,13 +110,12 @@ impl<T: CardTransport> Card<T> {
     /// Transport failures, or a card that does not answer it (not an e-KTP chip).
     pub fn lifecycle(&mut self) -> Result<Lifecycle, Error> {
         match self.get_data(0xDF02, "GET DATA (lifecycle)")?.as_slice() {
-            [0x01] => Ok(Lifecycle::Blank),
-            [0x02] => Ok(Lifecycle::Personalizing),
-            [0x03] => Ok(Lifecycle::Issued),
-            _ => Err(Error::Malformed {
-                what: "lifecycle byte",
-            }),
+            [b] => Lifecycle::from_byte(*b),
+            _ => None,
         }
+        .ok_or(Error::Malformed {
+            what: "lifecycle byte",
+        })
     }
 
     /// The chip serial (`GET DATA DF01`), available before the card is issued.

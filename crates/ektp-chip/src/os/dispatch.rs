@@ -14,8 +14,9 @@ use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 
 use super::profile::{Access, FileSpec, Location};
-use super::state::{Lifecycle, MAX_PERSO_FAILURES, StoredFile};
+use super::state::{MAX_PERSO_FAILURES, StoredFile};
 use super::{Auth, Chip, Df, PaceRun, Session};
+use ektp_lds::Lifecycle;
 
 /// Most response data bytes in a plain response: a 65535-byte vpcd frame minus SW1 SW2.
 pub(crate) const MAX_PLAIN_DATA: usize = 65533;
