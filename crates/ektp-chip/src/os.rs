@@ -26,6 +26,7 @@ use crate::inprocess::InProcess;
 use crate::vpcd::{VirtualCard, VpcdConfig, VpcdError};
 
 pub use ektp_lds::Lifecycle;
+pub use ektp_sm::perso::MasterKey;
 pub use error::ChipError;
 pub use profile::{Access, ChipProfile, FileSpec, Location, PaceThrottle};
 pub use state::{MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
@@ -37,32 +38,14 @@ use state::State;
 /// historical bytes `"EKTPVC01"` and the check byte TCK.
 pub const CHIP_ATR: [u8; 13] = ektp_lds::VIRTUAL_CHIP_ATR;
 
-/// The TEST ONLY personalization batch master key, `cards/test-keys/perso-master-TEST-ONLY.hex`,
-/// as committed in the repository (64 hex digits).
-pub const TEST_PERSO_MASTER_KEY_HEX: &str =
-    include_str!("../../../cards/test-keys/perso-master-TEST-ONLY.hex");
-
-/// The TEST ONLY personalization batch master key (see [`TEST_PERSO_MASTER_KEY_HEX`]): what a
-/// test printing station and [`Chip::new_blank`] share. Never use it for anything real.
+/// The TEST ONLY personalization batch master key,
+/// [`ektp_sm::perso::TEST_MASTER_KEY_HEX`]: what a test printing station and
+/// [`Chip::new_blank`] share in simulations, demos and tests. Never use it for anything real.
 ///
 /// # Errors
-/// [`ChipError::InvalidKey`] if the committed file is not 64 hex digits.
-pub fn test_perso_master_key() -> Result<[u8; 32], ChipError> {
-    parse_master_key_hex(TEST_PERSO_MASTER_KEY_HEX)
-}
-
-/// Parses a batch master key written as 64 hex digits (surrounding whitespace ignored).
-///
-/// # Errors
-/// [`ChipError::InvalidKey`] unless the text is exactly 32 bytes of hex.
-pub fn parse_master_key_hex(text: &str) -> Result<[u8; 32], ChipError> {
-    let bytes =
-        zeroize::Zeroizing::new(hex::decode(text.trim()).map_err(|_| ChipError::InvalidKey {
-            what: "master key is not hex",
-        })?);
-    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ChipError::InvalidKey {
-        what: "master key must be 32 bytes",
-    })
+/// [`ChipError::Sm`] if the committed key file is not 64 hex digits.
+pub fn test_perso_master_key() -> Result<MasterKey, ChipError> {
+    Ok(MasterKey::from_hex(ektp_sm::perso::TEST_MASTER_KEY_HEX)?)
 }
 
 /// Faults the chip injects itself, for tests of host robustness.
@@ -166,7 +149,7 @@ impl Chip {
     /// # Errors
     /// [`ChipError::Profile`] / [`ChipError::InvalidProfile`] if the embedded profile is
     /// broken; [`ChipError::Sm`] if key diversification fails.
-    pub fn new_blank(serial: [u8; 8], perso_master_key: &[u8; 32]) -> Result<Self, ChipError> {
+    pub fn new_blank(serial: [u8; 8], perso_master_key: &MasterKey) -> Result<Self, ChipError> {
         Self::new_blank_with_profile(serial, perso_master_key, ChipProfile::ektp()?)
     }
 
@@ -176,7 +159,7 @@ impl Chip {
     /// [`ChipError::InvalidProfile`]; [`ChipError::Sm`] if key diversification fails.
     pub fn new_blank_with_profile(
         serial: [u8; 8],
-        perso_master_key: &[u8; 32],
+        perso_master_key: &MasterKey,
         profile: ChipProfile,
     ) -> Result<Self, ChipError> {
         profile.validate()?;
@@ -399,16 +382,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn test_master_key_parses() {
-        let k = test_perso_master_key().unwrap();
-        assert_ne!(k, [0; 32]);
-        assert!(parse_master_key_hex("00").is_err());
-        assert!(parse_master_key_hex("zz").is_err());
-    }
-
-    #[test]
     fn debug_shows_no_secrets() {
-        let chip = Chip::new_blank([9; 8], &[7; 32]).unwrap();
+        let chip = Chip::new_blank([9; 8], &MasterKey::from_bytes([7; 32])).unwrap();
         let d = format!("{chip:?}");
         assert!(d.contains("0909090909090909"));
         assert!(!d.contains("perso_k"));

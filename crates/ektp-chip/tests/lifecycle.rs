@@ -200,7 +200,7 @@ fn lock_requires_can_key_and_every_required_file() {
 #[test]
 fn personalization_key_blocks_after_ten_failures_and_success_resets_the_count() {
     let mut h = Host::new(blank());
-    let wrong = [0x11u8; 32];
+    let wrong = ektp_sm::perso::MasterKey::from_bytes([0x11u8; 32]);
     for _ in 0..3 {
         assert_eq!(h.perso_auth_with(&wrong), Err(StatusWord(0x6300)));
     }

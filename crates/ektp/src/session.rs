@@ -10,7 +10,7 @@ use ektp_iso7816::{CardTransport, CommandApdu, Ins, ResponseApdu, Sfi, StatusWor
 use ektp_lds::{CardProfile, LdsFile};
 use ektp_sm::card_access::SecurityInfos;
 use ektp_sm::pace::host::Start;
-use ektp_sm::perso::{HostAuth, PersoKeys};
+use ektp_sm::perso::{HostAuth, MasterKey, PersoKeys};
 use ektp_sm::{Can, HostSm, PaceParams, PacePassword};
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -218,7 +218,10 @@ impl<T: CardTransport> Card<T> {
     /// # Errors
     /// [`Error::PersoKeyRejected`], [`Error::PersoKeyBlocked`], [`Error::WrongState`] on an
     /// issued card, transport failures.
-    pub fn personalization(&mut self, master_key: &[u8; 32]) -> Result<PersoSession<'_, T>, Error> {
+    pub fn personalization(
+        &mut self,
+        master_key: &MasterKey,
+    ) -> Result<PersoSession<'_, T>, Error> {
         let serial = self.serial()?;
         let keys = PersoKeys::diversify(master_key, &serial)?;
         let rnd_ic: [u8; 8] = {

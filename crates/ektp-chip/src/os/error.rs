@@ -53,12 +53,6 @@ pub enum ChipError {
         /// The first problem found.
         what: &'static str,
     },
-    /// A key given to the chip is unusable (e.g. a master key file that is not 64 hex digits).
-    #[error("invalid key: {what}")]
-    InvalidKey {
-        /// What is wrong.
-        what: &'static str,
-    },
     /// The secure-channel crate failed while setting the chip up.
     #[error(transparent)]
     Sm(#[from] ektp_sm::Error),

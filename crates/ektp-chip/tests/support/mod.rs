@@ -22,7 +22,7 @@ pub const SERIAL: [u8; 8] = [0x45, 0x4B, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34];
 pub const CAN: &str = "123456";
 pub const SEED: [u8; 32] = [0x5E; 32];
 
-pub fn master() -> [u8; 32] {
+pub fn master() -> ektp_sm::perso::MasterKey {
     test_perso_master_key().unwrap()
 }
 
@@ -124,7 +124,10 @@ impl Host {
         self.perso_auth_with(&master())
     }
 
-    pub fn perso_auth_with(&mut self, master: &[u8; 32]) -> Result<(), StatusWord> {
+    pub fn perso_auth_with(
+        &mut self,
+        master: &ektp_sm::perso::MasterKey,
+    ) -> Result<(), StatusWord> {
         self.sm = None;
         let keys = PersoKeys::diversify(master, &SERIAL).unwrap();
         let ch = self.plain(&CommandApdu::new(0, Ins::GetChallenge, 0, 0).with_le(8));
