@@ -8,7 +8,6 @@
 //! `docs/personalization.md`.
 
 mod dispatch;
-pub mod error;
 mod hexser;
 pub mod profile;
 mod rng;
@@ -23,11 +22,11 @@ use ektp_sm::pace::card as pace_card;
 
 use crate::card::{Card, Fault, MAX_RESPONSE_LEN};
 use crate::inprocess::InProcess;
-use crate::vpcd::{VirtualCard, VpcdConfig, VpcdError};
+use crate::vpcd::{VirtualCard, VpcdConfig};
 
+pub use crate::error::ChipError;
 pub use ektp_lds::Lifecycle;
 pub use ektp_sm::perso::MasterKey;
-pub use error::ChipError;
 pub use profile::{Access, ChipProfile, FileSpec, Location, PaceThrottle};
 pub use state::{MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
 
@@ -321,7 +320,7 @@ impl Chip {
     ///
     /// # Errors
     /// As [`VirtualCard::insert`].
-    pub fn insert_vpcd(self, config: &VpcdConfig) -> Result<VirtualCard<Chip>, VpcdError> {
+    pub fn insert_vpcd(self, config: &VpcdConfig) -> Result<VirtualCard<Chip>, ChipError> {
         let config = match self.faults.power {
             Some(f) => config.clone().with_fault(f),
             None => config.clone(),

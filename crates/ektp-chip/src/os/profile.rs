@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ektp_lds::dg::LdsFile;
 use ektp_lds::profile::{CardProfile, Df as LdsDf, ReadAccess};
 
-use crate::os::error::ChipError;
+use crate::error::ChipError;
 
 /// ICAO Doc 9303-10 §3.1.2: the eMRTD application identifier `A0 00 00 02 47 10 01`. e-KTP
 /// uses it so that any ICAO reader finds the application.

@@ -13,7 +13,7 @@ use zeroize::Zeroize;
 
 use ektp_lds::Lifecycle;
 
-use crate::os::error::ChipError;
+use crate::error::ChipError;
 use crate::os::profile::ChipProfile;
 
 /// Version of the state file format this chip writes and reads.
