@@ -7,8 +7,13 @@
 //! words, is listed in `docs/apdu-reference.md`; the personalization protocol is
 //! `docs/personalization.md`.
 
+mod auth;
 mod dispatch;
+mod eac;
+mod fs;
 mod hexser;
+mod pace;
+mod perso;
 pub mod profile;
 mod rng;
 pub mod state;
