@@ -64,7 +64,11 @@ fn main() {
     h.pace(CAN).unwrap();
     let dg2 = CommandApdu::new(0, Ins::ReadBinary, 0x82, 0).with_le(65536);
     let read = time(200, || h.sm(&dg2));
-    let n = h.chip.file(0x0102).unwrap().len();
+    let n = h
+        .chip
+        .file(ektp_iso7816::Fid::new(0x0102).unwrap())
+        .unwrap()
+        .len();
     println!(
         "READ BINARY DG2 ({n} bytes) in one extended SM APDU: median {:.1} us, {:.0} MB/s",
         read.as_secs_f64() * 1e6,

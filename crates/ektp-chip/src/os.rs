@@ -12,6 +12,7 @@ mod dispatch;
 mod eac;
 mod fs;
 mod hexser;
+mod idser;
 mod pace;
 mod perso;
 pub mod profile;
@@ -21,7 +22,7 @@ pub mod state;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ektp_iso7816::StatusWord;
+use ektp_iso7816::{Fid, StatusWord};
 use ektp_sm::CardSm;
 use ektp_sm::pace::card as pace_card;
 
@@ -102,7 +103,7 @@ struct Session {
 /// What the chip forgets on reset or power loss.
 struct Volatile {
     df: Df,
-    ef: Option<u16>,
+    ef: Option<Fid>,
     challenge: Option<[u8; 8]>,
     session: Option<Session>,
     pace: Option<PaceRun>,
@@ -272,7 +273,7 @@ impl Chip {
 
     /// The contents of a created file, for tests and inspection.
     #[must_use]
-    pub fn file(&self, fid: u16) -> Option<&[u8]> {
+    pub fn file(&self, fid: Fid) -> Option<&[u8]> {
         self.state.file(fid).map(|f| f.data.as_slice())
     }
 

@@ -26,7 +26,11 @@ fn full_personalization_reaches_issued_and_aa_verifies() {
     assert_eq!(h.chip.lifecycle(), Lifecycle::Personalizing);
     let spki = h.personalize(&sample_files(), CAN);
     for (fid, content) in sample_files() {
-        assert_eq!(h.chip.file(fid).unwrap(), content.as_slice(), "{fid:04X}");
+        assert_eq!(
+            h.chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+            content.as_slice(),
+            "{fid:04X}"
+        );
     }
     assert_eq!(h.lock(), StatusWord::SUCCESS);
     assert_eq!(h.chip.lifecycle(), Lifecycle::Issued);
@@ -158,7 +162,13 @@ fn lock_requires_can_key_and_every_required_file() {
     let mut h = Host::new(blank());
     h.perso_auth().unwrap();
     for (fid, content) in sample_files() {
-        let sfi = h.chip.profile().file(fid).unwrap().sfi;
+        let sfi = h
+            .chip
+            .profile()
+            .file(ektp_iso7816::Fid::new(fid).unwrap())
+            .unwrap()
+            .sfi
+            .map(ektp_iso7816::Sfi::value);
         assert!(
             h.sm(
                 &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(create_fcp(
@@ -261,7 +271,12 @@ fn resumed_personalization_replaces_files_and_reads_the_key_back() {
         h.sm(&CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(fcp))
             .is_ok()
     );
-    assert_eq!(h.chip.file(0x010B).unwrap(), &[0u8; 10]);
+    assert_eq!(
+        h.chip
+            .file(ektp_iso7816::Fid::new(0x010B).unwrap())
+            .unwrap(),
+        &[0u8; 10]
+    );
     let first = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256));
     let again = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256));
     assert_eq!(again.sw, StatusWord::CONDITIONS_NOT_SATISFIED);

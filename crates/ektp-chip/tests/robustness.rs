@@ -240,10 +240,18 @@ fn pull_after_executing_keeps_the_complete_change() {
         t.transmit(&write_dg1(&mut sm)),
         Err(TransportError::CardRemoved)
     ));
-    assert_eq!(&t.card().file(0x0101).unwrap()[..4], &[0xEE; 4]);
+    assert_eq!(
+        &t.card()
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4],
+        &[0xEE; 4]
+    );
     // The change reached the saved file too: a reloaded card has it.
     assert_eq!(
-        &Chip::load(&path).unwrap().file(0x0101).unwrap()[..4],
+        &Chip::load(&path)
+            .unwrap()
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4],
         &[0xEE; 4]
     );
 }
@@ -367,7 +375,15 @@ fn personalization_resumes_after_a_pull_at_every_step() {
                     .unwrap())
             };
             for (fid, content) in sample_files() {
-                let sfi = Some(t.card().profile().file(fid).unwrap().sfi.unwrap());
+                let sfi = Some(
+                    t.card()
+                        .profile()
+                        .file(ektp_iso7816::Fid::new(fid).unwrap())
+                        .unwrap()
+                        .sfi
+                        .unwrap()
+                        .value(),
+                );
                 // Delete whatever is there, then create and write.
                 let _ = send(
                     t,
@@ -436,11 +452,16 @@ fn personalization_resumes_after_a_pull_at_every_step() {
         let chip = t.into_card();
         for (fid, content) in sample_files() {
             assert_eq!(
-                chip.file(fid).unwrap(),
-                reference.file(fid).unwrap(),
+                chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+                reference
+                    .file(ektp_iso7816::Fid::new(fid).unwrap())
+                    .unwrap(),
                 "{fid:04X} after pull at {k}"
             );
-            assert_eq!(chip.file(fid).unwrap(), content.as_slice());
+            assert_eq!(
+                chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+                content.as_slice()
+            );
         }
         assert_eq!(chip.lifecycle(), Lifecycle::Personalizing);
     }

@@ -187,7 +187,12 @@ fn responses_are_protected_and_verify() {
     assert_eq!(&raw[19..23], &[0x99, 0x02, 0x90, 0x00]);
     let resp = ResponseApdu::parse(&raw).unwrap();
     let plain = h.sm.as_mut().unwrap().unwrap(&resp).unwrap();
-    assert_eq!(plain.data, &h.chip.file(0x0101).unwrap()[..4]);
+    assert_eq!(
+        plain.data,
+        &h.chip
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4]
+    );
 }
 
 #[test]

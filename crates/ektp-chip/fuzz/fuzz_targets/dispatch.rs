@@ -67,8 +67,8 @@ fn states() -> &'static [Vec<u8>; 3] {
         send(&mut chip, &mut sm, &CommandApdu::parse(&SELECT_APP).unwrap());
         for f in chip.profile().files.clone() {
             let mut fcp = vec![0x62, 0x0E, 0x80, 0x02, 0x00, 0x10, 0x82, 0x01, 0x01, 0x83, 0x02];
-            fcp.extend_from_slice(&f.fid.to_be_bytes());
-            fcp.extend_from_slice(&[0x88, 0x01, f.sfi.unwrap_or(0) << 3]);
+            fcp.extend_from_slice(&f.fid.to_bytes());
+            fcp.extend_from_slice(&[0x88, 0x01, f.sfi.map_or(0, |s| s.value()) << 3]);
             send(&mut chip, &mut sm, &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(fcp));
             let upd = CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0x5A; 16]);
             send(&mut chip, &mut sm, &upd);

@@ -3,7 +3,7 @@
 //! DELETE FILE, with the file references (current EF, SFI, FID) they share.
 
 use ektp_iso7816::tlv::{self, Reader};
-use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Fid, Ins, ResponseApdu, Sfi, StatusWord};
 use ektp_lds::Lifecycle;
 
 use super::dispatch::{Answer, check_le_at_least, done, le_is_wildcard, no_data, ok, p1p2};
@@ -14,8 +14,10 @@ use super::{Auth, Chip, Df};
 /// How a command names its file.
 pub(super) enum FileRef {
     Current,
-    Sfi(u8),
-    Fid(u16),
+    Sfi(Sfi),
+    Fid(Fid),
+    /// A reserved FID (`3FFF`, `FFFF`) that no file can have: file not found.
+    Reserved,
 }
 
 impl Chip {
@@ -27,7 +29,7 @@ impl Chip {
     }
 
     /// The spec of a created file in `location` with this FID.
-    pub(super) fn existing(&self, location: Location, fid: u16) -> Option<&FileSpec> {
+    pub(super) fn existing(&self, location: Location, fid: Fid) -> Option<&FileSpec> {
         self.state
             .profile
             .file(fid)
@@ -40,10 +42,10 @@ impl Chip {
         let mut w = tlv::Writer::new();
         w.put(0x80, &size.to_be_bytes())
             .put(0x82, &[0x01])
-            .put(0x83, &spec.fid.to_be_bytes());
+            .put(0x83, &spec.fid.to_bytes());
         if let Some(sfi) = spec.sfi {
             // ISO 7816-4 §7.4.3 Table 12: the SFI in bits 8 to 4.
-            w.put(0x88, &[sfi.wrapping_shl(3)]);
+            w.put(0x88, &[sfi.value().wrapping_shl(3)]);
         }
         w.into_bytes()
     }
@@ -82,9 +84,10 @@ impl Chip {
                     [hi, lo] => u16::from_be_bytes([*hi, *lo]),
                     _ => return Err(StatusWord::WRONG_LENGTH),
                 };
-                if fid == 0x3F00 && cmd.p1 == 0x00 {
+                if fid == Fid::MF.value() && cmd.p1 == 0x00 {
                     (Df::Mf, None)
                 } else {
+                    let fid = Fid::new(fid).map_err(|_| StatusWord::FILE_NOT_FOUND)?;
                     let here = Self::location(self.vol.df);
                     if self.existing(here, fid).is_some() {
                         (self.vol.df, Some(fid))
@@ -120,7 +123,7 @@ impl Chip {
     }
 
     /// Resolves a file reference to a created file, making it the current EF.
-    pub(super) fn resolve(&mut self, r: FileRef) -> Result<u16, StatusWord> {
+    pub(super) fn resolve(&mut self, r: FileRef) -> Result<Fid, StatusWord> {
         let here = Self::location(self.vol.df);
         let fid = match r {
             FileRef::Current => self.vol.ef.ok_or(StatusWord::COMMAND_NOT_ALLOWED)?,
@@ -131,6 +134,7 @@ impl Chip {
                 .map(|s| s.fid)
                 .ok_or(StatusWord::FILE_NOT_FOUND)?,
             FileRef::Fid(fid) => fid,
+            FileRef::Reserved => return Err(StatusWord::FILE_NOT_FOUND),
         };
         if self.existing(here, fid).is_none() {
             return Err(StatusWord::FILE_NOT_FOUND);
@@ -144,8 +148,11 @@ impl Chip {
     pub(super) fn odd_file_ref(cmd: &CommandApdu) -> FileRef {
         match u16::from_be_bytes([cmd.p1, cmd.p2]) {
             0 => FileRef::Current,
-            n @ 1..=30 => FileRef::Sfi(u8::try_from(n).unwrap_or(0)),
-            n => FileRef::Fid(n),
+            n @ 1..=30 => u8::try_from(n)
+                .ok()
+                .and_then(|n| Sfi::new(n).ok())
+                .map_or(FileRef::Reserved, FileRef::Sfi),
+            n => Fid::new(n).map_or(FileRef::Reserved, FileRef::Fid),
         }
     }
 
@@ -156,10 +163,7 @@ impl Chip {
             if cmd.p1 & 0x60 != 0 {
                 return Err(StatusWord::INCORRECT_P1P2);
             }
-            let sfi = cmd.p1 & 0x1F;
-            if sfi == 0 || sfi > 30 {
-                return Err(StatusWord::INCORRECT_P1P2);
-            }
+            let sfi = Sfi::new(cmd.p1 & 0x1F).map_err(|_| StatusWord::INCORRECT_P1P2)?;
             Ok((FileRef::Sfi(sfi), usize::from(cmd.p2)))
         } else {
             let off = u16::from_be_bytes([cmd.p1, cmd.p2]);
@@ -262,7 +266,7 @@ impl Chip {
 
     /// Like [`Chip::resolve`] but the personalization session may also address files by
     /// SFI or FID wherever they live (the profile makes FIDs unique).
-    pub(super) fn resolve_any(&mut self, r: FileRef) -> Result<u16, StatusWord> {
+    pub(super) fn resolve_any(&mut self, r: FileRef) -> Result<Fid, StatusWord> {
         let fid = match r {
             FileRef::Current => self.vol.ef.ok_or(StatusWord::COMMAND_NOT_ALLOWED)?,
             FileRef::Sfi(sfi) => {
@@ -274,6 +278,7 @@ impl Chip {
                     .ok_or(StatusWord::FILE_NOT_FOUND)?
             }
             FileRef::Fid(fid) => fid,
+            FileRef::Reserved => return Err(StatusWord::FILE_NOT_FOUND),
         };
         if self.state.file(fid).is_none() {
             return Err(StatusWord::FILE_NOT_FOUND);
@@ -327,7 +332,7 @@ impl Chip {
         p1p2(cmd, 0, 0)?;
         let [hi, lo] =
             <[u8; 2]>::try_from(cmd.data.as_slice()).map_err(|_| StatusWord::WRONG_LENGTH)?;
-        let fid = u16::from_be_bytes([hi, lo]);
+        let fid = Fid::new(u16::from_be_bytes([hi, lo])).map_err(|_| StatusWord::FILE_NOT_FOUND)?;
         if self.state.file(fid).is_none() {
             return Err(StatusWord::FILE_NOT_FOUND);
         }
@@ -381,8 +386,8 @@ fn parse_offset_and_data(data: &[u8]) -> Result<(usize, &[u8]), StatusWord> {
 }
 
 struct CreateFcp {
-    fid: u16,
-    sfi: Option<u8>,
+    fid: Fid,
+    sfi: Option<Sfi>,
     size: u16,
 }
 
@@ -415,13 +420,13 @@ fn parse_create_fcp(data: &[u8]) -> Result<CreateFcp, StatusWord> {
         return Err(StatusWord::WRONG_DATA);
     }
     let size = two(size)?;
-    let fid = two(fid)?;
-    if size == 0 || matches!(fid, 0x3F00 | 0x3FFF | 0xFFFF) {
+    let fid = Fid::new(two(fid)?).map_err(|_| StatusWord::WRONG_DATA)?;
+    if size == 0 || fid == Fid::MF {
         return Err(StatusWord::WRONG_DATA);
     }
     let sfi = match sfi {
         None => None,
-        Some([b]) if b & 0x07 == 0 && (1..=30).contains(&(b >> 3)) => Some(b >> 3),
+        Some([b]) if b & 0x07 == 0 => Some(Sfi::new(b >> 3).map_err(|_| StatusWord::WRONG_DATA)?),
         Some(_) => return Err(StatusWord::WRONG_DATA),
     };
     Ok(CreateFcp { fid, sfi, size })
@@ -458,7 +463,10 @@ mod tests {
         let mut good = good.to_vec();
         good[1] = 0x0E;
         let f = parse_create_fcp(&good).unwrap();
-        assert_eq!((f.fid, f.sfi, f.size), (0x0101, Some(1), 256));
+        assert_eq!(
+            (f.fid.value(), f.sfi.map(Sfi::value), f.size),
+            (0x0101, Some(1), 256)
+        );
         let mut dup = good.clone();
         dup[6] = 0x80;
         assert_eq!(parse_create_fcp(&dup).err(), Some(StatusWord::WRONG_DATA));

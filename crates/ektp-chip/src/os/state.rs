@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
+use ektp_iso7816::Fid;
 use ektp_lds::Lifecycle;
 
 use crate::error::ChipError;
@@ -32,7 +33,8 @@ pub const MAX_PERSO_FAILURES: u32 = 10;
 /// One created elementary file.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredFile {
-    pub(crate) fid: u16,
+    #[serde(with = "crate::os::idser::fid")]
+    pub(crate) fid: Fid,
     #[serde(with = "crate::os::hexser")]
     pub(crate) data: Vec<u8>,
 }
@@ -108,11 +110,11 @@ impl State {
         }
     }
 
-    pub(crate) fn file(&self, fid: u16) -> Option<&StoredFile> {
+    pub(crate) fn file(&self, fid: Fid) -> Option<&StoredFile> {
         self.files.iter().find(|f| f.fid == fid)
     }
 
-    pub(crate) fn file_mut(&mut self, fid: u16) -> Option<&mut StoredFile> {
+    pub(crate) fn file_mut(&mut self, fid: Fid) -> Option<&mut StoredFile> {
         self.files.iter_mut().find(|f| f.fid == fid)
     }
 
@@ -248,7 +250,7 @@ mod tests {
         let mut bad = blank();
         bad.lifecycle = Lifecycle::Personalizing;
         bad.files.push(StoredFile {
-            fid: 0x0101,
+            fid: Fid::new(0x0101).unwrap(),
             data: vec![0; 300],
         });
         assert!(State::from_json(&bad.to_json(), Path::new("x")).is_err());

@@ -185,11 +185,11 @@ impl Host {
     pub fn personalize(&mut self, files: &[(u16, Vec<u8>)], can: &str) -> Vec<u8> {
         let profile = self.chip.profile().clone();
         for (fid, content) in files {
-            let spec = profile.file(*fid).unwrap();
+            let spec = profile.file(ektp_iso7816::Fid::new(*fid).unwrap()).unwrap();
             let r = self.sm(
                 &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(create_fcp(
                     *fid,
-                    spec.sfi,
+                    spec.sfi.map(ektp_iso7816::Sfi::value),
                     content.len() as u16,
                 )),
             );
