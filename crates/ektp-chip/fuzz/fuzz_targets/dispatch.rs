@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use ektp_chip::card::Card;
 use ektp_chip::os::{Chip, test_perso_master_key};
-use ektp_iso7816::{CommandApdu, ResponseApdu, Ins};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu};
 use ektp_sm::pace::host;
 use ektp_sm::perso::{HostAuth, PersoKeys};
 use ektp_sm::{Can, HostSm, PacePassword, PaceParams};

@@ -4,7 +4,7 @@
 #![no_main]
 
 use ektp_iso7816::transport::{Limits, exchange_with};
-use ektp_iso7816::{CardTransport, CommandApdu, ResponseApdu, TransportError, tlv, Ins};
+use ektp_iso7816::{CardTransport, CommandApdu, Ins, ResponseApdu, TransportError, tlv};
 use libfuzzer_sys::fuzz_target;
 
 fn walk(r: tlv::Reader<'_>, budget: &mut u32) {

@@ -3,7 +3,7 @@
 //! Second byte picks the key size. Must never panic; must always end the session on error.
 #![no_main]
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, Ins};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu};
 use ektp_sm::{CardSm, HostSm};
 use libfuzzer_sys::fuzz_target;
 
