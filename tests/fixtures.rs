@@ -67,7 +67,7 @@ pub fn specimen(name: &str) -> Application {
     ektp::load_application(specimens_dir().join(name).join("application.json")).unwrap()
 }
 
-pub fn master_key() -> [u8; 32] {
+pub fn master_key() -> ektp_chip::os::MasterKey {
     ektp_chip::os::test_perso_master_key().unwrap()
 }
 

@@ -17,7 +17,7 @@ use ektp_chip::inprocess::InProcess;
 use ektp_chip::testcard::{MAX_MEMORY_CARD_SIZE, MEMORY_CARD_ATR, MemoryCard, pattern};
 use ektp_chip::vpcd::SessionEnd;
 use ektp_iso7816::transport::exchange;
-use ektp_iso7816::{CardTransport, CommandApdu, StatusWord, TransportError};
+use ektp_iso7816::{CardTransport, CommandApdu, Ins, StatusWord, TransportError};
 use ektp_pcsc::{CardPresence, Disposition, PcscError, ReaderSelector};
 use ektp_tests::Slot;
 
@@ -26,7 +26,7 @@ const BIG: usize = 60_000;
 
 fn read(offset: u16, le: u32) -> Vec<u8> {
     let [p1, p2] = offset.to_be_bytes();
-    CommandApdu::new(0x00, 0xB0, p1, p2)
+    CommandApdu::new(0x00, Ins::ReadBinary, p1, p2)
         .with_le(le)
         .to_bytes()
         .unwrap()
@@ -34,7 +34,7 @@ fn read(offset: u16, le: u32) -> Vec<u8> {
 
 fn update(offset: u16, data: &[u8]) -> Vec<u8> {
     let [p1, p2] = offset.to_be_bytes();
-    CommandApdu::new(0x00, 0xD6, p1, p2)
+    CommandApdu::new(0x00, Ins::UpdateBinary, p1, p2)
         .with_data(data.to_vec())
         .to_bytes()
         .unwrap()
@@ -71,7 +71,11 @@ fn short_and_extended(t: &mut dyn CardTransport) -> Vec<u8> {
     assert_eq!(t.transmit(&cmd).unwrap(), [0x90, 0x00]);
 
     // Read it back through the same transport, via the exchange helper this time.
-    let resp = exchange(t, &CommandApdu::new(0x00, 0xB0, 0, 0).with_le(BIG as u32)).unwrap();
+    let resp = exchange(
+        t,
+        &CommandApdu::new(0x00, Ins::ReadBinary, 0, 0).with_le(BIG as u32),
+    )
+    .unwrap();
     assert_eq!(resp.sw, StatusWord::SUCCESS);
     assert!(resp.data == data, "60000-byte update did not read back");
     data

@@ -15,7 +15,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use ektp_chip::card::Card;
-use ektp_iso7816::CommandApdu;
+use ektp_iso7816::{CommandApdu, Ins};
 use support::{CAN, Host, blank, issued, sample_files};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -62,16 +62,20 @@ fn main() {
     );
 
     h.pace(CAN).unwrap();
-    let dg2 = CommandApdu::new(0, 0xB0, 0x82, 0).with_le(65536);
+    let dg2 = CommandApdu::new(0, Ins::ReadBinary, 0x82, 0).with_le(65536);
     let read = time(200, || h.sm(&dg2));
-    let n = h.chip.file(0x0102).unwrap().len();
+    let n = h
+        .chip
+        .file(ektp_iso7816::Fid::new(0x0102).unwrap())
+        .unwrap()
+        .len();
     println!(
         "READ BINARY DG2 ({n} bytes) in one extended SM APDU: median {:.1} us, {:.0} MB/s",
         read.as_secs_f64() * 1e6,
         n as f64 / read.as_secs_f64() / 1e6
     );
 
-    let aa = CommandApdu::new(0, 0x88, 0, 0)
+    let aa = CommandApdu::new(0, Ins::InternalAuthenticate, 0, 0)
         .with_data(vec![7; 8])
         .with_le(256);
     let sig = time(200, || h.sm(&aa));

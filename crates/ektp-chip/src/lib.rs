@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod card;
+mod error;
 pub mod inprocess;
 pub mod os;
 pub mod testcard;

@@ -7,9 +7,14 @@
 //! words, is listed in `docs/apdu-reference.md`; the personalization protocol is
 //! `docs/personalization.md`.
 
+mod auth;
 mod dispatch;
-pub mod error;
+mod eac;
+mod fs;
 mod hexser;
+mod idser;
+mod pace;
+mod perso;
 pub mod profile;
 mod rng;
 pub mod state;
@@ -17,53 +22,35 @@ pub mod state;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ektp_iso7816::StatusWord;
+use ektp_iso7816::{Fid, StatusWord};
 use ektp_sm::CardSm;
 use ektp_sm::pace::card as pace_card;
 
 use crate::card::{Card, Fault, MAX_RESPONSE_LEN};
 use crate::inprocess::InProcess;
-use crate::vpcd::{VirtualCard, VpcdConfig, VpcdError};
+use crate::vpcd::{VirtualCard, VpcdConfig};
 
-pub use error::ChipError;
+pub use crate::error::ChipError;
+pub use ektp_lds::Lifecycle;
+pub use ektp_sm::perso::MasterKey;
 pub use profile::{Access, ChipProfile, FileSpec, Location, PaceThrottle};
-pub use state::{Lifecycle, MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
+pub use state::{MAX_PERSO_FAILURES, MAX_STATE_FILE_LEN, STATE_FORMAT};
 
 use rng::ChipRng;
 use state::State;
 
-/// The chip's answer-to-reset: `3B 88 80 01` (T=1) with historical bytes `"EKTPVC01"` and the
-/// check byte TCK (ISO/IEC 7816-3 §8.2.5: XOR of T0 through the last historical byte).
-pub const CHIP_ATR: [u8; 13] = [
-    0x3B, 0x88, 0x80, 0x01, b'E', b'K', b'T', b'P', b'V', b'C', b'0', b'1', 0x17,
-];
+/// The chip's answer-to-reset, [`ektp_lds::VIRTUAL_CHIP_ATR`]: `3B 88 80 01` (T=1) with
+/// historical bytes `"EKTPVC01"` and the check byte TCK.
+pub const CHIP_ATR: [u8; 13] = ektp_lds::VIRTUAL_CHIP_ATR;
 
-/// The TEST ONLY personalization batch master key, `cards/test-keys/perso-master-TEST-ONLY.hex`,
-/// as committed in the repository (64 hex digits).
-pub const TEST_PERSO_MASTER_KEY_HEX: &str =
-    include_str!("../../../cards/test-keys/perso-master-TEST-ONLY.hex");
-
-/// The TEST ONLY personalization batch master key (see [`TEST_PERSO_MASTER_KEY_HEX`]): what a
-/// test printing station and [`Chip::new_blank`] share. Never use it for anything real.
+/// The TEST ONLY personalization batch master key,
+/// [`ektp_sm::perso::TEST_MASTER_KEY_HEX`]: what a test printing station and
+/// [`Chip::new_blank`] share in simulations, demos and tests. Never use it for anything real.
 ///
 /// # Errors
-/// [`ChipError::InvalidKey`] if the committed file is not 64 hex digits.
-pub fn test_perso_master_key() -> Result<[u8; 32], ChipError> {
-    parse_master_key_hex(TEST_PERSO_MASTER_KEY_HEX)
-}
-
-/// Parses a batch master key written as 64 hex digits (surrounding whitespace ignored).
-///
-/// # Errors
-/// [`ChipError::InvalidKey`] unless the text is exactly 32 bytes of hex.
-pub fn parse_master_key_hex(text: &str) -> Result<[u8; 32], ChipError> {
-    let bytes =
-        zeroize::Zeroizing::new(hex::decode(text.trim()).map_err(|_| ChipError::InvalidKey {
-            what: "master key is not hex",
-        })?);
-    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ChipError::InvalidKey {
-        what: "master key must be 32 bytes",
-    })
+/// [`ChipError::Sm`] if the committed key file is not 64 hex digits.
+pub fn test_perso_master_key() -> Result<MasterKey, ChipError> {
+    Ok(MasterKey::from_hex(ektp_sm::perso::TEST_MASTER_KEY_HEX)?)
 }
 
 /// Faults the chip injects itself, for tests of host robustness.
@@ -116,7 +103,7 @@ struct Session {
 /// What the chip forgets on reset or power loss.
 struct Volatile {
     df: Df,
-    ef: Option<u16>,
+    ef: Option<Fid>,
     challenge: Option<[u8; 8]>,
     session: Option<Session>,
     pace: Option<PaceRun>,
@@ -167,7 +154,7 @@ impl Chip {
     /// # Errors
     /// [`ChipError::Profile`] / [`ChipError::InvalidProfile`] if the embedded profile is
     /// broken; [`ChipError::Sm`] if key diversification fails.
-    pub fn new_blank(serial: [u8; 8], perso_master_key: &[u8; 32]) -> Result<Self, ChipError> {
+    pub fn new_blank(serial: [u8; 8], perso_master_key: &MasterKey) -> Result<Self, ChipError> {
         Self::new_blank_with_profile(serial, perso_master_key, ChipProfile::ektp()?)
     }
 
@@ -177,7 +164,7 @@ impl Chip {
     /// [`ChipError::InvalidProfile`]; [`ChipError::Sm`] if key diversification fails.
     pub fn new_blank_with_profile(
         serial: [u8; 8],
-        perso_master_key: &[u8; 32],
+        perso_master_key: &MasterKey,
         profile: ChipProfile,
     ) -> Result<Self, ChipError> {
         profile.validate()?;
@@ -286,7 +273,7 @@ impl Chip {
 
     /// The contents of a created file, for tests and inspection.
     #[must_use]
-    pub fn file(&self, fid: u16) -> Option<&[u8]> {
+    pub fn file(&self, fid: Fid) -> Option<&[u8]> {
         self.state.file(fid).map(|f| f.data.as_slice())
     }
 
@@ -339,7 +326,7 @@ impl Chip {
     ///
     /// # Errors
     /// As [`VirtualCard::insert`].
-    pub fn insert_vpcd(self, config: &VpcdConfig) -> Result<VirtualCard<Chip>, VpcdError> {
+    pub fn insert_vpcd(self, config: &VpcdConfig) -> Result<VirtualCard<Chip>, ChipError> {
         let config = match self.faults.power {
             Some(f) => config.clone().with_fault(f),
             None => config.clone(),
@@ -400,23 +387,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn atr_check_byte() {
-        let x = CHIP_ATR[1..].iter().fold(0u8, |a, b| a ^ b);
-        assert_eq!(x, 0, "TCK makes the XOR of T0..TCK zero");
-        assert_eq!(&CHIP_ATR[4..12], b"EKTPVC01");
-    }
-
-    #[test]
-    fn test_master_key_parses() {
-        let k = test_perso_master_key().unwrap();
-        assert_ne!(k, [0; 32]);
-        assert!(parse_master_key_hex("00").is_err());
-        assert!(parse_master_key_hex("zz").is_err());
-    }
-
-    #[test]
     fn debug_shows_no_secrets() {
-        let chip = Chip::new_blank([9; 8], &[7; 32]).unwrap();
+        let chip = Chip::new_blank([9; 8], &MasterKey::from_bytes([7; 32])).unwrap();
         let d = format!("{chip:?}");
         assert!(d.contains("0909090909090909"));
         assert!(!d.contains("perso_k"));

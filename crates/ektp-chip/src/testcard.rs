@@ -71,10 +71,10 @@ impl MemoryCard {
         if cmd.cla != 0x00 {
             return Err(StatusWord::CLA_NOT_SUPPORTED);
         }
-        match Ins(cmd.ins) {
-            Ins::SELECT => self.select(&cmd),
-            Ins::READ_BINARY => self.read_binary(&cmd),
-            Ins::UPDATE_BINARY => self.update_binary(&cmd),
+        match cmd.ins {
+            Ins::Select => self.select(&cmd),
+            Ins::ReadBinary => self.read_binary(&cmd),
+            Ins::UpdateBinary => self.update_binary(&cmd),
             _ => Err(StatusWord::INS_NOT_SUPPORTED),
         }
     }

@@ -35,7 +35,7 @@
 //! // Within 0.4 s every PC/SC application sees a card in "Virtual PCD 00 00".
 //! let removed = card.remove()?; // or drop it
 //! println!("{} APDUs answered; session ended: {:?}", removed.answered, removed.end);
-//! # Ok::<(), ektp_chip::vpcd::VpcdError>(())
+//! # Ok::<(), ektp_chip::ChipError>(())
 //! ```
 
 use std::io::{self, Read, Write};
@@ -46,6 +46,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::card::{Card, Fault, FaultAction, MAX_ATR_LEN, frameable_response};
+use crate::error::ChipError;
 
 /// TCP port of vpcd slot 0, reader "Virtual PCD 00 00" (`/etc/reader.conf.d/vpcd`: 0x8C7B).
 pub const DEFAULT_PORT: u16 = 35963;
@@ -68,40 +69,6 @@ pub fn reader_name(port: u16) -> Option<&'static str> {
         SLOT1_PORT => Some("Virtual PCD 00 01"),
         _ => None,
     }
-}
-
-/// Errors of the vpcd endpoint.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum VpcdError {
-    /// Nothing accepted the card's connection within the connect timeout.
-    #[error(
-        "vpcd is not listening on {addr} (waited {waited:?}): start pcscd with vsmartcard-vpcd \
-         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)"
-    )]
-    NotListening {
-        /// Address the card tried to connect to.
-        addr: SocketAddr,
-        /// How long it kept retrying.
-        waited: Duration,
-        /// The last connect error.
-        #[source]
-        source: io::Error,
-    },
-    /// The card's socket could not be configured or its serving thread not started.
-    #[error("could not set up the virtual card's connection")]
-    Socket(#[source] io::Error),
-    /// The [`Card`] implementation panicked while answering; the card is lost.
-    #[error("the virtual card panicked while answering vpcd")]
-    CardPanicked,
-    /// Another user held the vpcd slot for longer than the timeout.
-    #[error("vpcd slot on port {port} still in use by another test or process after {waited:?}")]
-    SlotBusy {
-        /// The slot's TCP port.
-        port: u16,
-        /// How long we waited.
-        waited: Duration,
-    },
 }
 
 /// How to reach vpcd and how the inserted card behaves.
@@ -218,12 +185,12 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
     /// pcscd reports the card present at its next presence poll (≤ 0.4 s later).
     ///
     /// # Errors
-    /// [`VpcdError::NotListening`] if vpcd did not accept the connection in time;
-    /// [`VpcdError::Socket`] if the socket or thread could not be set up.
-    pub fn insert(card: C, config: &VpcdConfig) -> Result<Self, VpcdError> {
+    /// [`ChipError::NotListening`] if vpcd did not accept the connection in time;
+    /// [`ChipError::Socket`] if the socket or thread could not be set up.
+    pub fn insert(card: C, config: &VpcdConfig) -> Result<Self, ChipError> {
         let stream = connect_with_retry(config.addr, config.connect_timeout)?;
-        stream.set_nodelay(true).map_err(VpcdError::Socket)?;
-        let control = stream.try_clone().map_err(VpcdError::Socket)?;
+        stream.set_nodelay(true).map_err(ChipError::Socket)?;
+        let control = stream.try_clone().map_err(ChipError::Socket)?;
         let leaving = Arc::new(AtomicBool::new(false));
         let answered = Arc::new(AtomicU64::new(0));
         let session = Session {
@@ -239,7 +206,7 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
                 let end = session.serve(&mut card);
                 (card, end)
             })
-            .map_err(VpcdError::Socket)?;
+            .map_err(ChipError::Socket)?;
         Ok(Self {
             control,
             addr: config.addr,
@@ -272,9 +239,9 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
     /// ([`SessionEnd::Removed`] unless it had already ended).
     ///
     /// # Errors
-    /// [`VpcdError::CardPanicked`] if the card's `process` (or another hook) panicked.
-    pub fn remove(mut self) -> Result<Removed<C>, VpcdError> {
-        let (card, end) = self.stop().ok_or(VpcdError::CardPanicked)?;
+    /// [`ChipError::CardPanicked`] if the card's `process` (or another hook) panicked.
+    pub fn remove(mut self) -> Result<Removed<C>, ChipError> {
+        let (card, end) = self.stop().ok_or(ChipError::CardPanicked)?;
         Ok(Removed {
             card,
             end,
@@ -308,7 +275,7 @@ impl<C: Card + Send + 'static> Drop for VirtualCard<C> {
     }
 }
 
-fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, VpcdError> {
+fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ChipError> {
     let start = Instant::now();
     loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
@@ -316,7 +283,7 @@ fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, 
             Err(source) => {
                 let waited = start.elapsed();
                 if waited >= timeout {
-                    return Err(VpcdError::NotListening {
+                    return Err(ChipError::NotListening {
                         addr,
                         waited,
                         source,
@@ -471,14 +438,14 @@ impl SlotLock {
     /// Waits up to `timeout` for the slot served on TCP `port`.
     ///
     /// # Errors
-    /// [`VpcdError::SlotBusy`] if another holder kept it for `timeout`;
-    /// [`VpcdError::Socket`] if the lock socket could not be created.
-    pub fn acquire(port: u16, timeout: Duration) -> Result<Self, VpcdError> {
+    /// [`ChipError::SlotBusy`] if another holder kept it for `timeout`;
+    /// [`ChipError::Socket`] if the lock socket could not be created.
+    pub fn acquire(port: u16, timeout: Duration) -> Result<Self, ChipError> {
         use std::os::linux::net::SocketAddrExt;
         use std::os::unix::net::{SocketAddr as UnixAddr, UnixListener};
 
         let name = format!("ektp-vpcd-slot-{port}");
-        let addr = UnixAddr::from_abstract_name(name.as_bytes()).map_err(VpcdError::Socket)?;
+        let addr = UnixAddr::from_abstract_name(name.as_bytes()).map_err(ChipError::Socket)?;
         let start = Instant::now();
         loop {
             match UnixListener::bind_addr(&addr) {
@@ -486,11 +453,11 @@ impl SlotLock {
                 Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
                     let waited = start.elapsed();
                     if waited >= timeout {
-                        return Err(VpcdError::SlotBusy { port, waited });
+                        return Err(ChipError::SlotBusy { port, waited });
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                Err(e) => return Err(VpcdError::Socket(e)),
+                Err(e) => return Err(ChipError::Socket(e)),
             }
         }
     }
@@ -715,7 +682,7 @@ mod tests {
         let start = Instant::now();
         let err = VirtualCard::insert(Echo::default(), &config).unwrap_err();
         assert!(start.elapsed() >= Duration::from_millis(400), "retried");
-        assert!(matches!(err, VpcdError::NotListening { .. }));
+        assert!(matches!(err, ChipError::NotListening { .. }));
         assert!(err.to_string().contains("start pcscd"), "{err}");
     }
 
@@ -746,7 +713,7 @@ mod tests {
         // A port number no real slot uses, so this never blocks a real test.
         let first = SlotLock::acquire(1, Duration::from_secs(1)).unwrap();
         let err = SlotLock::acquire(1, Duration::from_millis(50)).unwrap_err();
-        assert!(matches!(err, VpcdError::SlotBusy { port: 1, .. }));
+        assert!(matches!(err, ChipError::SlotBusy { port: 1, .. }));
         drop(first);
         let _again = SlotLock::acquire(1, Duration::from_millis(500)).unwrap();
     }

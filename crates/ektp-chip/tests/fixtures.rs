@@ -27,6 +27,10 @@ fn issued_chip_fixture_loads_and_holds_the_sample_files() {
     assert_eq!(chip.lifecycle(), Lifecycle::Issued);
     assert_eq!(chip.serial(), support::SERIAL);
     for (fid, content) in sample_files() {
-        assert_eq!(chip.file(fid), Some(content.as_slice()), "{fid:04X}");
+        assert_eq!(
+            chip.file(ektp_iso7816::Fid::new(fid).unwrap()),
+            Some(content.as_slice()),
+            "{fid:04X}"
+        );
     }
 }

@@ -11,7 +11,7 @@ mod support;
 
 use ektp_chip::card::Card;
 use ektp_chip::os::{Chip, ChipError, Lifecycle, MAX_PERSO_FAILURES};
-use ektp_iso7816::{CommandApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, StatusWord};
 use support::{CAN, Host, SEED, blank, create_fcp, issued, personalizing, sample_files, sw};
 
 const SELECT_APP: [u8; 12] = [
@@ -26,7 +26,11 @@ fn full_personalization_reaches_issued_and_aa_verifies() {
     assert_eq!(h.chip.lifecycle(), Lifecycle::Personalizing);
     let spki = h.personalize(&sample_files(), CAN);
     for (fid, content) in sample_files() {
-        assert_eq!(h.chip.file(fid).unwrap(), content.as_slice(), "{fid:04X}");
+        assert_eq!(
+            h.chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+            content.as_slice(),
+            "{fid:04X}"
+        );
     }
     assert_eq!(h.lock(), StatusWord::SUCCESS);
     assert_eq!(h.chip.lifecycle(), Lifecycle::Issued);
@@ -36,7 +40,7 @@ fn full_personalization_reaches_issued_and_aa_verifies() {
     h.raw(&SELECT_APP);
     h.pace(CAN).unwrap();
     let challenge = [9u8, 8, 7, 6, 5, 4, 3, 2];
-    let r = h.sm(&CommandApdu::new(0, 0x88, 0, 0)
+    let r = h.sm(&CommandApdu::new(0, Ins::InternalAuthenticate, 0, 0)
         .with_data(challenge.to_vec())
         .with_le(256));
     assert_eq!(r.sw, StatusWord::SUCCESS);
@@ -65,7 +69,7 @@ fn full_personalization_reaches_issued_and_aa_verifies() {
 fn aa_public_key_is_a_valid_spki_for_openssl() {
     let mut h = Host::new(personalizing());
     h.perso_auth().unwrap();
-    let r = h.sm(&CommandApdu::new(0, 0x46, 0x81, 0).with_le(256));
+    let r = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256));
     assert_eq!(r.sw, StatusWord::SUCCESS);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("aa.der");
@@ -96,7 +100,7 @@ fn the_aa_private_key_never_leaves_in_any_response() {
     h.raw(&SELECT_APP);
     h.pace(CAN).unwrap();
     for sfi in [1u8, 2, 7, 11, 14, 15, 29, 30] {
-        h.sm(&CommandApdu::new(0, 0xB0, 0x80 | sfi, 0).with_le(65536));
+        h.sm(&CommandApdu::new(0, Ins::ReadBinary, 0x80 | sfi, 0).with_le(65536));
     }
     let state: serde_json::Value = serde_json::from_slice(&h.chip.state_json()).unwrap();
     let key = hex::decode(state["aa_private_key"].as_str().unwrap()).unwrap();
@@ -158,21 +162,31 @@ fn lock_requires_can_key_and_every_required_file() {
     let mut h = Host::new(blank());
     h.perso_auth().unwrap();
     for (fid, content) in sample_files() {
-        let sfi = h.chip.profile().file(fid).unwrap().sfi;
+        let sfi = h
+            .chip
+            .profile()
+            .file(ektp_iso7816::Fid::new(fid).unwrap())
+            .unwrap()
+            .sfi
+            .map(ektp_iso7816::Sfi::value);
         assert!(
-            h.sm(&CommandApdu::new(0, 0xE0, 0, 0).with_data(create_fcp(
-                fid,
-                sfi,
-                content.len() as u16
-            )))
+            h.sm(
+                &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(create_fcp(
+                    fid,
+                    sfi,
+                    content.len() as u16
+                ))
+            )
             .is_ok()
         );
         for (i, chunk) in content.chunks(30000).enumerate() {
             let off = i * 30000;
             assert!(
-                h.sm(&CommandApdu::new(0, 0xD6, (off >> 8) as u8, off as u8)
-                    .with_data(chunk.to_vec()))
-                    .is_ok()
+                h.sm(
+                    &CommandApdu::new(0, Ins::UpdateBinary, (off >> 8) as u8, off as u8)
+                        .with_data(chunk.to_vec())
+                )
+                .is_ok()
             );
         }
     }
@@ -182,12 +196,12 @@ fn lock_requires_can_key_and_every_required_file() {
         "no CAN, no key"
     );
     assert!(
-        h.sm(&CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(CAN.as_bytes().to_vec()))
+        h.sm(&CommandApdu::new(0, Ins::PutData, 0xDF, 0x03).with_data(CAN.as_bytes().to_vec()))
             .is_ok()
     );
     assert_eq!(h.lock(), StatusWord::CONDITIONS_NOT_SATISFIED, "no key");
     assert!(
-        h.sm(&CommandApdu::new(0, 0x46, 0x80, 0).with_le(256))
+        h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256))
             .is_ok()
     );
     assert_eq!(h.lock(), StatusWord::SUCCESS);
@@ -196,7 +210,7 @@ fn lock_requires_can_key_and_every_required_file() {
 #[test]
 fn personalization_key_blocks_after_ten_failures_and_success_resets_the_count() {
     let mut h = Host::new(blank());
-    let wrong = [0x11u8; 32];
+    let wrong = ektp_sm::perso::MasterKey::from_bytes([0x11u8; 32]);
     for _ in 0..3 {
         assert_eq!(h.perso_auth_with(&wrong), Err(StatusWord(0x6300)));
     }
@@ -245,23 +259,28 @@ fn resumed_personalization_replaces_files_and_reads_the_key_back() {
     // DG11 exists with another size: delete and create again.
     let fcp = create_fcp(0x010B, Some(0x0B), 10);
     assert_eq!(
-        h.sm(&CommandApdu::new(0, 0xE0, 0, 0).with_data(fcp.clone()))
+        h.sm(&CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(fcp.clone()))
             .sw,
         StatusWord::FILE_ALREADY_EXISTS
     );
     assert!(
-        h.sm(&CommandApdu::new(0, 0xE4, 0, 0).with_data(vec![0x01, 0x0B]))
+        h.sm(&CommandApdu::new(0, Ins::DeleteFile, 0, 0).with_data(vec![0x01, 0x0B]))
             .is_ok()
     );
     assert!(
-        h.sm(&CommandApdu::new(0, 0xE0, 0, 0).with_data(fcp))
+        h.sm(&CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(fcp))
             .is_ok()
     );
-    assert_eq!(h.chip.file(0x010B).unwrap(), &[0u8; 10]);
-    let first = h.sm(&CommandApdu::new(0, 0x46, 0x81, 0).with_le(256));
-    let again = h.sm(&CommandApdu::new(0, 0x46, 0x80, 0).with_le(256));
+    assert_eq!(
+        h.chip
+            .file(ektp_iso7816::Fid::new(0x010B).unwrap())
+            .unwrap(),
+        &[0u8; 10]
+    );
+    let first = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256));
+    let again = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256));
     assert_eq!(again.sw, StatusWord::CONDITIONS_NOT_SATISFIED);
-    let later = h.sm(&CommandApdu::new(0, 0x46, 0x81, 0).with_le(256));
+    let later = h.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256));
     assert_eq!(first.data, later.data, "the key was not replaced");
 }
 
@@ -289,10 +308,10 @@ fn saved_mid_personalization_and_reloaded_behaves_byte_identically() {
     assert_eq!(b.lock(), StatusWord::SUCCESS);
     b.raw(&SELECT_APP);
     b.pace(CAN).unwrap();
-    b.sm(&CommandApdu::new(0, 0x88, 0, 0)
+    b.sm(&CommandApdu::new(0, Ins::InternalAuthenticate, 0, 0)
         .with_data(vec![1; 8])
         .with_le(256));
-    b.sm(&CommandApdu::new(0, 0xB0, 0x82, 0).with_le(65536));
+    b.sm(&CommandApdu::new(0, Ins::ReadBinary, 0x82, 0).with_le(65536));
     b.raw(&[0x00, 0xB0, 0x81, 0x00, 0x04]);
     assert!(b.log.len() > 20, "{}", b.log.len());
 
@@ -337,10 +356,10 @@ fn failed_autosave_rolls_the_command_back_with_6581() {
     assert!(h.sm(&CommandApdu::parse(&SELECT_APP).unwrap()).is_ok());
     std::fs::remove_dir_all(&sub).unwrap();
     let before = h.chip.state_json();
-    let r = h.sm(&CommandApdu::new(0, 0xD6, 0x81, 0).with_data(vec![0xEE; 4]));
+    let r = h.sm(&CommandApdu::new(0, Ins::UpdateBinary, 0x81, 0).with_data(vec![0xEE; 4]));
     assert_eq!(r.sw, StatusWord::MEMORY_FAILURE);
     assert_eq!(h.chip.state_json(), before, "nothing half-applied");
-    let r = h.sm(&CommandApdu::new(0, 0x44, 0, 0));
+    let r = h.sm(&CommandApdu::new(0, Ins::ActivateFile, 0, 0));
     assert_eq!(r.sw, StatusWord::MEMORY_FAILURE);
     assert_eq!(h.chip.lifecycle(), Lifecycle::Personalizing);
 }

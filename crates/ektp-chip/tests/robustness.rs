@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use ektp_chip::card::{Card, Fault};
 use ektp_chip::inprocess::InProcess;
 use ektp_chip::os::{Chip, Lifecycle};
-use ektp_iso7816::{CardTransport, CommandApdu, StatusWord, TransportError};
+use ektp_iso7816::{CardTransport, CommandApdu, Ins, StatusWord, TransportError};
 use proptest::prelude::*;
 use support::{CAN, Host, blank, issued, personalizing, sample_files};
 
@@ -108,7 +108,7 @@ fn apdu_strategy() -> impl Strategy<Value = Vec<u8>> {
             any::<bool>()
         )
             .prop_map(|(ins, p1, p2, data, le, ext)| {
-                let mut c = CommandApdu::new(0x00, ins, p1, p2).with_data(data);
+                let mut c = CommandApdu::new(0x00, Ins::from_byte(ins), p1, p2).with_data(data);
                 if let Some(le) = le {
                     c = c.with_le(le);
                 }
@@ -182,7 +182,7 @@ fn perso_over(t: &mut InProcess<Chip>) -> ektp_sm::HostSm {
             .unwrap();
     let r = t
         .transmit(
-            &CommandApdu::new(0, 0x82, 0, 0)
+            &CommandApdu::new(0, Ins::ExternalAuthenticate, 0, 0)
                 .with_data(data)
                 .with_le(56)
                 .to_bytes()
@@ -203,7 +203,7 @@ fn perso_over(t: &mut InProcess<Chip>) -> ektp_sm::HostSm {
 }
 
 fn write_dg1(sm: &mut ektp_sm::HostSm) -> Vec<u8> {
-    sm.wrap(&CommandApdu::new(0, 0xD6, 0x81, 0).with_data(vec![0xEE; 4]))
+    sm.wrap(&CommandApdu::new(0, Ins::UpdateBinary, 0x81, 0).with_data(vec![0xEE; 4]))
         .unwrap()
         .to_bytes()
         .unwrap()
@@ -240,10 +240,18 @@ fn pull_after_executing_keeps_the_complete_change() {
         t.transmit(&write_dg1(&mut sm)),
         Err(TransportError::CardRemoved)
     ));
-    assert_eq!(&t.card().file(0x0101).unwrap()[..4], &[0xEE; 4]);
+    assert_eq!(
+        &t.card()
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4],
+        &[0xEE; 4]
+    );
     // The change reached the saved file too: a reloaded card has it.
     assert_eq!(
-        &Chip::load(&path).unwrap().file(0x0101).unwrap()[..4],
+        &Chip::load(&path)
+            .unwrap()
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4],
         &[0xEE; 4]
     );
 }
@@ -300,7 +308,7 @@ fn a_corrupted_protected_response_is_caught_by_the_host() {
     let w =
         h.sm.as_mut()
             .unwrap()
-            .wrap(&CommandApdu::new(0, 0xB0, 0x81, 0).with_le(4))
+            .wrap(&CommandApdu::new(0, Ins::ReadBinary, 0x81, 0).with_le(4))
             .unwrap();
     let raw = h.raw(&w.to_bytes().unwrap());
     let resp = ektp_iso7816::ResponseApdu::parse(&raw).unwrap();
@@ -348,7 +356,7 @@ fn personalization_resumes_after_a_pull_at_every_step() {
             )
             .unwrap();
             let r = t.transmit(
-                &CommandApdu::new(0, 0x82, 0, 0)
+                &CommandApdu::new(0, Ins::ExternalAuthenticate, 0, 0)
                     .with_data(data)
                     .with_le(56)
                     .to_bytes()
@@ -367,15 +375,24 @@ fn personalization_resumes_after_a_pull_at_every_step() {
                     .unwrap())
             };
             for (fid, content) in sample_files() {
-                let sfi = Some(t.card().profile().file(fid).unwrap().sfi.unwrap());
+                let sfi = Some(
+                    t.card()
+                        .profile()
+                        .file(ektp_iso7816::Fid::new(fid).unwrap())
+                        .unwrap()
+                        .sfi
+                        .unwrap()
+                        .value(),
+                );
                 // Delete whatever is there, then create and write.
                 let _ = send(
                     t,
-                    CommandApdu::new(0, 0xE4, 0, 0).with_data(fid.to_be_bytes().to_vec()),
+                    CommandApdu::new(0, Ins::DeleteFile, 0, 0)
+                        .with_data(fid.to_be_bytes().to_vec()),
                 )?;
                 let r = send(
                     t,
-                    CommandApdu::new(0, 0xE0, 0, 0).with_data(support::create_fcp(
+                    CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(support::create_fcp(
                         fid,
                         sfi,
                         content.len() as u16,
@@ -384,28 +401,43 @@ fn personalization_resumes_after_a_pull_at_every_step() {
                 assert_eq!(r.sw, StatusWord::SUCCESS);
                 let r = send(
                     t,
-                    CommandApdu::new(0, 0xD6, 0, 0)
+                    CommandApdu::new(0, Ins::UpdateBinary, 0, 0)
                         .with_data(content[..content.len().min(30000)].to_vec()),
                 )?;
                 assert_eq!(r.sw, StatusWord::SUCCESS);
                 if content.len() > 30000 {
                     let r = send(
                         t,
-                        CommandApdu::new(0, 0xD6, (30000u16 >> 8) as u8, 30000u16 as u8)
-                            .with_data(content[30000..].to_vec()),
+                        CommandApdu::new(
+                            0,
+                            Ins::UpdateBinary,
+                            (30000u16 >> 8) as u8,
+                            30000u16 as u8,
+                        )
+                        .with_data(content[30000..].to_vec()),
                     )?;
                     assert_eq!(r.sw, StatusWord::SUCCESS);
                 }
             }
-            let r = send(t, CommandApdu::new(0, 0x46, 0x80, 0).with_le(256))?;
+            let r = send(
+                t,
+                CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256),
+            )?;
             if r.sw != StatusWord::SUCCESS {
                 assert_eq!(r.sw, StatusWord::CONDITIONS_NOT_SATISFIED);
-                assert!(send(t, CommandApdu::new(0, 0x46, 0x81, 0).with_le(256))?.is_ok());
+                assert!(
+                    send(
+                        t,
+                        CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256)
+                    )?
+                    .is_ok()
+                );
             }
             assert!(
                 send(
                     t,
-                    CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(CAN.as_bytes().to_vec())
+                    CommandApdu::new(0, Ins::PutData, 0xDF, 0x03)
+                        .with_data(CAN.as_bytes().to_vec())
                 )?
                 .is_ok()
             );
@@ -420,11 +452,16 @@ fn personalization_resumes_after_a_pull_at_every_step() {
         let chip = t.into_card();
         for (fid, content) in sample_files() {
             assert_eq!(
-                chip.file(fid).unwrap(),
-                reference.file(fid).unwrap(),
+                chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+                reference
+                    .file(ektp_iso7816::Fid::new(fid).unwrap())
+                    .unwrap(),
                 "{fid:04X} after pull at {k}"
             );
-            assert_eq!(chip.file(fid).unwrap(), content.as_slice());
+            assert_eq!(
+                chip.file(ektp_iso7816::Fid::new(fid).unwrap()).unwrap(),
+                content.as_slice()
+            );
         }
         assert_eq!(chip.lifecycle(), Lifecycle::Personalizing);
     }

@@ -10,7 +10,7 @@
 
 mod support;
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use support::{CAN, Host, issued, personalizing, sw};
 
 const READ_DG1: [u8; 5] = [0x00, 0xB0, 0x81, 0x00, 0x04];
@@ -72,7 +72,7 @@ fn bad_mac_answers_6988_and_ends_the_session() {
 fn tampered_cryptogram_or_header_answers_6988() {
     // Data byte of DO 87 changed (MAC no longer matches).
     let mut h = pace_host();
-    let cmd = CommandApdu::new(0, 0xB1, 0x01, 0x01)
+    let cmd = CommandApdu::new(0, Ins::ReadBinaryOdd, 0x01, 0x01)
         .with_data(vec![0x54, 0x01, 0x00])
         .with_le(256);
     let mut w =
@@ -187,14 +187,19 @@ fn responses_are_protected_and_verify() {
     assert_eq!(&raw[19..23], &[0x99, 0x02, 0x90, 0x00]);
     let resp = ResponseApdu::parse(&raw).unwrap();
     let plain = h.sm.as_mut().unwrap().unwrap(&resp).unwrap();
-    assert_eq!(plain.data, &h.chip.file(0x0101).unwrap()[..4]);
+    assert_eq!(
+        plain.data,
+        &h.chip
+            .file(ektp_iso7816::Fid::new(0x0101).unwrap())
+            .unwrap()[..4]
+    );
 }
 
 #[test]
 fn personalization_session_errors_end_it_too() {
     let mut h = Host::new(personalizing());
     h.perso_auth().unwrap();
-    let put = CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(b"999999".to_vec());
+    let put = CommandApdu::new(0, Ins::PutData, 0xDF, 0x03).with_data(b"999999".to_vec());
     let mut w =
         h.sm.as_mut()
             .unwrap()

@@ -164,8 +164,7 @@ fn is_card_error(error: &anyhow::Error) -> bool {
     find_pcsc(error).is_some()
         || find_transport(error).is_some()
         || error.chain().any(|c| {
-            c.downcast_ref::<ektp::Error>().is_some()
-                || c.downcast_ref::<ektp_chip::vpcd::VpcdError>().is_some()
+            c.downcast_ref::<ektp::Error>().is_some() || crate::commands::sim::is_vpcd_error(c)
         })
 }
 

@@ -8,6 +8,7 @@ use clap::Args;
 use ektp::{Application, Can, TrustStore};
 use ektp_pcsc::{PcscCard, PcscContext, ReaderSelector};
 use ektp_pki::RingSigner;
+use ektp_sm::perso::{MasterKey, TEST_MASTER_KEY_HEX};
 use zeroize::Zeroizing;
 
 use crate::config::Global;
@@ -127,7 +128,7 @@ pub struct StationKeys {
     /// The trust store.
     pub trust: TrustStore,
     /// The batch master key (zeroized on drop).
-    pub master_key: Zeroizing<[u8; 32]>,
+    pub master_key: MasterKey,
 }
 
 impl core::fmt::Debug for StationKeys {
@@ -172,9 +173,8 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
         if global.verbosity >= -1 {
             eprintln!("{TEST_KEY_WARNING}");
         }
-        let key = ektp_chip::os::test_perso_master_key()
-            .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
-        Zeroizing::new(key)
+        MasterKey::from_hex(TEST_MASTER_KEY_HEX)
+            .or_config(|| "the built-in TEST ONLY master key".to_owned())?
     } else {
         let path = args
             .master_key
@@ -197,7 +197,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
 
 /// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is
 /// read through a bounded reader and never echoed in an error.
-pub fn read_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, Fail> {
+pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
     use std::io::Read as _;
     let what = || format!("cannot read the master key file {}", path.display());
     let file = std::fs::File::open(path).or_config(what)?;
@@ -217,13 +217,12 @@ pub fn read_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, Fail> {
             .collect::<Vec<_>>()
             .join(""),
     );
-    let key = ektp_chip::os::parse_master_key_hex(&digits).map_err(|_| {
+    MasterKey::from_hex(&digits).map_err(|_| {
         Fail::config(anyhow::anyhow!(
             "master key file {} must hold exactly 64 hex digits (32 bytes)",
             path.display()
         ))
-    })?;
-    Ok(Zeroizing::new(key))
+    })
 }
 
 #[cfg(test)]
@@ -236,7 +235,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.hex");
         std::fs::write(&good, format!("# batch 7\n{}\n", "0f".repeat(32))).unwrap();
-        assert_eq!(*read_master_key(&good).unwrap(), [0x0f; 32]);
+        assert_eq!(read_master_key(&good).unwrap().expose_bytes(), &[0x0f; 32]);
         let bad = dir.join("bad.hex");
         std::fs::write(&bad, "0f0f").unwrap();
         let e = read_master_key(&bad).unwrap_err().error.to_string();

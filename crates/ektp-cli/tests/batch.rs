@@ -821,7 +821,7 @@ fn cards_from_another_card_batch_fail_unlocked_and_three_in_a_row_stop_the_batch
     reader.wait_empty();
     let station = Station::new("wrongkey");
     let apps = station.write_queue(1);
-    let other_batch = [0x5A; 32];
+    let other_batch = ektp_chip::os::MasterKey::from_bytes([0x5A; 32]);
 
     let mut batch = station.start_batch();
     let mut failed_chips = Vec::new();

@@ -3,7 +3,7 @@
 //! Every case is supported: 1, 2S, 3S, 4S, 2E, 3E and 4E. Lc is 1..=65535, Le is 1..=65536
 //! (short Le `00` means 256, extended Le `0000` means 65536).
 
-use crate::StatusWord;
+use crate::{Ins, StatusWord};
 use core::fmt;
 
 /// Largest Lc (number of command data bytes).
@@ -83,8 +83,8 @@ pub enum Case {
 pub struct CommandApdu {
     /// Class byte.
     pub cla: u8,
-    /// Instruction byte.
-    pub ins: u8,
+    /// Instruction.
+    pub ins: Ins,
     /// Parameter 1.
     pub p1: u8,
     /// Parameter 2.
@@ -104,7 +104,7 @@ impl fmt::Debug for CommandApdu {
             f,
             "CommandApdu({:02X} {:02X} {:02X} {:02X}, Lc={}, Le={:?})",
             self.cla,
-            self.ins,
+            self.ins.to_byte(),
             self.p1,
             self.p2,
             self.data.len(),
@@ -115,7 +115,7 @@ impl fmt::Debug for CommandApdu {
 
 impl CommandApdu {
     /// A case 1 command.
-    pub const fn new(cla: u8, ins: u8, p1: u8, p2: u8) -> Self {
+    pub const fn new(cla: u8, ins: Ins, p1: u8, p2: u8) -> Self {
         Self {
             cla,
             ins,
@@ -189,7 +189,7 @@ impl CommandApdu {
             return Err(ApduError::LeOutOfRange { le });
         }
         let mut out = Vec::with_capacity(self.data.len().saturating_add(9));
-        out.extend_from_slice(&[self.cla, self.ins, self.p1, self.p2]);
+        out.extend_from_slice(&[self.cla, self.ins.to_byte(), self.p1, self.p2]);
         let ext = self.uses_extended();
         // Lc and Le were range-checked above, so the truncating encodings below are exact
         // (65536 and 256 encode as 0000 and 00 by definition).
@@ -226,7 +226,7 @@ impl CommandApdu {
             .split_first_chunk::<4>()
             .ok_or(ApduError::TooShort { len })?;
         let [cla, ins, p1, p2] = *header;
-        let mut cmd = Self::new(cla, ins, p1, p2);
+        let mut cmd = Self::new(cla, Ins::from_byte(ins), p1, p2);
         let short_le = |b: u8| if b == 0 { 256 } else { u32::from(b) };
         let ext_le = |hi: u8, lo: u8| match u16::from_be_bytes([hi, lo]) {
             0 => MAX_LE,
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn all_seven_cases() {
-        let c1 = CommandApdu::new(0, 0xB0, 0x81, 0x02);
+        let c1 = CommandApdu::new(0, Ins::ReadBinary, 0x81, 0x02);
         assert_eq!(c1.case(), Case::One);
         assert_eq!(c1.to_bytes().unwrap(), h());
 
@@ -451,19 +451,23 @@ mod tests {
 
     #[test]
     fn limits() {
-        let big = CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![0; 65535]);
+        let big = CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0; 65535]);
         assert_eq!(big.to_bytes().unwrap().len(), 65542);
-        let too_big = CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![0; 65536]);
+        let too_big = CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0; 65536]);
         assert_eq!(
             too_big.to_bytes(),
             Err(ApduError::DataTooLong { len: 65536 })
         );
         assert_eq!(
-            CommandApdu::new(0, 0xB0, 0, 0).with_le(0).to_bytes(),
+            CommandApdu::new(0, Ins::ReadBinary, 0, 0)
+                .with_le(0)
+                .to_bytes(),
             Err(ApduError::LeOutOfRange { le: 0 })
         );
         assert_eq!(
-            CommandApdu::new(0, 0xB0, 0, 0).with_le(65537).to_bytes(),
+            CommandApdu::new(0, Ins::ReadBinary, 0, 0)
+                .with_le(65537)
+                .to_bytes(),
             Err(ApduError::LeOutOfRange { le: 65537 })
         );
     }
@@ -511,7 +515,7 @@ mod tests {
 
     #[test]
     fn chaining() {
-        let c = CommandApdu::new(0x00, 0x86, 0, 0)
+        let c = CommandApdu::new(0x00, Ins::GeneralAuthenticate, 0, 0)
             .with_data((0..=9).collect())
             .with_le(256);
         let parts = c.chain(4);
@@ -530,7 +534,7 @@ mod tests {
         let r = ResponseApdu::new(vec![0x31, 0x32], StatusWord::SUCCESS);
         assert_eq!(ResponseApdu::parse(&r.to_bytes()).unwrap(), r);
         assert_eq!(format!("{r:?}"), "ResponseApdu(2 bytes, 9000 success)");
-        let c = CommandApdu::new(0, 0x20, 0, 0).with_data(b"123456".to_vec());
+        let c = CommandApdu::new(0, Ins::Verify, 0, 0).with_data(b"123456".to_vec());
         assert!(!format!("{c:?}").contains("31"));
     }
 
@@ -545,7 +549,8 @@ mod tests {
             any::<bool>(),
         )
             .prop_map(|(h, data, le, ext)| {
-                let mut c = CommandApdu::new(h[0], h[1], h[2], h[3]).with_data(data);
+                let mut c =
+                    CommandApdu::new(h[0], Ins::from_byte(h[1]), h[2], h[3]).with_data(data);
                 c.le = le;
                 c.extended = ext && (!c.data.is_empty() || c.le.is_some());
                 c

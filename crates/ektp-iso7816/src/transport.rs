@@ -143,7 +143,7 @@ pub fn exchange_with(
                 };
                 CommandApdu::new(
                     command.cla & !crate::apdu::CLA_CHAINING,
-                    Ins::GET_RESPONSE.0,
+                    Ins::GetResponse,
                     0,
                     0,
                 )
@@ -238,7 +238,7 @@ mod tests {
     }
 
     fn read() -> CommandApdu {
-        CommandApdu::new(0, 0xB0, 0, 0).with_le(256)
+        CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(256)
     }
 
     #[test]
@@ -258,7 +258,11 @@ mod tests {
     #[test]
     fn resends_with_right_le() {
         let mut card = Scripted::new(&[&[0x6C, 0x05], &[1, 2, 3, 4, 5, 0x90, 0x00]]);
-        let r = exchange(&mut card, &CommandApdu::new(0, 0xB0, 0, 0).with_le(16)).unwrap();
+        let r = exchange(
+            &mut card,
+            &CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(16),
+        )
+        .unwrap();
         assert_eq!(r.data, vec![1, 2, 3, 4, 5]);
         assert_eq!(card.sent[1], [0x00, 0xB0, 0, 0, 0x05]);
     }

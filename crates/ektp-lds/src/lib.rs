@@ -18,6 +18,7 @@ pub mod dg7;
 mod error;
 pub mod holder;
 pub mod image;
+pub mod lifecycle;
 pub mod mrz;
 pub mod nik;
 pub mod profile;
@@ -47,6 +48,7 @@ pub use holder::{
     MaritalStatus, Religion, RtRw, Validity,
 };
 pub use image::LdsImage;
+pub use lifecycle::{Lifecycle, VIRTUAL_CHIP_ATR};
 pub use mrz::Td1;
 pub use nik::{Nik, NikError};
 pub use profile::{CardProfile, Df, FileSpec, ProfileError, ReadAccess, WrongCanThrottle};

@@ -19,7 +19,7 @@ use std::time::Duration;
 use cpu_time::ThreadTime;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::pace::{card, host};
 use ektp_sm::{CardSm, CipherSuite, DomainParameters, HostSm, PaceParams, PacePassword};
 
@@ -89,7 +89,7 @@ fn secure_messaging(c: &mut Criterion) {
         let k = cipher.key_len();
         let mut host = HostSm::from_keys(&vec![1; k], &vec![2; k], [0; 16]).unwrap();
         let mut card = CardSm::from_keys(&vec![1; k], &vec![2; k], [0; 16]).unwrap();
-        let read = CommandApdu::new(0, 0xB0, 0, 0).with_le(65_536);
+        let read = CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(65_536);
         let payload = vec![0xA5u8; LEN];
         g.bench_function(format!("wrap_unwrap/{cipher:?}"), |b| {
             b.iter_custom(|n| {

@@ -11,7 +11,7 @@ use core::fmt;
 
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier};
 use der::{Decode, Encode};
-use ektp_iso7816::CommandApdu;
+use ektp_iso7816::{CommandApdu, Ins};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{self, EcdsaKeyPair, KeyPair};
 use zeroize::Zeroizing;
@@ -21,9 +21,6 @@ pub use crate::card_access::AaHash;
 
 /// Length of the Active Authentication challenge (RND.IFD).
 pub const CHALLENGE_LEN: usize = 8;
-/// INS of INTERNAL AUTHENTICATE.
-pub const INS_INTERNAL_AUTHENTICATE: u8 = 0x88;
-
 /// `id-ecPublicKey` (RFC 5480).
 pub const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// `prime256v1` / `secp256r1` (RFC 5480).
@@ -151,7 +148,7 @@ pub fn random_challenge() -> Result<[u8; CHALLENGE_LEN], Error> {
 
 /// INTERNAL AUTHENTICATE `00 88 00 00 08 <challenge> 00` (ICAO 9303-11 §6.1.3).
 pub fn internal_authenticate(challenge: &[u8; CHALLENGE_LEN]) -> CommandApdu {
-    CommandApdu::new(0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00)
+    CommandApdu::new(0x00, Ins::InternalAuthenticate, 0x00, 0x00)
         .with_data(challenge.to_vec())
         .with_le(256)
 }

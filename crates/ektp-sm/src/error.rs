@@ -152,6 +152,9 @@ pub enum Error {
         /// Length given.
         len: usize,
     },
+    /// A batch master key that is not 64 hex digits (32 bytes). The text is not kept.
+    #[error("a batch master key must be exactly 64 hex digits (32 bytes)")]
+    InvalidMasterKey,
     /// Secure messaging: the MAC (DO'8E') did not verify. The session is closed.
     #[error(
         "secure messaging MAC mismatch (tampered, replayed or out-of-order APDU); session closed"

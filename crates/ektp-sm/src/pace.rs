@@ -49,11 +49,6 @@ pub const TAG_TOKEN_CHIP: u32 = 0x86;
 /// Length of the authentication tokens (CMAC truncated to 8 bytes, ICAO 9303-11 §4.4.3.4).
 pub const TOKEN_LEN: usize = 8;
 
-/// INS of MANAGE SECURITY ENVIRONMENT.
-pub const INS_MSE: u8 = 0x22;
-/// INS of GENERAL AUTHENTICATE.
-pub const INS_GENERAL_AUTHENTICATE: u8 = 0x86;
-
 /// The PACE protocol: ECDH generic mapping, an AES key size and standardized domain
 /// parameters. Together they are one `PACEInfo` of EF.CardAccess.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,8 +10,9 @@
 //! production), so the protocol can be replayed deterministically in tests.
 //!
 //! ```
-//! use ektp_sm::perso::{PersoKeys, HostAuth, card_respond};
-//! let keys = PersoKeys::diversify(&[7u8; 32], &[1, 2, 3, 4, 5, 6, 7, 8])?;
+//! use ektp_sm::perso::{MasterKey, PersoKeys, HostAuth, card_respond};
+//! let master = MasterKey::from_hex(&"07".repeat(32))?;       // the batch master key
+//! let keys = PersoKeys::diversify(&master, &[1, 2, 3, 4, 5, 6, 7, 8])?;
 //! let rnd_ic = [0x11; 8];                                    // from GET CHALLENGE
 //! let (host, cmd) = HostAuth::start(&keys, rnd_ic, [0x22; 8], [0x33; 32])?;
 //! let (resp, card_session) = card_respond(&keys, &rnd_ic, &cmd, [0x44; 32])?;
@@ -47,6 +48,72 @@ fn kdf108(master: &AesKey, label: &[u8], context: &[u8]) -> Result<Zeroizing<Vec
     Ok(out)
 }
 
+/// Length of a batch master key (AES-256).
+pub const MASTER_KEY_LEN: usize = 32;
+
+/// TEST ONLY: the batch master key committed as `cards/test-keys/perso-master-TEST-ONLY.hex`
+/// (64 hex digits), which virtual TEST chips and a test printing station share. Anyone can
+/// read it: never use it for a real card.
+pub const TEST_MASTER_KEY_HEX: &str =
+    include_str!("../../../cards/test-keys/perso-master-TEST-ONLY.hex");
+
+/// A batch personalization master key (AES-256): every chip's [`PersoKeys`] are diversified
+/// from it and the chip's serial (`docs/personalization.md`). Zeroized on drop, never printed.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct MasterKey([u8; MASTER_KEY_LEN]);
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(<redacted>)")
+    }
+}
+
+impl MasterKey {
+    /// A master key from its 32 bytes.
+    #[must_use]
+    pub const fn from_bytes(bytes: [u8; MASTER_KEY_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// Parses a master key written as 64 hex digits (either case; surrounding whitespace
+    /// ignored), as a key file holds it. The text is never echoed in the error.
+    ///
+    /// # Errors
+    /// [`Error::InvalidMasterKey`] unless the text is exactly 32 bytes of hex.
+    pub fn from_hex(text: &str) -> Result<Self, Error> {
+        let digits = text.trim().as_bytes();
+        if digits.len() != MASTER_KEY_LEN.saturating_mul(2) {
+            return Err(Error::InvalidMasterKey);
+        }
+        let mut key = Self([0; MASTER_KEY_LEN]);
+        for (byte, pair) in key.0.iter_mut().zip(digits.chunks_exact(2)) {
+            let [hi, lo] = pair else {
+                return Err(Error::InvalidMasterKey);
+            };
+            let (Some(hi), Some(lo)) = (nibble(*hi), nibble(*lo)) else {
+                return Err(Error::InvalidMasterKey);
+            };
+            *byte = hi.wrapping_shl(4) | lo;
+        }
+        Ok(key)
+    }
+
+    /// The key bytes, for a key store or a test comparison. Keep them out of logs.
+    #[must_use]
+    pub const fn expose_bytes(&self) -> &[u8; MASTER_KEY_LEN] {
+        &self.0
+    }
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(c.wrapping_sub(b'a').wrapping_add(10)),
+        b'A'..=b'F' => Some(c.wrapping_sub(b'A').wrapping_add(10)),
+        _ => None,
+    }
+}
+
 /// A chip's personalization keys `K_enc` and `K_mac` (AES-256). Zeroized on drop, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct PersoKeys {
@@ -65,8 +132,8 @@ impl PersoKeys {
     ///
     /// # Errors
     /// Only if the AES primitives fail, which they do not for a 32-byte key.
-    pub fn diversify(master: &[u8; 32], serial: &[u8; SERIAL_LEN]) -> Result<Self, Error> {
-        let master = AesKey::new(master)?;
+    pub fn diversify(master: &MasterKey, serial: &[u8; SERIAL_LEN]) -> Result<Self, Error> {
+        let master = AesKey::new(master.expose_bytes())?;
         let enc = kdf108(&master, b"ektp perso enc", serial)?;
         let mac = kdf108(&master, b"ektp perso mac", serial)?;
         Ok(Self {
@@ -246,7 +313,22 @@ mod tests {
     const SERIAL: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
 
     fn keys() -> PersoKeys {
-        PersoKeys::diversify(&[0x5A; 32], &SERIAL).unwrap()
+        PersoKeys::diversify(&MasterKey::from_bytes([0x5A; 32]), &SERIAL).unwrap()
+    }
+
+    #[test]
+    fn master_key_from_hex() {
+        let k = MasterKey::from_hex(TEST_MASTER_KEY_HEX).unwrap();
+        assert_ne!(k.expose_bytes(), &[0; 32]);
+        let k = MasterKey::from_hex(&format!("  {}\n", "0F".repeat(32))).unwrap();
+        assert_eq!(k.expose_bytes(), &[0x0F; 32]);
+        for bad in ["00", "zz", &"0g".repeat(32), &"00".repeat(33), ""] {
+            assert!(
+                matches!(MasterKey::from_hex(bad), Err(Error::InvalidMasterKey)),
+                "{bad}"
+            );
+        }
+        assert_eq!(format!("{k:?}"), "MasterKey(<redacted>)");
     }
 
     #[test]
@@ -265,7 +347,11 @@ mod tests {
     #[test]
     fn diversification_separates_chips_and_keys() {
         let a = keys();
-        let b = PersoKeys::diversify(&[0x5A; 32], &[0, 0, 0, 0, 0, 0, 0, 2]).unwrap();
+        let b = PersoKeys::diversify(
+            &MasterKey::from_bytes([0x5A; 32]),
+            &[0, 0, 0, 0, 0, 0, 0, 2],
+        )
+        .unwrap();
         assert_ne!(a.enc().expose_bytes(), b.enc().expose_bytes());
         assert_ne!(a.enc().expose_bytes(), a.mac().expose_bytes());
         // Deterministic: the card maker and the station derive the same key.
@@ -292,7 +378,7 @@ mod tests {
     #[test]
     fn wrong_key_stale_challenge_or_tampering_fail() {
         let k = keys();
-        let other = PersoKeys::diversify(&[0x5B; 32], &SERIAL).unwrap();
+        let other = PersoKeys::diversify(&MasterKey::from_bytes([0x5B; 32]), &SERIAL).unwrap();
         let (_, cmd) = HostAuth::start(&other, [1; 8], [2; 8], [3; 32]).unwrap();
         assert!(matches!(
             card_respond(&k, &[1; 8], &cmd, [4; 32]),

@@ -21,7 +21,7 @@ use core::fmt;
 
 use ektp_iso7816::apdu::{MAX_LC, MAX_SHORT_LC, MAX_SHORT_LE};
 use ektp_iso7816::tlv::{self, Reader, Tlv};
-use ektp_iso7816::{ApduError, CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{ApduError, CommandApdu, Ins, ResponseApdu, StatusWord};
 use zeroize::Zeroize;
 
 use crate::Error;
@@ -133,8 +133,8 @@ impl Core {
 }
 
 /// `CLA INS P1 P2` padded to one block: the first part of a command's MAC input.
-fn padded_header(cla: u8, ins: u8, p1: u8, p2: u8) -> Vec<u8> {
-    kdf::pad(&[cla, ins, p1, p2])
+fn padded_header(cla: u8, ins: Ins, p1: u8, p2: u8) -> Vec<u8> {
+    kdf::pad(&[cla, ins.to_byte(), p1, p2])
 }
 
 fn next_obj<'a>(r: &mut Reader<'a>) -> Result<Option<Tlv<'a>>, Error> {
@@ -220,7 +220,7 @@ impl HostSm {
         let cla = cmd.cla | CLA_SM;
         let mut body = Vec::new();
         if !cmd.data.is_empty() {
-            body.extend_from_slice(&Core::encrypt_do(keys, &ssc, cmd.ins & 1 == 1, &cmd.data)?);
+            body.extend_from_slice(&Core::encrypt_do(keys, &ssc, cmd.ins.is_odd(), &cmd.data)?);
         }
         if let Some(le) = cmd.le {
             body.extend_from_slice(&tlv::encode(TAG_LE, &encode_le(le)));
@@ -317,7 +317,7 @@ impl HostSm {
 pub struct CardSm {
     core: Core,
     /// INS of the command awaiting its response; `None` while waiting for a command.
-    pending_ins: Option<u8>,
+    pending_ins: Option<Ins>,
 }
 
 impl fmt::Debug for CardSm {
@@ -390,7 +390,7 @@ impl CardSm {
             return Err(Error::SmNotProtected);
         }
         let ssc = self.core.next_ssc()?;
-        let odd = cmd.ins & 1 == 1;
+        let odd = cmd.ins.is_odd();
         let mut r = Reader::new(&cmd.data);
         let mut obj = next_obj(&mut r)?;
         let mut cryptogram = None;
@@ -454,7 +454,7 @@ impl CardSm {
         let ssc = self.core.next_ssc()?;
         let mut body = Vec::new();
         if !resp.data.is_empty() {
-            body.extend_from_slice(&Core::encrypt_do(keys, &ssc, ins & 1 == 1, &resp.data)?);
+            body.extend_from_slice(&Core::encrypt_do(keys, &ssc, ins.is_odd(), &resp.data)?);
         }
         body.extend_from_slice(&tlv::encode(TAG_SW, &resp.sw.to_bytes()));
         let mac = Core::mac(keys, &ssc, &body)?;
@@ -492,14 +492,14 @@ mod tests {
     fn round_trip_all_cases() {
         let (mut h, mut c) = pair();
         let cmds = [
-            CommandApdu::new(0x00, 0x84, 0, 0).with_le(8),
-            CommandApdu::new(0x00, 0xA4, 2, 0x0C).with_data(vec![0x01, 0x1E]),
-            CommandApdu::new(0x00, 0xB0, 0, 0).with_le(256),
-            CommandApdu::new(0x00, 0xB1, 0, 0)
+            CommandApdu::new(0x00, Ins::GetChallenge, 0, 0).with_le(8),
+            CommandApdu::new(0x00, Ins::Select, 2, 0x0C).with_data(vec![0x01, 0x1E]),
+            CommandApdu::new(0x00, Ins::ReadBinary, 0, 0).with_le(256),
+            CommandApdu::new(0x00, Ins::ReadBinaryOdd, 0, 0)
                 .with_data(vec![0x54, 0x02, 0x00, 0x10])
                 .with_le(65_536),
-            CommandApdu::new(0x00, 0xD6, 0, 0).with_data(vec![0x5A; 1000]),
-            CommandApdu::new(0x00, 0x44, 0, 0),
+            CommandApdu::new(0x00, Ins::UpdateBinary, 0, 0).with_data(vec![0x5A; 1000]),
+            CommandApdu::new(0x00, Ins::ActivateFile, 0, 0),
         ];
         for cmd in cmds {
             let wrapped = h.wrap(&cmd).unwrap();
@@ -524,7 +524,7 @@ mod tests {
     #[test]
     fn odd_ins_uses_do85_and_even_do87() {
         let (mut h, mut c) = pair();
-        let odd = CommandApdu::new(0, 0xB1, 0, 0)
+        let odd = CommandApdu::new(0, Ins::ReadBinaryOdd, 0, 0)
             .with_data(vec![0x54, 0x02, 0x00, 0x00])
             .with_le(256);
         let w = h.wrap(&odd).unwrap();
@@ -543,7 +543,7 @@ mod tests {
             .unwrap();
         assert_eq!(r.data[0], 0x85);
         h.unwrap(&r).unwrap();
-        let even = CommandApdu::new(0x10, 0xD6, 0, 0).with_data(vec![1; 20]);
+        let even = CommandApdu::new(0x10, Ins::UpdateBinary, 0, 0).with_data(vec![1; 20]);
         let w = h.wrap(&even).unwrap();
         assert_eq!(w.cla, 0x1C, "chaining bit kept");
         assert_eq!(&w.data[..3], &[0x87, 33, 0x01]);
@@ -554,7 +554,7 @@ mod tests {
     fn error_status_without_data() {
         let (mut h, mut c) = pair();
         let w = h
-            .wrap(&CommandApdu::new(0, 0xA4, 2, 0x0C).with_data(vec![1, 2]))
+            .wrap(&CommandApdu::new(0, Ins::Select, 2, 0x0C).with_data(vec![1, 2]))
             .unwrap();
         c.unwrap_command(&w).unwrap();
         let r = c
@@ -568,7 +568,9 @@ mod tests {
     #[test]
     fn bad_mac_closes_both_sides() {
         let (mut h, mut c) = pair();
-        let mut w = h.wrap(&CommandApdu::new(0, 0xB0, 0, 0).with_le(4)).unwrap();
+        let mut w = h
+            .wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(4))
+            .unwrap();
         let last = w.data.len() - 1;
         w.data[last] ^= 1;
         let err = c.unwrap_command(&w).unwrap_err();
@@ -582,7 +584,7 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::SmCardAborted(_)));
         assert!(matches!(
-            h.wrap(&CommandApdu::new(0, 0xB0, 0, 0)),
+            h.wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0)),
             Err(Error::SmSessionClosed)
         ));
     }
@@ -590,7 +592,9 @@ mod tests {
     #[test]
     fn replay_is_rejected() {
         let (mut h, mut c) = pair();
-        let w = h.wrap(&CommandApdu::new(0, 0xB0, 0, 0).with_le(4)).unwrap();
+        let w = h
+            .wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(4))
+            .unwrap();
         c.unwrap_command(&w).unwrap();
         let r = c
             .wrap_response(ResponseApdu::new(vec![1, 2, 3, 4], StatusWord::SUCCESS))
@@ -600,13 +604,17 @@ mod tests {
         assert!(matches!(c.unwrap_command(&w), Err(Error::SmMacMismatch)));
         // A replayed response at the host.
         let (mut h, mut c) = pair();
-        let w = h.wrap(&CommandApdu::new(0, 0xB0, 0, 0).with_le(4)).unwrap();
+        let w = h
+            .wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(4))
+            .unwrap();
         c.unwrap_command(&w).unwrap();
         let r = c
             .wrap_response(ResponseApdu::new(vec![1, 2, 3, 4], StatusWord::SUCCESS))
             .unwrap();
         h.unwrap(&r).unwrap();
-        let w2 = h.wrap(&CommandApdu::new(0, 0xB0, 0, 4).with_le(4)).unwrap();
+        let w2 = h
+            .wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 4).with_le(4))
+            .unwrap();
         c.unwrap_command(&w2).unwrap();
         assert!(matches!(h.unwrap(&r), Err(Error::SmMacMismatch)));
         assert!(!h.is_open());
@@ -616,7 +624,7 @@ mod tests {
     fn plain_command_and_out_of_order() {
         let (_h, mut c) = pair();
         let err = c
-            .unwrap_command(&CommandApdu::new(0, 0xB0, 0, 0).with_le(4))
+            .unwrap_command(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(4))
             .unwrap_err();
         assert_eq!(err.status_word(), StatusWord::SM_DATA_MISSING);
         assert!(!c.is_open());
@@ -631,7 +639,7 @@ mod tests {
     fn ssc_wraps_to_error() {
         let mut h = HostSm::from_keys(&[1; 32], &[2; 32], [0xFF; 16]).unwrap();
         assert!(matches!(
-            h.wrap(&CommandApdu::new(0, 0xB0, 0, 0)),
+            h.wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0)),
             Err(Error::SmCounterExhausted)
         ));
         assert!(HostSm::from_keys(&[1; 16], &[2; 32], [0; 16]).is_err());
@@ -641,7 +649,7 @@ mod tests {
     fn too_long_command_keeps_session() {
         let (mut h, _c) = pair();
         let err = h
-            .wrap(&CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![0; 65_535]))
+            .wrap(&CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0; 65_535]))
             .unwrap_err();
         assert!(matches!(err, Error::Apdu(_)));
         assert!(h.is_open());

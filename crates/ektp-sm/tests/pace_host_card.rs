@@ -10,7 +10,7 @@
     clippy::arithmetic_side_effects
 )]
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::pace::{card, host};
 use ektp_sm::{
     CardSm, CipherSuite, DomainParameters, Error, HostSm, PaceParams, PacePassword, PaceStep,
@@ -94,12 +94,12 @@ fn every_curve_and_cipher_establishes_a_working_session() {
         let (mut h, mut c) = establish(params, "123456", "123456").unwrap();
         assert_eq!(h.ssc(), [0; 16]);
         let cmds = [
-            CommandApdu::new(0, 0xA4, 0x02, 0x0C).with_data(vec![0x01, 0x1E]),
-            CommandApdu::new(0, 0xB0, 0, 0).with_le(256),
-            CommandApdu::new(0, 0xB1, 0, 0)
+            CommandApdu::new(0, Ins::Select, 0x02, 0x0C).with_data(vec![0x01, 0x1E]),
+            CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(256),
+            CommandApdu::new(0, Ins::ReadBinaryOdd, 0, 0)
                 .with_data(vec![0x54, 0x02, 0x01, 0x00])
                 .with_le(65_536),
-            CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![0x42; 4000]),
+            CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0x42; 4000]),
         ];
         for (i, cmd) in cmds.iter().enumerate() {
             let data = vec![i as u8; 1000 * i];
@@ -111,7 +111,7 @@ fn every_curve_and_cipher_establishes_a_working_session() {
             );
         }
         let not_found = ResponseApdu::status(StatusWord::FILE_NOT_FOUND);
-        let cmd = CommandApdu::new(0, 0xA4, 0x02, 0x0C).with_data(vec![0x01, 0x0F]);
+        let cmd = CommandApdu::new(0, Ins::Select, 0x02, 0x0C).with_data(vec![0x01, 0x0F]);
         assert_eq!(exchange(&mut h, &mut c, &cmd, not_found.clone()), not_found);
         assert_eq!(h.ssc(), c.ssc());
     }
@@ -120,7 +120,7 @@ fn every_curve_and_cipher_establishes_a_working_session() {
 #[test]
 fn protected_extended_length_commands_use_extended_encoding() {
     let (mut h, mut c) = establish(PaceParams::EKTP_DEFAULT, "000000", "000000").unwrap();
-    let cmd = CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![7; 300]);
+    let cmd = CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![7; 300]);
     let w = h.wrap(&cmd).unwrap();
     let bytes = w.to_bytes().unwrap();
     assert_eq!(bytes[4], 0x00, "extended Lc");
@@ -361,7 +361,7 @@ fn card_rejects_wrong_mechanism_and_out_of_order_commands() {
         .on_mse_set_at(&cmd)
         .unwrap();
     let (_h, _cmd) = h.on_response(&r).unwrap();
-    let wrong = CommandApdu::new(0x10, 0x86, 0, 0)
+    let wrong = CommandApdu::new(0x10, Ins::GeneralAuthenticate, 0, 0)
         .with_data(vec![0x7C, 0x03, 0x81, 0x01, 0x00])
         .with_le(256);
     let rej = c.on_command(&wrong).unwrap_err();
@@ -386,7 +386,7 @@ fn card_rejects_wrong_mechanism_and_out_of_order_commands() {
 #[test]
 fn secure_messaging_after_pace_rejects_bad_mac_and_replay() {
     let (mut h, mut c) = establish(PaceParams::EKTP_DEFAULT, "123456", "123456").unwrap();
-    let cmd = CommandApdu::new(0, 0xB0, 0, 0).with_le(16);
+    let cmd = CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(16);
     let w1 = h.wrap(&cmd).unwrap();
     c.unwrap_command(&w1).unwrap();
     let r1 = c

@@ -11,7 +11,7 @@
     clippy::arithmetic_side_effects
 )]
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::card_access::{PaceInfo, SecurityInfo, SecurityInfos};
 use ektp_sm::pace::{self, card, host};
 use ektp_sm::{
@@ -64,7 +64,7 @@ proptest! {
     #[test]
     fn host_unwrap_never_panics(data in sm_body(), sw in any::<u16>(), key_len in prop_oneof![Just(16usize), Just(32)]) {
         let mut h = HostSm::from_keys(&vec![1; key_len], &vec![2; key_len], [0; 16]).unwrap();
-        let _ = h.wrap(&CommandApdu::new(0, 0xB0, 0, 0).with_le(256)).unwrap();
+        let _ = h.wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(256)).unwrap();
         let r = h.unwrap(&ResponseApdu::new(data, StatusWord(sw)));
         // Random bytes never carry a valid MAC: the session must end.
         prop_assert!(r.is_err());
@@ -74,7 +74,7 @@ proptest! {
     #[test]
     fn card_unwrap_never_panics(cla in any::<u8>(), ins in any::<u8>(), data in sm_body(), le in proptest::option::of(1u32..=65_536)) {
         let mut c = CardSm::from_keys(&[1; 16], &[2; 16], [0; 16]).unwrap();
-        let cmd = CommandApdu { cla, ins, p1: 0, p2: 0, data, le, extended: false };
+        let cmd = CommandApdu { cla, ins: Ins::from_byte(ins), p1: 0, p2: 0, data, le, extended: false };
         prop_assert!(c.unwrap_command(&cmd).is_err());
         prop_assert!(!c.is_open());
     }
@@ -85,7 +85,7 @@ proptest! {
                      resp in proptest::collection::vec(any::<u8>(), 0..600), sw in any::<u16>()) {
         let mut h = HostSm::from_keys(&[3; 24], &[4; 24], [0; 16]).unwrap();
         let mut c = CardSm::from_keys(&[3; 24], &[4; 24], [0; 16]).unwrap();
-        let cmd = CommandApdu::new(0, ins, 1, 2).with_data(data);
+        let cmd = CommandApdu::new(0, Ins::from_byte(ins), 1, 2).with_data(data);
         let cmd = match le { Some(le) => cmd.with_le(le), None => cmd };
         let wire = h.wrap(&cmd).unwrap().to_bytes().unwrap();
         prop_assert_eq!(c.unwrap_command(&CommandApdu::parse(&wire).unwrap()).unwrap(), cmd);
@@ -172,7 +172,7 @@ proptest! {
     fn every_card_step_survives_garbage(p in params(), cla in any::<u8>(), ins in any::<u8>(),
                                         data in proptest::collection::vec(any::<u8>(), 0..120), step in 0usize..5) {
         let pw = PacePassword::from_can(&"123456".parse().unwrap());
-        let g = CommandApdu { cla, ins, p1: 0, p2: 0, data, le: Some(256), extended: false };
+        let g = CommandApdu { cla, ins: Ins::from_byte(ins), p1: 0, p2: 0, data, le: Some(256), extended: false };
         let (h, cmd) = host::Start::new(&pw, p).start();
         let c = card::Idle::new(&pw, p);
         if step == 0 { let _ = c.on_mse_set_at(&g); return Ok(()); }

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::{CardSm, HostSm};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/gmrtd-aes-sm");
@@ -92,11 +92,11 @@ fn host_reproduces_captured_commands_and_reads_responses() {
         if plain.p1 == 0x02 && plain.p2 == 0xA1 {
             assert_eq!(resp.data, expected_02a1["plain"]);
         }
-        if plain.p1 == 0 && plain.p2 == 0 && plain.ins == 0xB0 {
+        if plain.p1 == 0 && plain.p2 == 0 && plain.ins == Ins::ReadBinary {
             // EF.CardSecurity is a ContentInfo SEQUENCE.
             assert_eq!(resp.data[0], 0x30);
         }
-        if plain.ins == 0xB0 {
+        if plain.ins == Ins::ReadBinary {
             // Consecutive READ BINARY offsets follow the lengths the card returned.
             let offset = usize::from(u16::from_be_bytes([plain.p1, plain.p2]));
             assert_eq!(offset, next_offset, "command {i}");

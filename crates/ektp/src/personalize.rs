@@ -26,7 +26,7 @@ pub struct Station<'a> {
     /// The document signer (key and certificate).
     pub signer: &'a dyn Signer,
     /// The batch personalization master key (AES-256).
-    pub master_key: &'a [u8; 32],
+    pub master_key: &'a ektp_sm::perso::MasterKey,
     /// The department roots, to verify the read-back as a pickup desk would.
     pub trust: &'a TrustStore,
 }

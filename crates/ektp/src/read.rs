@@ -82,13 +82,13 @@ fn read_command(sfi: Option<Sfi>, offset: usize, le: u32) -> Result<CommandApdu,
             // The SFI form addresses only offsets 0..=255.
             (Some(sfi), 0..=255) => CommandApdu::new(
                 0x00,
-                Ins::READ_BINARY.0,
+                Ins::ReadBinary,
                 sfi.read_binary_p1(),
                 off.to_be_bytes()[1],
             ),
             _ => {
                 let [p1, p2] = off.to_be_bytes();
-                CommandApdu::new(0x00, Ins::READ_BINARY.0, p1, p2)
+                CommandApdu::new(0x00, Ins::ReadBinary, p1, p2)
             }
         }
     } else {
@@ -96,7 +96,7 @@ fn read_command(sfi: Option<Sfi>, offset: usize, le: u32) -> Result<CommandApdu,
         let off = u32::try_from(offset).map_err(|_| Error::FileTooLarge { len: offset })?;
         let bytes = off.to_be_bytes();
         let skip = bytes.iter().take(3).take_while(|&&b| b == 0).count();
-        CommandApdu::new(0x00, Ins::READ_BINARY_ODD.0, 0, 0)
+        CommandApdu::new(0x00, Ins::ReadBinaryOdd, 0, 0)
             .with_data(tlv::encode(0x54, bytes.get(skip..).unwrap_or_default()))
     };
     Ok(cmd.with_le(le))
@@ -156,7 +156,7 @@ pub fn read_tlv_file(
                 during: "READ BINARY",
             });
         }
-        let chunk = if cmd.ins == Ins::READ_BINARY_ODD.0 {
+        let chunk = if cmd.ins == Ins::ReadBinaryOdd {
             odd_payload(resp.data)?
         } else {
             resp.data

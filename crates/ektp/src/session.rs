@@ -10,7 +10,7 @@ use ektp_iso7816::{CardTransport, CommandApdu, Ins, ResponseApdu, Sfi, StatusWor
 use ektp_lds::{CardProfile, LdsFile};
 use ektp_sm::card_access::SecurityInfos;
 use ektp_sm::pace::host::Start;
-use ektp_sm::perso::{HostAuth, PersoKeys};
+use ektp_sm::perso::{HostAuth, MasterKey, PersoKeys};
 use ektp_sm::{Can, HostSm, PaceParams, PacePassword};
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -18,17 +18,9 @@ use crate::Error;
 use crate::read::{Channel, ReadPolicy, read_tlv_file};
 use crate::trace::{Stats, Traced};
 
-/// The chip's lifecycle (docs/personalization.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lifecycle {
-    /// As shipped by the card maker.
-    Blank,
-    /// Being personalized.
-    Personalizing,
-    /// Locked and in use.
-    Issued,
-}
+/// The chip's lifecycle (docs/personalization.md), as the chip reports it to GET DATA `DF02`:
+/// one type, owned by `ektp-lds`, spoken by host and chip alike.
+pub use ektp_lds::Lifecycle;
 
 /// A card in the reader, with no secure channel open.
 #[derive(Debug)]
@@ -102,7 +94,7 @@ impl<T: CardTransport> Card<T> {
 
     fn get_data(&mut self, p1p2: u16, what: &'static str) -> Result<Vec<u8>, Error> {
         let [p1, p2] = p1p2.to_be_bytes();
-        let r = self.plain(&CommandApdu::new(0x00, Ins::GET_DATA.0, p1, p2).with_le(256))?;
+        let r = self.plain(&CommandApdu::new(0x00, Ins::GetData, p1, p2).with_le(256))?;
         if !r.is_ok() {
             return Err(Error::Card {
                 sw: r.sw,
@@ -118,13 +110,12 @@ impl<T: CardTransport> Card<T> {
     /// Transport failures, or a card that does not answer it (not an e-KTP chip).
     pub fn lifecycle(&mut self) -> Result<Lifecycle, Error> {
         match self.get_data(0xDF02, "GET DATA (lifecycle)")?.as_slice() {
-            [0x01] => Ok(Lifecycle::Blank),
-            [0x02] => Ok(Lifecycle::Personalizing),
-            [0x03] => Ok(Lifecycle::Issued),
-            _ => Err(Error::Malformed {
-                what: "lifecycle byte",
-            }),
+            [b] => Lifecycle::from_byte(*b),
+            _ => None,
         }
+        .ok_or(Error::Malformed {
+            what: "lifecycle byte",
+        })
     }
 
     /// The chip serial (`GET DATA DF01`), available before the card is issued.
@@ -156,7 +147,7 @@ impl<T: CardTransport> Card<T> {
             // EF.CardAccess lives in the MF; after an earlier session the application may
             // still be current. Select the MF (ISO 7816-4: P1=00, no data) and try again.
             Err(Error::Card { sw, .. }) if sw == StatusWord::FILE_NOT_FOUND => {
-                let r = plain.send(&CommandApdu::new(0x00, Ins::SELECT.0, 0x00, 0x0C))?;
+                let r = plain.send(&CommandApdu::new(0x00, Ins::Select, 0x00, 0x0C))?;
                 if !r.is_ok() {
                     return Err(Error::Card {
                         sw: r.sw,
@@ -227,11 +218,14 @@ impl<T: CardTransport> Card<T> {
     /// # Errors
     /// [`Error::PersoKeyRejected`], [`Error::PersoKeyBlocked`], [`Error::WrongState`] on an
     /// issued card, transport failures.
-    pub fn personalization(&mut self, master_key: &[u8; 32]) -> Result<PersoSession<'_, T>, Error> {
+    pub fn personalization(
+        &mut self,
+        master_key: &MasterKey,
+    ) -> Result<PersoSession<'_, T>, Error> {
         let serial = self.serial()?;
         let keys = PersoKeys::diversify(master_key, &serial)?;
         let rnd_ic: [u8; 8] = {
-            let r = self.plain(&CommandApdu::new(0x00, Ins::GET_CHALLENGE.0, 0, 0).with_le(8))?;
+            let r = self.plain(&CommandApdu::new(0x00, Ins::GetChallenge, 0, 0).with_le(8))?;
             if !r.is_ok() {
                 return Err(Error::Card {
                     sw: r.sw,
@@ -249,7 +243,7 @@ impl<T: CardTransport> Card<T> {
         rng.fill(&mut k_ifd).map_err(|_| Error::Rng)?;
         let (auth, data) = HostAuth::start(&keys, rnd_ic, rnd_ifd, k_ifd)?;
         let r = self.plain(
-            &CommandApdu::new(0x00, Ins::EXTERNAL_AUTHENTICATE.0, 0, 0)
+            &CommandApdu::new(0x00, Ins::ExternalAuthenticate, 0, 0)
                 .with_data(data)
                 .with_le(ektp_sm::perso::AUTH_DATA_LEN as u32),
         )?;
@@ -313,7 +307,7 @@ impl<T: CardTransport> Channel for SecureSession<'_, T> {
 impl<T: CardTransport> SecureSession<'_, T> {
     fn select_application(&mut self) -> Result<(), Error> {
         let aid = self.card.profile.aid.clone();
-        let r = self.send(&CommandApdu::new(0x00, Ins::SELECT.0, 0x04, 0x0C).with_data(aid))?;
+        let r = self.send(&CommandApdu::new(0x00, Ins::Select, 0x04, 0x0C).with_data(aid))?;
         if r.is_ok() {
             Ok(())
         } else {
@@ -419,12 +413,11 @@ impl<T: CardTransport> PersoSession<'_, T> {
                 // ISO 7816-4 §7.4.3 tag 88: the SFI in bits 8 to 4.
                 .put(0x88, &[sfi.value() << 3]);
         });
-        let create = CommandApdu::new(0x00, Ins::CREATE_FILE.0, 0, 0).with_data(fcp.into_bytes());
+        let create = CommandApdu::new(0x00, Ins::CreateFile, 0, 0).with_data(fcp.into_bytes());
         let r = self.send(&create)?;
         if r.sw == StatusWord::FILE_ALREADY_EXISTS {
             self.ok(
-                &CommandApdu::new(0x00, Ins::DELETE_FILE.0, 0, 0)
-                    .with_data(fid.to_bytes().to_vec()),
+                &CommandApdu::new(0x00, Ins::DeleteFile, 0, 0).with_data(fid.to_bytes().to_vec()),
                 "DELETE FILE",
             )?;
             self.ok(&create, "CREATE FILE")?;
@@ -441,12 +434,12 @@ impl<T: CardTransport> PersoSession<'_, T> {
                 let [p1, p2] = u16::try_from(offset)
                     .map_err(|_| Error::FileTooLarge { len: offset })?
                     .to_be_bytes();
-                CommandApdu::new(0x00, Ins::UPDATE_BINARY.0, p1, p2).with_data(chunk.to_vec())
+                CommandApdu::new(0x00, Ins::UpdateBinary, p1, p2).with_data(chunk.to_vec())
             } else {
                 let off = u32::try_from(offset).map_err(|_| Error::FileTooLarge { len: offset })?;
                 let mut w = tlv::Writer::new();
                 w.put(0x54, &off.to_be_bytes()).put(0x53, chunk);
-                CommandApdu::new(0x00, Ins::UPDATE_BINARY_ODD.0, 0, 0).with_data(w.into_bytes())
+                CommandApdu::new(0x00, Ins::UpdateBinaryOdd, 0, 0).with_data(w.into_bytes())
             };
             self.ok(&cmd, "UPDATE BINARY")?;
             offset = offset.saturating_add(chunk.len());
@@ -462,7 +455,7 @@ impl<T: CardTransport> PersoSession<'_, T> {
     /// The card's status word, secure messaging or transport failures.
     pub fn aa_public_key(&mut self) -> Result<Vec<u8>, Error> {
         let generate =
-            CommandApdu::new(0x00, Ins::GENERATE_ASYMMETRIC_KEY_PAIR.0, 0x80, 0x00).with_le(256);
+            CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x80, 0x00).with_le(256);
         let r = self.send(&generate)?;
         if r.is_ok() {
             return Ok(r.data);
@@ -474,7 +467,7 @@ impl<T: CardTransport> PersoSession<'_, T> {
             });
         }
         self.ok(
-            &CommandApdu::new(0x00, Ins::GENERATE_ASYMMETRIC_KEY_PAIR.0, 0x81, 0x00).with_le(256),
+            &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, 0x00).with_le(256),
             "GENERATE ASYMMETRIC KEY PAIR (read public key)",
         )
     }
@@ -484,8 +477,8 @@ impl<T: CardTransport> PersoSession<'_, T> {
     /// # Errors
     /// The card's status word, secure messaging or transport failures.
     pub fn set_can(&mut self, can: &Can) -> Result<(), Error> {
-        let cmd = CommandApdu::new(0x00, Ins::PUT_DATA.0, 0xDF, 0x03)
-            .with_data(can.expose_ascii().to_vec());
+        let cmd =
+            CommandApdu::new(0x00, Ins::PutData, 0xDF, 0x03).with_data(can.expose_ascii().to_vec());
         self.ok(&cmd, "PUT DATA (CAN)").map(|_| ())
     }
 
@@ -495,7 +488,7 @@ impl<T: CardTransport> PersoSession<'_, T> {
     /// `6985` if the chip finds required files, the key or the CAN missing; transport failures.
     pub fn lock(&mut self) -> Result<(), Error> {
         self.ok(
-            &CommandApdu::new(0x00, Ins::ACTIVATE_FILE.0, 0, 0),
+            &CommandApdu::new(0x00, Ins::ActivateFile, 0, 0),
             "ACTIVATE FILE (lock)",
         )
         .map(|_| ())

@@ -78,11 +78,11 @@ impl<T: CardTransport> Traced<T> {
 fn describe(command: &[u8]) -> String {
     match ektp_iso7816::CommandApdu::parse(command) {
         Ok(c) => {
-            let name = ektp_iso7816::Ins(c.ins).name().unwrap_or("?");
+            let name = c.ins.name().unwrap_or("?");
             format!(
                 "{:02X} {:02X} {:02X} {:02X} {name} Lc={} Le={}",
                 c.cla,
-                c.ins,
+                c.ins.to_byte(),
                 c.p1,
                 c.p2,
                 c.data.len(),

@@ -243,7 +243,7 @@ fn a_chip_from_another_batch_is_refused() {
     let pki = pki();
     let app = specimen("pria");
     let mut card = Card::new(blank_chip(47).into_in_process()).unwrap();
-    let other_batch = [0x42u8; 32];
+    let other_batch = ektp_sm::perso::MasterKey::from_bytes([0x42u8; 32]);
     let station = Station {
         signer: &pki.signer,
         master_key: &other_batch,

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use ektp_chip::card::Card;
 use ektp_chip::os::{Chip, test_perso_master_key};
-use ektp_iso7816::{CommandApdu, ResponseApdu};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu};
 use ektp_sm::pace::host;
 use ektp_sm::perso::{HostAuth, PersoKeys};
 use ektp_sm::{Can, HostSm, PacePassword, PaceParams};
@@ -37,7 +37,7 @@ fn perso(chip: &mut Chip) -> HostSm {
     let keys = PersoKeys::diversify(&test_perso_master_key().unwrap(), &SERIAL).unwrap();
     let ch = chip.process(&[0x00, 0x84, 0x00, 0x00, 0x08]);
     let (auth, data) = HostAuth::start(&keys, ch[..8].try_into().unwrap(), [1; 8], [2; 32]).unwrap();
-    let cmd = CommandApdu::new(0, 0x82, 0, 0).with_data(data).with_le(56);
+    let cmd = CommandApdu::new(0, Ins::ExternalAuthenticate, 0, 0).with_data(data).with_le(56);
     let r = chip.process(&cmd.to_bytes().unwrap());
     let s = auth.finish(&r[..56]).unwrap();
     HostSm::from_keys(s.enc().expose_bytes(), s.mac().expose_bytes(), [0; 16]).unwrap()
@@ -67,16 +67,16 @@ fn states() -> &'static [Vec<u8>; 3] {
         send(&mut chip, &mut sm, &CommandApdu::parse(&SELECT_APP).unwrap());
         for f in chip.profile().files.clone() {
             let mut fcp = vec![0x62, 0x0E, 0x80, 0x02, 0x00, 0x10, 0x82, 0x01, 0x01, 0x83, 0x02];
-            fcp.extend_from_slice(&f.fid.to_be_bytes());
-            fcp.extend_from_slice(&[0x88, 0x01, f.sfi.unwrap_or(0) << 3]);
-            send(&mut chip, &mut sm, &CommandApdu::new(0, 0xE0, 0, 0).with_data(fcp));
-            let upd = CommandApdu::new(0, 0xD6, 0, 0).with_data(vec![0x5A; 16]);
+            fcp.extend_from_slice(&f.fid.to_bytes());
+            fcp.extend_from_slice(&[0x88, 0x01, f.sfi.map_or(0, |s| s.value()) << 3]);
+            send(&mut chip, &mut sm, &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(fcp));
+            let upd = CommandApdu::new(0, Ins::UpdateBinary, 0, 0).with_data(vec![0x5A; 16]);
             send(&mut chip, &mut sm, &upd);
         }
-        send(&mut chip, &mut sm, &CommandApdu::new(0, 0x46, 0x80, 0).with_le(256));
-        send(&mut chip, &mut sm, &CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(b"123456".to_vec()));
+        send(&mut chip, &mut sm, &CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256));
+        send(&mut chip, &mut sm, &CommandApdu::new(0, Ins::PutData, 0xDF, 0x03).with_data(b"123456".to_vec()));
         let personalizing = chip.state_json();
-        let r = send(&mut chip, &mut sm, &CommandApdu::new(0, 0x44, 0, 0));
+        let r = send(&mut chip, &mut sm, &CommandApdu::new(0, Ins::ActivateFile, 0, 0));
         assert!(r.is_ok(), "lock");
         [blank, personalizing, chip.state_json()]
     })

@@ -6,12 +6,13 @@
 //! [`ChipProfile::ektp`] is the e-KTP layout (ICAO Doc 9303-10 §4.6 FIDs and short EF
 //! identifiers).
 
+use ektp_iso7816::{Fid, Sfi};
 use serde::{Deserialize, Serialize};
 
 use ektp_lds::dg::LdsFile;
 use ektp_lds::profile::{CardProfile, Df as LdsDf, ReadAccess};
 
-use crate::os::error::ChipError;
+use crate::error::ChipError;
 
 /// ICAO Doc 9303-10 §3.1.2: the eMRTD application identifier `A0 00 00 02 47 10 01`. e-KTP
 /// uses it so that any ICAO reader finds the application.
@@ -52,10 +53,12 @@ pub enum Location {
 pub struct FileSpec {
     /// Human name, e.g. `DG1`.
     pub name: String,
-    /// File identifier.
-    pub fid: u16,
-    /// Short EF identifier (1..=30), if the file has one.
-    pub sfi: Option<u8>,
+    /// File identifier (a number in JSON).
+    #[serde(with = "crate::os::idser::fid")]
+    pub fid: Fid,
+    /// Short EF identifier, if the file has one (a number or `null` in JSON).
+    #[serde(with = "crate::os::idser::opt_sfi")]
+    pub sfi: Option<Sfi>,
     /// Largest size CREATE FILE accepts.
     pub max_size: u32,
     /// Who may read it.
@@ -138,8 +141,8 @@ impl ChipProfile {
             .iter()
             .map(|f| FileSpec {
                 name: f.name.clone(),
-                fid: f.fid.value(),
-                sfi: Some(f.sfi.value()),
+                fid: f.fid,
+                sfi: Some(f.sfi),
                 max_size: u32::try_from(f.max_size)
                     .unwrap_or(MAX_EF_SIZE)
                     .min(MAX_EF_SIZE),
@@ -171,13 +174,13 @@ impl ChipProfile {
 
     /// The file with this FID.
     #[must_use]
-    pub fn file(&self, fid: u16) -> Option<&FileSpec> {
+    pub fn file(&self, fid: Fid) -> Option<&FileSpec> {
         self.files.iter().find(|f| f.fid == fid)
     }
 
     /// The file with this short EF identifier in `location`.
     #[must_use]
-    pub fn file_by_sfi(&self, location: Location, sfi: u8) -> Option<&FileSpec> {
+    pub fn file_by_sfi(&self, location: Location, sfi: Sfi) -> Option<&FileSpec> {
         self.files
             .iter()
             .find(|f| f.location == location && f.sfi == Some(sfi))
@@ -187,8 +190,9 @@ impl ChipProfile {
     ///
     /// # Errors
     /// [`ChipError::InvalidProfile`] naming the first problem: AID not 5..=16 bytes, more than
-    /// [`MAX_PROFILE_FILES`] files, a reserved or duplicate FID, an SFI outside 1..=30 or
-    /// duplicated in one location, a maximum size of 0 or above [`MAX_EF_SIZE`].
+    /// [`MAX_PROFILE_FILES`] files, the MF's FID `3F00` or a duplicate FID, an SFI duplicated
+    /// in one location, a maximum size of 0 or above [`MAX_EF_SIZE`]. ([`Fid`] and [`Sfi`]
+    /// already exclude the other reserved FIDs and SFIs outside 1..=30.)
     pub fn validate(&self) -> Result<(), ChipError> {
         let bad = |what: &'static str| Err(ChipError::InvalidProfile { what });
         if !(5..=16).contains(&self.aid.len()) {
@@ -198,11 +202,8 @@ impl ChipProfile {
             return bad("too many files");
         }
         for (i, f) in self.files.iter().enumerate() {
-            if matches!(f.fid, 0x3F00 | 0x3FFF | 0xFFFF) {
+            if f.fid == Fid::MF {
                 return bad("reserved file identifier");
-            }
-            if f.sfi.is_some_and(|s| !(1..=30).contains(&s)) {
-                return bad("short EF identifier outside 1..=30");
             }
             if f.max_size == 0 || f.max_size > MAX_EF_SIZE {
                 return bad("maximum file size must be 1..=65535");
@@ -228,22 +229,33 @@ mod tests {
     fn ektp_profile_is_valid_and_complete() {
         let p = ChipProfile::ektp().unwrap();
         p.validate().unwrap();
-        assert_eq!(p.file(0x011C).unwrap().location, Location::Mf);
-        assert_eq!(p.file(0x0103).unwrap().access, Access::TerminalAuth);
+        let fid = |v| Fid::new(v).unwrap();
+        let sfi = |v| Sfi::new(v).unwrap();
+        assert_eq!(p.file(fid(0x011C)).unwrap().location, Location::Mf);
+        assert_eq!(p.file(fid(0x0103)).unwrap().access, Access::TerminalAuth);
         assert_eq!(
-            p.file_by_sfi(Location::Application, 0x0B).unwrap().name,
+            p.file_by_sfi(Location::Application, sfi(0x0B))
+                .unwrap()
+                .name,
             "EF.DG11"
         );
-        assert!(p.file_by_sfi(Location::Application, 0x1C).is_none());
+        assert!(p.file_by_sfi(Location::Application, sfi(0x1C)).is_none());
     }
 
     #[test]
     fn validation_rejects_bad_profiles() {
         let mut p = ChipProfile::ektp().unwrap();
-        p.files[1].fid = 0x0101;
+        p.files[1].fid = Fid::new(0x0101).unwrap();
         assert!(p.validate().is_err());
         let mut p = ChipProfile::ektp().unwrap();
-        p.files[2].sfi = Some(31);
+        p.files[1].fid = Fid::MF;
+        assert!(p.validate().is_err());
+        // An SFI outside 1..=30 cannot even be read back into a profile.
+        let mut v = serde_json::to_value(ChipProfile::ektp().unwrap()).unwrap();
+        v["files"][2]["sfi"] = 31.into();
+        assert!(serde_json::from_value::<ChipProfile>(v).is_err());
+        let mut p = ChipProfile::ektp().unwrap();
+        p.files[2].sfi = p.files[3].sfi;
         assert!(p.validate().is_err());
         let mut p = ChipProfile::ektp().unwrap();
         p.files[2].max_size = 70000;

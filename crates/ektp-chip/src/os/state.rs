@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use crate::os::error::ChipError;
+use ektp_iso7816::Fid;
+use ektp_lds::Lifecycle;
+
+use crate::error::ChipError;
 use crate::os::profile::ChipProfile;
 
 /// Version of the state file format this chip writes and reads.
@@ -27,45 +30,11 @@ const STATE_NOTE: &str =
 /// Consecutive failed personalization authentications after which the key is blocked.
 pub const MAX_PERSO_FAILURES: u32 = 10;
 
-/// The card lifecycle of `docs/personalization.md`: BLANK → PERSONALIZING → ISSUED.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lifecycle {
-    /// As shipped by the card maker: serial and personalization key, no files.
-    Blank,
-    /// After the first successful personalization authentication.
-    Personalizing,
-    /// Locked by ACTIVATE FILE; never changes again.
-    Issued,
-}
-
-impl Lifecycle {
-    /// The byte GET DATA `DF02` answers: `01`, `02`, `03`.
-    #[must_use]
-    pub const fn to_byte(self) -> u8 {
-        match self {
-            Self::Blank => 0x01,
-            Self::Personalizing => 0x02,
-            Self::Issued => 0x03,
-        }
-    }
-
-    /// The lifecycle for a GET DATA `DF02` byte.
-    #[must_use]
-    pub const fn from_byte(b: u8) -> Option<Self> {
-        match b {
-            0x01 => Some(Self::Blank),
-            0x02 => Some(Self::Personalizing),
-            0x03 => Some(Self::Issued),
-            _ => None,
-        }
-    }
-}
-
 /// One created elementary file.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredFile {
-    pub(crate) fid: u16,
+    #[serde(with = "crate::os::idser::fid")]
+    pub(crate) fid: Fid,
     #[serde(with = "crate::os::hexser")]
     pub(crate) data: Vec<u8>,
 }
@@ -141,11 +110,11 @@ impl State {
         }
     }
 
-    pub(crate) fn file(&self, fid: u16) -> Option<&StoredFile> {
+    pub(crate) fn file(&self, fid: Fid) -> Option<&StoredFile> {
         self.files.iter().find(|f| f.fid == fid)
     }
 
-    pub(crate) fn file_mut(&mut self, fid: u16) -> Option<&mut StoredFile> {
+    pub(crate) fn file_mut(&mut self, fid: Fid) -> Option<&mut StoredFile> {
         self.files.iter_mut().find(|f| f.fid == fid)
     }
 
@@ -281,7 +250,7 @@ mod tests {
         let mut bad = blank();
         bad.lifecycle = Lifecycle::Personalizing;
         bad.files.push(StoredFile {
-            fid: 0x0101,
+            fid: Fid::new(0x0101).unwrap(),
             data: vec![0; 300],
         });
         assert!(State::from_json(&bad.to_json(), Path::new("x")).is_err());
@@ -289,18 +258,6 @@ mod tests {
             State::from_json(b"{\"format\": ", Path::new("x")),
             Err(ChipError::Malformed { line: 1, .. })
         ));
-    }
-
-    #[test]
-    fn lifecycle_bytes() {
-        for l in [
-            Lifecycle::Blank,
-            Lifecycle::Personalizing,
-            Lifecycle::Issued,
-        ] {
-            assert_eq!(Lifecycle::from_byte(l.to_byte()), Some(l));
-        }
-        assert_eq!(Lifecycle::from_byte(0), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use ektp_chip::card::Card;
 use ektp_chip::os::{Chip, test_perso_master_key};
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_sm::card_access::SecurityInfos;
 use ektp_sm::pace::host;
 use ektp_sm::perso::{HostAuth, PersoKeys};
@@ -22,7 +22,7 @@ pub const SERIAL: [u8; 8] = [0x45, 0x4B, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34];
 pub const CAN: &str = "123456";
 pub const SEED: [u8; 32] = [0x5E; 32];
 
-pub fn master() -> [u8; 32] {
+pub fn master() -> ektp_sm::perso::MasterKey {
     test_perso_master_key().unwrap()
 }
 
@@ -124,16 +124,23 @@ impl Host {
         self.perso_auth_with(&master())
     }
 
-    pub fn perso_auth_with(&mut self, master: &[u8; 32]) -> Result<(), StatusWord> {
+    pub fn perso_auth_with(
+        &mut self,
+        master: &ektp_sm::perso::MasterKey,
+    ) -> Result<(), StatusWord> {
         self.sm = None;
         let keys = PersoKeys::diversify(master, &SERIAL).unwrap();
-        let ch = self.plain(&CommandApdu::new(0, 0x84, 0, 0).with_le(8));
+        let ch = self.plain(&CommandApdu::new(0, Ins::GetChallenge, 0, 0).with_le(8));
         if ch.sw != StatusWord::SUCCESS {
             return Err(ch.sw);
         }
         let rnd_ic: [u8; 8] = ch.data.as_slice().try_into().unwrap();
         let (auth, data) = HostAuth::start(&keys, rnd_ic, [0xA1; 8], [0xB2; 32]).unwrap();
-        let r = self.plain(&CommandApdu::new(0, 0x82, 0, 0).with_data(data).with_le(56));
+        let r = self.plain(
+            &CommandApdu::new(0, Ins::ExternalAuthenticate, 0, 0)
+                .with_data(data)
+                .with_le(56),
+        );
         if r.sw != StatusWord::SUCCESS {
             return Err(r.sw);
         }
@@ -178,41 +185,46 @@ impl Host {
     pub fn personalize(&mut self, files: &[(u16, Vec<u8>)], can: &str) -> Vec<u8> {
         let profile = self.chip.profile().clone();
         for (fid, content) in files {
-            let spec = profile.file(*fid).unwrap();
-            let r = self.sm(&CommandApdu::new(0, 0xE0, 0, 0).with_data(create_fcp(
-                *fid,
-                spec.sfi,
-                content.len() as u16,
-            )));
+            let spec = profile.file(ektp_iso7816::Fid::new(*fid).unwrap()).unwrap();
+            let r = self.sm(
+                &CommandApdu::new(0, Ins::CreateFile, 0, 0).with_data(create_fcp(
+                    *fid,
+                    spec.sfi.map(ektp_iso7816::Sfi::value),
+                    content.len() as u16,
+                )),
+            );
             assert_eq!(r.sw, StatusWord::SUCCESS, "create {fid:04X}");
             for (i, chunk) in content.chunks(4000).enumerate() {
                 let off = i * 4000;
                 let cmd = if off <= 0x7FFF {
-                    CommandApdu::new(0, 0xD6, (off >> 8) as u8, off as u8).with_data(chunk.to_vec())
+                    CommandApdu::new(0, Ins::UpdateBinary, (off >> 8) as u8, off as u8)
+                        .with_data(chunk.to_vec())
                 } else {
                     let mut d = vec![0x54, 0x02, (off >> 8) as u8, off as u8, 0x53, 0x82];
                     d.extend_from_slice(&(chunk.len() as u16).to_be_bytes());
                     d.extend_from_slice(chunk);
                     let [p1, p2] = fid.to_be_bytes();
-                    CommandApdu::new(0, 0xD7, p1, p2).with_data(d)
+                    CommandApdu::new(0, Ins::UpdateBinaryOdd, p1, p2).with_data(d)
                 };
                 let r = self.sm(&cmd);
                 assert_eq!(r.sw, StatusWord::SUCCESS, "update {fid:04X} at {off}");
             }
         }
-        let mut r = self.sm(&CommandApdu::new(0, 0x46, 0x80, 0).with_le(256));
+        let mut r =
+            self.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x80, 0).with_le(256));
         if r.sw == StatusWord::CONDITIONS_NOT_SATISFIED {
             // Resumed run: the key exists; read it back.
-            r = self.sm(&CommandApdu::new(0, 0x46, 0x81, 0).with_le(256));
+            r = self.sm(&CommandApdu::new(0, Ins::GenerateAsymmetricKeyPair, 0x81, 0).with_le(256));
         }
         assert_eq!(r.sw, StatusWord::SUCCESS, "generate AA key");
-        let r2 = self.sm(&CommandApdu::new(0, 0xDA, 0xDF, 0x03).with_data(can.as_bytes().to_vec()));
+        let r2 = self
+            .sm(&CommandApdu::new(0, Ins::PutData, 0xDF, 0x03).with_data(can.as_bytes().to_vec()));
         assert_eq!(r2.sw, StatusWord::SUCCESS, "put CAN");
         r.data
     }
 
     pub fn lock(&mut self) -> StatusWord {
-        self.sm(&CommandApdu::new(0, 0x44, 0, 0)).sw
+        self.sm(&CommandApdu::new(0, Ins::ActivateFile, 0, 0)).sw
     }
 }
 

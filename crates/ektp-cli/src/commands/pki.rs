@@ -58,7 +58,7 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     let master = dir.join("perso-master-TEST-ONLY.hex");
     write_new(
         &master,
-        format!("{}\n", ektp_chip::os::TEST_PERSO_MASTER_KEY_HEX.trim()).as_bytes(),
+        format!("{}\n", ektp_sm::perso::TEST_MASTER_KEY_HEX.trim()).as_bytes(),
     )?;
     let station = dir.join("station-TEST-ONLY.toml");
     let name = |p: &Path| {

@@ -29,7 +29,7 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
                     "name": r.name,
                     "card": presence(r.presence),
                     "atr": hex::encode_upper(&r.atr),
-                    "ektp_virtual_chip": r.atr == ektp_chip::os::CHIP_ATR,
+                    "ektp_virtual_chip": r.atr == ektp_lds::VIRTUAL_CHIP_ATR,
                     "in_use": r.in_use,
                     "exclusive": r.exclusive,
                 })
@@ -48,7 +48,7 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
     for r in &readers {
         let state = match r.presence {
             CardPresence::Present => {
-                let what = if r.atr == ektp_chip::os::CHIP_ATR {
+                let what = if r.atr == ektp_lds::VIRTUAL_CHIP_ATR {
                     "  (ektp virtual chip)"
                 } else {
                     ""

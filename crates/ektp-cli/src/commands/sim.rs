@@ -77,6 +77,14 @@ fn new_serial() -> Result<[u8; 8], Fail> {
     Ok(serial)
 }
 
+/// Whether `cause` is the vpcd virtual reader failing (a card/reader error for the exit
+/// status, like a PC/SC error), not the chip's state file.
+pub(crate) fn is_vpcd_error(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause
+        .downcast_ref::<ektp_chip::ChipError>()
+        .is_some_and(ektp_chip::ChipError::is_vpcd)
+}
+
 fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
     match l {
         ektp_chip::Lifecycle::Blank => "BLANK",

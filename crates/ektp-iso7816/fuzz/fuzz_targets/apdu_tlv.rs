@@ -4,7 +4,7 @@
 #![no_main]
 
 use ektp_iso7816::transport::{Limits, exchange_with};
-use ektp_iso7816::{CardTransport, CommandApdu, ResponseApdu, TransportError, tlv};
+use ektp_iso7816::{CardTransport, CommandApdu, Ins, ResponseApdu, TransportError, tlv};
 use libfuzzer_sys::fuzz_target;
 
 fn walk(r: tlv::Reader<'_>, budget: &mut u32) {
@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         max_rounds: 8,
         max_total: 4096,
     };
-    let read = CommandApdu::new(0x00, 0xB0, 0, 0).with_le(256);
+    let read = CommandApdu::new(0x00, Ins::ReadBinary, 0, 0).with_le(256);
     if let Ok(r) = exchange_with(&mut card, &read, limits) {
         assert!(r.data.len() <= 4096);
     }

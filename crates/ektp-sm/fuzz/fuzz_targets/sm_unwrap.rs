@@ -3,7 +3,7 @@
 //! Second byte picks the key size. Must never panic; must always end the session on error.
 #![no_main]
 
-use ektp_iso7816::{CommandApdu, ResponseApdu};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu};
 use ektp_sm::{CardSm, HostSm};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let mut h = HostSm::from_keys(&enc, &mac, [0; 16]).unwrap();
-        h.wrap(&CommandApdu::new(0, 0xB0, 0, 0).with_le(256))
+        h.wrap(&CommandApdu::new(0, Ins::ReadBinary, 0, 0).with_le(256))
             .unwrap();
         if h.unwrap(&resp).is_err() {
             assert!(!h.is_open());

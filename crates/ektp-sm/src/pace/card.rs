@@ -13,15 +13,14 @@
 
 use core::fmt;
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use zeroize::Zeroizing;
 
 use super::{
-    INS_GENERAL_AUTHENTICATE, INS_MSE, PaceParams, SessionKeys, TAG_ENCRYPTED_NONCE,
-    TAG_EPHEMERAL_CHIP, TAG_EPHEMERAL_TERMINAL, TAG_MAPPING_CHIP, TAG_MAPPING_TERMINAL,
-    TAG_TOKEN_CHIP, TAG_TOKEN_TERMINAL, authentication_token, derive_k_pi,
-    encode_dynamic_auth_data, encrypt_nonce, generic_mapping, parse_dynamic_auth_data,
-    parse_mse_set_at, session_keys, verify_token,
+    PaceParams, SessionKeys, TAG_ENCRYPTED_NONCE, TAG_EPHEMERAL_CHIP, TAG_EPHEMERAL_TERMINAL,
+    TAG_MAPPING_CHIP, TAG_MAPPING_TERMINAL, TAG_TOKEN_CHIP, TAG_TOKEN_TERMINAL,
+    authentication_token, derive_k_pi, encode_dynamic_auth_data, encrypt_nonce, generic_mapping,
+    parse_dynamic_auth_data, parse_mse_set_at, session_keys, verify_token,
 };
 use crate::Error;
 use crate::curve::{EcPoint, SCALAR_LEN};
@@ -55,7 +54,7 @@ fn check_ga(step: PaceStep, cmd: &CommandApdu, last: bool) -> Result<(), Error> 
     } else {
         cmd.cla == 0x10
     };
-    if cmd.ins != INS_GENERAL_AUTHENTICATE || cmd.p1 != 0 || cmd.p2 != 0 || !cla_ok {
+    if cmd.ins != Ins::GeneralAuthenticate || cmd.p1 != 0 || cmd.p2 != 0 || !cla_ok {
         return Err(Error::UnexpectedCommand { step });
     }
     Ok(())
@@ -122,7 +121,11 @@ impl Idle {
     /// (`6A80`).
     pub fn on_mse_set_at(self, cmd: &CommandApdu) -> CardStep<AwaitNonceRequest> {
         let step = PaceStep::MseSetAt;
-        if cmd.cla != 0x00 || cmd.ins != INS_MSE || cmd.p1 != 0xC1 || cmd.p2 != 0xA4 {
+        if cmd.cla != 0x00
+            || cmd.ins != Ins::ManageSecurityEnvironment
+            || cmd.p1 != 0xC1
+            || cmd.p2 != 0xA4
+        {
             return Err(Error::UnexpectedCommand { step }.into());
         }
         let mse = parse_mse_set_at(&cmd.data)?;

@@ -11,15 +11,14 @@
 
 use core::fmt;
 
-use ektp_iso7816::{CommandApdu, ResponseApdu, StatusWord};
+use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use zeroize::Zeroizing;
 
 use super::{
-    INS_GENERAL_AUTHENTICATE, INS_MSE, PaceParams, SessionKeys, TAG_ENCRYPTED_NONCE,
-    TAG_EPHEMERAL_CHIP, TAG_EPHEMERAL_TERMINAL, TAG_MAPPING_CHIP, TAG_MAPPING_TERMINAL,
-    TAG_TOKEN_CHIP, TAG_TOKEN_TERMINAL, authentication_token, decrypt_nonce, derive_k_pi,
-    encode_dynamic_auth_data, generic_mapping, mse_set_at_data, parse_dynamic_auth_data,
-    session_keys, verify_token,
+    PaceParams, SessionKeys, TAG_ENCRYPTED_NONCE, TAG_EPHEMERAL_CHIP, TAG_EPHEMERAL_TERMINAL,
+    TAG_MAPPING_CHIP, TAG_MAPPING_TERMINAL, TAG_TOKEN_CHIP, TAG_TOKEN_TERMINAL,
+    authentication_token, decrypt_nonce, derive_k_pi, encode_dynamic_auth_data, generic_mapping,
+    mse_set_at_data, parse_dynamic_auth_data, session_keys, verify_token,
 };
 use crate::Error;
 use crate::curve::{EcPoint, SCALAR_LEN};
@@ -34,7 +33,7 @@ const LE: u32 = 256;
 
 fn ga(chained: bool, data: Vec<u8>) -> CommandApdu {
     let cla = if chained { 0x10 } else { 0x00 };
-    CommandApdu::new(cla, INS_GENERAL_AUTHENTICATE, 0x00, 0x00)
+    CommandApdu::new(cla, Ins::GeneralAuthenticate, 0x00, 0x00)
         .with_data(data)
         .with_le(LE)
 }
@@ -101,7 +100,7 @@ impl Start {
 
     /// MSE:Set AT `00 22 C1 A4` with OID, password reference and parameter ID.
     pub fn start(self) -> (AwaitMse, CommandApdu) {
-        let cmd = CommandApdu::new(0x00, INS_MSE, 0xC1, 0xA4)
+        let cmd = CommandApdu::new(0x00, Ins::ManageSecurityEnvironment, 0xC1, 0xA4)
             .with_data(mse_set_at_data(&self.params, self.password.reference()));
         (AwaitMse { inner: self }, cmd)
     }
