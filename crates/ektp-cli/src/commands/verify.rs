@@ -11,9 +11,9 @@ use serde_json::json;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
-use crate::journal::Journal;
 use crate::output::{check_name, ms, print_json, report_text, stats_line};
 use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
+use ektp_station::Journal;
 
 /// `ektp verify` options.
 #[derive(Debug, Args)]
@@ -204,7 +204,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{SignerId, Start};
+    use ektp_station::journal::{SignerId, Start};
 
     #[test]
     fn journal_check_needs_the_issued_document_and_its_sod() {
