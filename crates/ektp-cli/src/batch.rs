@@ -151,7 +151,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     let ui = Ui::new(global, args.max_cards);
     let mut show = |event| ui.show(event);
     let abandon = args.abandon.as_deref();
-    let batch = Batch::prepare(queue, &args.queue, journal, abandon, &mut show).map_err(stopped)?;
+    let batch = Batch::prepare(queue, journal, abandon, &mut show).map_err(stopped)?;
 
     let wanted = global.reader.as_deref().or(global.config.reader.as_deref());
     let mut reader = PcscContext::establish()

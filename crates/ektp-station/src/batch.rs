@@ -64,7 +64,6 @@ impl Batch {
     /// half-written with an application this queue does not validly hold; journal errors.
     pub fn prepare(
         queue: Queue,
-        queue_dir: &std::path::Path,
         mut journal: Journal,
         abandon: Option<&str>,
         events: Events<'_>,
@@ -85,6 +84,7 @@ impl Batch {
             });
         }
         let Queue {
+            dir,
             valid,
             mut rejected,
         } = queue;
@@ -94,7 +94,7 @@ impl Batch {
             events(Event::Invalid(r.clone()));
         }
         events(Event::Queue {
-            queue: queue_dir.to_path_buf(),
+            queue: dir,
             to_issue: pending.len(),
             already_issued: already,
             invalid: rejected.len(),

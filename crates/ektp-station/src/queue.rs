@@ -52,6 +52,8 @@ impl Rejected {
 /// A queue directory, read and validated.
 #[derive(Debug, Default)]
 pub struct Queue {
+    /// The queue directory.
+    pub dir: PathBuf,
     /// The valid applications, in name order.
     pub valid: Vec<Queued>,
     /// The applications set aside, in name order.
@@ -78,7 +80,11 @@ impl Queue {
         }
         reject_shared_document_numbers(&mut valid, &mut rejected);
         rejected.sort_by(|a, b| a.application.cmp(&b.application));
-        Ok(Self { valid, rejected })
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            valid,
+            rejected,
+        })
     }
 }
 

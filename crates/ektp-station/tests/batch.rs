@@ -184,14 +184,8 @@ impl Fixture {
             max_cards: None,
         };
         let queue = Queue::scan(&Self::queue_dir()).unwrap();
-        let result = Batch::prepare(
-            queue,
-            &Self::queue_dir(),
-            self.journal(),
-            abandon,
-            &mut record,
-        )
-        .and_then(|batch| batch.run(operator, &station, limits, &mut record));
+        let result = Batch::prepare(queue, self.journal(), abandon, &mut record)
+            .and_then(|batch| batch.run(operator, &station, limits, &mut record));
         (result, events)
     }
 }
@@ -337,6 +331,39 @@ fn cards_of_another_card_batch_fail_and_three_in_a_row_stop_the_batch() {
     assert!(!events.iter().any(|e| matches!(e, Event::SetAside { .. })));
     for chip in op.removed_chips() {
         assert_eq!(chip.lifecycle(), ektp_chip::os::Lifecycle::Blank);
+    }
+    assert!(f.journal().issued().unwrap().is_empty());
+}
+
+#[test]
+fn an_application_that_fails_on_two_cards_is_set_aside_and_no_failing_card_is_locked() {
+    let mut f = Fixture::new("untrusted");
+    // A trust store of another department: every read-back fails Passive Authentication.
+    let stranger = generate_test_pki(&f.dir.join("other-pki"), SystemTime::now()).unwrap();
+    f.trust = TrustStore::load_dir(&stranger.trust_dir).unwrap();
+    let mut op = Operator::new(
+        (0..3)
+            .map(|n| Insert::Card(Box::new(f.blank(n)), None))
+            .collect(),
+    );
+    let (result, events) = f.run(&mut op, None);
+    let e = result.unwrap_err();
+    assert!(matches!(e, Error::TooManyFailures { count: 3, .. }), "{e}");
+    assert!(e.to_string().contains("card NOT locked"), "{e}");
+    assert!(events.contains(&Event::SetAside {
+        application: "menikah-16".into(),
+        cards: 2
+    }));
+    let failed: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Card(CardOutcome::Failed { application, .. }) => Some(application.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ["menikah-16", "menikah-16", "nama-panjang"]);
+    for chip in op.removed_chips() {
+        assert_ne!(chip.lifecycle(), ektp_chip::os::Lifecycle::Issued);
     }
     assert!(f.journal().issued().unwrap().is_empty());
 }
