@@ -433,14 +433,7 @@ impl<S: CardSource> Run<'_, '_, S> {
             Ok(row) => row,
             Err(refusal) => return Ok(Done::Refused(refusal)),
         };
-        let events = &mut self.events;
-        let mut progress = |step: Step| {
-            events(Event::Step {
-                application: q.id.clone(),
-                step,
-            });
-        };
-        match card.personalize(&q.app, self.station, &mut progress) {
+        match self.personalize(&mut card, q) {
             Ok(outcome) => {
                 if let Some(read) = outcome.chip_serial
                     && !read.eq_ignore_ascii_case(&serial)
@@ -472,6 +465,23 @@ impl<S: CardSource> Run<'_, '_, S> {
                 Ok(Done::Failed { reason, card_fault })
             }
         }
+    }
+
+    /// Writes, verifies and locks `card` with `q` (or only verifies a locked one), telling
+    /// each step.
+    fn personalize<T: ektp_iso7816::CardTransport>(
+        &mut self,
+        card: &mut ektp::Card<T>,
+        q: &Queued,
+    ) -> Result<ektp::Outcome, ektp::Error> {
+        let events = &mut self.events;
+        let mut progress = |step: Step| {
+            events(Event::Step {
+                application: q.id.clone(),
+                step,
+            });
+        };
+        card.personalize(&q.app, self.station, &mut progress)
     }
 
     /// The journal row to write chip `serial` under: the unfinished one for `q`, or a new one;
@@ -518,14 +528,7 @@ impl<S: CardSource> Run<'_, '_, S> {
         let Some(open) = open else {
             return Ok(Done::Refused(Refusal::AlreadyIssued));
         };
-        let events = &mut self.events;
-        let mut progress = |step: Step| {
-            events(Event::Step {
-                application: q.id.clone(),
-                step,
-            });
-        };
-        match card.personalize(&q.app, self.station, &mut progress) {
+        match self.personalize(card, q) {
             Ok(outcome) => {
                 let issued =
                     self.batch

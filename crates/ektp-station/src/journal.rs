@@ -188,6 +188,27 @@ impl core::fmt::Debug for Journal {
     }
 }
 
+/// Finishes the open row `row` (`?1` in `params`) with `set`, inside `tx`.
+fn close_row(
+    tx: &rusqlite::Transaction<'_>,
+    set: &str,
+    params: impl rusqlite::Params,
+    (row, outcome, action): (i64, &'static str, &'static str),
+) -> Result<()> {
+    let changed = tx
+        .execute(
+            &format!(
+                "UPDATE cards SET {set}, finished_at = {NOW} WHERE id = ?1 AND state = 'in_progress'"
+            ),
+            params,
+        )
+        .doing(action)?;
+    if changed != 1 {
+        return Err(Error::NotInProgress { row, outcome });
+    }
+    Ok(())
+}
+
 fn issued_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedCard> {
     Ok(IssuedCard {
         application: row.get(0)?,
@@ -462,22 +483,12 @@ impl Journal {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .doing(WRITE)?;
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE cards SET state = 'issued', sod_sha256 = ?2, signer = ?3, \
-                     signer_sha256 = ?4, finished_at = {NOW} \
-                     WHERE id = ?1 AND state = 'in_progress'"
-                ),
-                params![id, sod_sha256, signer.subject, signer.sha256],
-            )
-            .doing(RECORD)?;
-        if changed != 1 {
-            return Err(Error::NotInProgress {
-                row: id,
-                outcome: "issued",
-            });
-        }
+        close_row(
+            &tx,
+            "state = 'issued', sod_sha256 = ?2, signer = ?3, signer_sha256 = ?4",
+            params![id, sod_sha256, signer.subject, signer.sha256],
+            (id, "issued", RECORD),
+        )?;
         let card = tx
             .query_row(
                 &format!("SELECT {ISSUED_COLUMNS} FROM cards WHERE id = ?1"),
@@ -498,21 +509,12 @@ impl Journal {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .doing(WRITE)?;
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE cards SET state = 'failed', reason = ?2, finished_at = {NOW} \
-                     WHERE id = ?1 AND state = 'in_progress'"
-                ),
-                params![id, reason],
-            )
-            .doing(WRITE)?;
-        if changed != 1 {
-            return Err(Error::NotInProgress {
-                row: id,
-                outcome: "failed",
-            });
-        }
+        close_row(
+            &tx,
+            "state = 'failed', reason = ?2",
+            params![id, reason],
+            (id, "failed", WRITE),
+        )?;
         tx.commit().doing(WRITE)?;
         Ok(())
     }
