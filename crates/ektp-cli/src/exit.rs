@@ -7,6 +7,10 @@
 //! | 2 | usage error |
 //! | 3 | card or reader error |
 //! | 4 | configuration or file error |
+//!
+//! `ektp batch` ends with 0 when every application was issued (or `--max-cards` reached with
+//! nothing failed), 1 when some are invalid or failed, 3 when no card arrived within
+//! `--card-timeout`, and stops with 3 or 4 as any command does.
 
 use std::process::ExitCode;
 
@@ -15,6 +19,8 @@ use ektp_pcsc::PcscError;
 
 /// Success.
 pub const OK: ExitCode = ExitCode::SUCCESS;
+/// Exit status 0: success.
+pub const SUCCESS: u8 = 0;
 /// Exit status 1: a verification or validation failed.
 pub const FAILED: u8 = 1;
 /// Exit status 2: bad usage.
@@ -23,6 +29,15 @@ pub const USAGE: u8 = 2;
 pub const CARD: u8 = 3;
 /// Exit status 4: configuration or file error.
 pub const CONFIG: u8 = 4;
+
+/// The exit status of a batch that ran to its end.
+pub fn batch_status(status: ektp_station::Status) -> u8 {
+    match status {
+        ektp_station::Status::Complete => SUCCESS,
+        ektp_station::Status::CardTimeout => CARD,
+        _ => FAILED,
+    }
+}
 
 /// What kind of failure, which decides the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,5 +317,8 @@ mod tests {
         assert_eq!(Kind::Usage.code(), ExitCode::from(2));
         assert_eq!(Kind::Card.code(), ExitCode::from(3));
         assert_eq!(Kind::Config.code(), ExitCode::from(4));
+        assert_eq!(batch_status(ektp_station::Status::Complete), 0);
+        assert_eq!(batch_status(ektp_station::Status::Incomplete), 1);
+        assert_eq!(batch_status(ektp_station::Status::CardTimeout), 3);
     }
 }

@@ -5,7 +5,6 @@ mod batch;
 mod commands;
 mod config;
 mod exit;
-mod journal;
 mod output;
 mod station;
 
@@ -136,7 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Pki(cmd) => commands::pki::run(&cmd, &global),
         Command::Check(args) => commands::check::run(&args, &global),
         Command::Personalize(args) => commands::personalize::run(&args, &global),
-        Command::Batch(args) => batch::run(&args, &global).map_err(Fail::from_anyhow),
+        Command::Batch(args) => batch::run(&args, &global),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),

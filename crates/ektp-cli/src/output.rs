@@ -3,9 +3,49 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use ektp::{HolderRecord, Stats, VerifyReport};
+use ektp::{HolderRecord, Stats, Step, VerifyReport};
+use ektp_lds::LdsFile;
 
 use crate::exit::{Fail, Tag};
+
+/// What a step is doing, for people.
+pub fn step_text(step: Step) -> String {
+    match step {
+        Step::Authenticating => "opening the personalization session with the batch key".to_owned(),
+        Step::ChipKey => "chip generates its Active Authentication key".to_owned(),
+        Step::Signing => "signing EF.SOD with the document signer".to_owned(),
+        Step::Writing(file) => format!("writing {}", file_name(file)),
+        Step::SettingCan => "storing the CAN".to_owned(),
+        Step::Verifying => "reading back through PACE and verifying".to_owned(),
+        Step::Locking => "locking the card".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A file's name with what it holds.
+pub fn file_name(file: LdsFile) -> String {
+    let what = match file {
+        LdsFile::CardAccess => "PACE parameters",
+        LdsFile::Com => "data group list",
+        LdsFile::Sod => "document security object",
+        LdsFile::Dg(dg) => match dg.value() {
+            1 => "MRZ",
+            2 => "portrait",
+            3 => "fingerprints",
+            7 => "signature image",
+            11 => "personal details",
+            12 => "document details",
+            13 => "Indonesian details",
+            14 => "security infos",
+            15 => "Active Authentication public key",
+            _ => "data group",
+        },
+    };
+    match file {
+        LdsFile::Dg(dg) => format!("{dg} ({what})"),
+        other => format!("{other} ({what})"),
+    }
+}
 
 /// Writes `value` as pretty JSON and a newline on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), Fail> {
@@ -14,6 +54,19 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Fail> {
         .map_err(anyhow::Error::from)
         .and_then(|()| writeln!(out).map_err(anyhow::Error::from))
         .or_config(|| "cannot write to stdout".to_owned())
+}
+
+/// Writes a line to stdout; a closed pipe (`ektp batch --json | head`) must not stop a batch
+/// in the middle of a card, so write errors are ignored.
+pub fn to_stdout(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes a line to stderr, ignoring write errors (as [`to_stdout`]).
+pub fn to_stderr(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Uppercase hex with spaces between bytes (`3B 88 80`).
@@ -104,6 +157,16 @@ pub fn report_text(report: &VerifyReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_read_as_sentences() {
+        assert_eq!(
+            step_text(Step::Writing(LdsFile::Dg(ektp_lds::DgNumber::DG2))),
+            "writing DG2 (portrait)"
+        );
+        assert_eq!(step_text(Step::Locking), "locking the card");
+        assert_eq!(file_name(LdsFile::Sod), "EF.SOD (document security object)");
+    }
 
     #[test]
     fn times_and_bytes() {

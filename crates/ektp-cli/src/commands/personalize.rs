@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use clap::Args;
 use ektp::{Card, Outcome, Station, Step};
-use ektp_lds::LdsFile;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Kind};
+pub use crate::output::step_text;
 use crate::output::{ms, print_json, report_text, stats_line};
 use crate::station::{CardArgs, StationArgs, connect, load_application, load_station};
 
@@ -23,45 +23,6 @@ pub struct PersonalizeArgs {
     pub station: StationArgs,
     #[command(flatten)]
     pub card: CardArgs,
-}
-
-/// What a step is doing, for people.
-pub fn step_text(step: Step) -> String {
-    match step {
-        Step::Authenticating => "opening the personalization session with the batch key".to_owned(),
-        Step::ChipKey => "chip generates its Active Authentication key".to_owned(),
-        Step::Signing => "signing EF.SOD with the document signer".to_owned(),
-        Step::Writing(file) => format!("writing {}", file_name(file)),
-        Step::SettingCan => "storing the CAN".to_owned(),
-        Step::Verifying => "reading back through PACE and verifying".to_owned(),
-        Step::Locking => "locking the card".to_owned(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// A file's name with what it holds.
-pub fn file_name(file: LdsFile) -> String {
-    let what = match file {
-        LdsFile::CardAccess => "PACE parameters",
-        LdsFile::Com => "data group list",
-        LdsFile::Sod => "document security object",
-        LdsFile::Dg(dg) => match dg.value() {
-            1 => "MRZ",
-            2 => "portrait",
-            3 => "fingerprints",
-            7 => "signature image",
-            11 => "personal details",
-            12 => "document details",
-            13 => "Indonesian details",
-            14 => "security infos",
-            15 => "Active Authentication public key",
-            _ => "data group",
-        },
-    };
-    match file {
-        LdsFile::Dg(dg) => format!("{dg} ({what})"),
-        other => format!("{other} ({what})"),
-    }
 }
 
 /// Prints the outcome (text or JSON).
@@ -146,16 +107,6 @@ pub fn personalize_failure(e: ektp::Error) -> Fail {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn steps_read_as_sentences() {
-        assert_eq!(
-            step_text(Step::Writing(LdsFile::Dg(ektp_lds::DgNumber::DG2))),
-            "writing DG2 (portrait)"
-        );
-        assert_eq!(step_text(Step::Locking), "locking the card");
-        assert_eq!(file_name(LdsFile::Sod), "EF.SOD (document security object)");
-    }
 
     #[test]
     fn a_read_back_failure_is_a_failed_check() {

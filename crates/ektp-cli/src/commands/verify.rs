@@ -10,9 +10,9 @@ use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, Ve
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
-use crate::journal::Journal;
 use crate::output::{ms, print_json, report_text, stats_line};
 use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
+use ektp_station::Journal;
 
 /// `ektp verify` options.
 #[derive(Debug, Args)]
@@ -227,7 +227,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{SignerId, Start};
+    use ektp_station::journal::{SignerId, Start};
 
     #[test]
     fn desk_json_is_the_report_with_journal_stats_and_time() {

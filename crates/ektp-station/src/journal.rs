@@ -22,8 +22,26 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior, params};
+
+use crate::Error;
+
+type Result<T> = core::result::Result<T, Error>;
+
+/// `rusqlite` failures as the journal's error, saying what was being done.
+trait Doing<T> {
+    fn doing(self, action: &'static str) -> Result<T>;
+}
+
+impl<T> Doing<T> for rusqlite::Result<T> {
+    fn doing(self, action: &'static str) -> Result<T> {
+        self.map_err(|source| Error::Journal { action, source })
+    }
+}
+
+const READ: &str = "cannot read the journal";
+const WRITE: &str = "cannot write the journal";
+const RECORD: &str = "cannot record the issued card in the journal";
 
 /// Journal format written by this version (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -63,6 +81,19 @@ CREATE UNIQUE INDEX IF NOT EXISTS open_once_per_chip
 
 /// Current UTC time as RFC 3339, from SQLite's clock.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// The journal row an application clashed with (see [`Error::JournalRefuses`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    /// Its application id.
+    pub application: String,
+    /// Its document number.
+    pub document_number: String,
+    /// `issued` or `in progress`.
+    pub state: String,
+    /// Its chip serial, hex.
+    pub chip_serial: String,
+}
 
 /// A card the journal records as issued.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -157,6 +188,27 @@ impl core::fmt::Debug for Journal {
     }
 }
 
+/// Finishes the open row `row` (`?1` in `params`) with `set`, inside `tx`.
+fn close_row(
+    tx: &rusqlite::Transaction<'_>,
+    set: &str,
+    params: impl rusqlite::Params,
+    (row, outcome, action): (i64, &'static str, &'static str),
+) -> Result<()> {
+    let changed = tx
+        .execute(
+            &format!(
+                "UPDATE cards SET {set}, finished_at = {NOW} WHERE id = ?1 AND state = 'in_progress'"
+            ),
+            params,
+        )
+        .doing(action)?;
+    if changed != 1 {
+        return Err(Error::NotInProgress { row, outcome });
+    }
+    Ok(())
+}
+
 fn issued_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedCard> {
     Ok(IssuedCard {
         application: row.get(0)?,
@@ -178,19 +230,20 @@ impl Journal {
     /// # Errors
     /// If the file cannot be opened or created, is not an ektp journal, or was written by a
     /// newer ektp.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
+    pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
             && !parent.is_dir()
         {
-            anyhow::bail!(
-                "cannot create journal {}: directory {} does not exist",
-                path.display(),
-                parent.display()
-            );
+            return Err(Error::JournalDirectoryMissing {
+                path: path.to_path_buf(),
+                directory: parent.to_path_buf(),
+            });
         }
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open journal {}", path.display()))?;
+        let conn = Connection::open(path).map_err(|source| Error::JournalOpen {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::setup(conn, path)
     }
 
@@ -199,44 +252,47 @@ impl Journal {
     ///
     /// # Errors
     /// As [`Journal::open`], and if the file does not exist.
-    pub fn open_existing(path: &Path) -> anyhow::Result<Self> {
+    pub fn open_existing(path: &Path) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .with_context(|| format!("cannot open journal {} (does it exist?)", path.display()))?;
+        .map_err(|source| Error::JournalMissing {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::setup(conn, path)
     }
 
-    fn setup(conn: Connection, path: &Path) -> anyhow::Result<Self> {
-        let ctx = || format!("journal {} is not usable", path.display());
-        conn.busy_timeout(BUSY_TIMEOUT).with_context(ctx)?;
+    fn setup(conn: Connection, path: &Path) -> Result<Self> {
+        let ctx = |source| Error::JournalUnusable {
+            path: path.to_path_buf(),
+            source,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .with_context(|| {
-                format!(
-                    "{} is not an ektp journal (not an SQLite database)",
-                    path.display()
-                )
+            .map_err(|source| Error::NotAJournal {
+                path: path.to_path_buf(),
+                source,
             })?;
         if version > SCHEMA_VERSION {
-            anyhow::bail!(
-                "journal {} was written by a newer ektp (format {version}): upgrade ektp",
-                path.display()
-            );
+            return Err(Error::NewerJournal {
+                path: path.to_path_buf(),
+                version,
+            });
         }
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .with_context(ctx)?;
+            .map_err(ctx)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            anyhow::bail!(
-                "journal {} cannot use write-ahead logging (journal_mode is {mode}): \
-                 put it on a local disk",
-                path.display()
-            );
+            return Err(Error::NoWriteAheadLog {
+                path: path.to_path_buf(),
+                mode,
+            });
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .with_context(ctx)?;
+            .map_err(ctx)?;
         if version < SCHEMA_VERSION {
             let has_other_tables: i64 = conn
                 .query_row(
@@ -244,17 +300,16 @@ impl Journal {
                     [],
                     |r| r.get(0),
                 )
-                .with_context(ctx)?;
+                .map_err(ctx)?;
             if has_other_tables > 0 {
-                anyhow::bail!(
-                    "{} is an SQLite database but not an ektp journal: choose another path",
-                    path.display()
-                );
+                return Err(Error::ForeignDatabase {
+                    path: path.to_path_buf(),
+                });
             }
             conn.execute_batch(&format!(
                 "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
-            .with_context(ctx)?;
+            .map_err(ctx)?;
         }
         Ok(Self {
             conn,
@@ -271,7 +326,7 @@ impl Journal {
     ///
     /// # Errors
     /// If the database cannot be read.
-    pub fn find_issued(&self, document_number: &str) -> anyhow::Result<Option<IssuedCard>> {
+    pub fn find_issued(&self, document_number: &str) -> Result<Option<IssuedCard>> {
         self.conn
             .query_row(
                 &format!(
@@ -282,14 +337,14 @@ impl Journal {
                 issued_from_row,
             )
             .optional()
-            .context("cannot read the journal")
+            .doing(READ)
     }
 
     /// The card issued for application `application`, if any.
     ///
     /// # Errors
     /// If the database cannot be read.
-    pub fn find_issued_application(&self, application: &str) -> anyhow::Result<Option<IssuedCard>> {
+    pub fn find_issued_application(&self, application: &str) -> Result<Option<IssuedCard>> {
         self.conn
             .query_row(
                 &format!(
@@ -299,14 +354,14 @@ impl Journal {
                 issued_from_row,
             )
             .optional()
-            .context("cannot read the journal")
+            .doing(READ)
     }
 
     /// The card issued on chip `chip_serial` (hex), if any.
     ///
     /// # Errors
     /// If the database cannot be read.
-    pub fn find_issued_chip(&self, chip_serial: &str) -> anyhow::Result<Option<IssuedCard>> {
+    pub fn find_issued_chip(&self, chip_serial: &str) -> Result<Option<IssuedCard>> {
         self.conn
             .query_row(
                 &format!(
@@ -316,39 +371,36 @@ impl Journal {
                 issued_from_row,
             )
             .optional()
-            .context("cannot read the journal")
+            .doing(READ)
     }
 
     /// Every issued card, oldest first.
     ///
     /// # Errors
     /// If the database cannot be read.
-    pub fn issued(&self) -> anyhow::Result<Vec<IssuedCard>> {
+    pub fn issued(&self) -> Result<Vec<IssuedCard>> {
         let mut stmt = self
             .conn
             .prepare(&format!(
                 "SELECT {ISSUED_COLUMNS} FROM cards WHERE state = 'issued' ORDER BY id"
             ))
-            .context("cannot read the journal")?;
-        let rows = stmt
-            .query_map([], issued_from_row)
-            .context("cannot read the journal")?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .context("cannot read the journal")
+            .doing(READ)?;
+        let rows = stmt.query_map([], issued_from_row).doing(READ)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().doing(READ)
     }
 
     /// Applications being written when the last run stopped (or now, by this run).
     ///
     /// # Errors
     /// If the database cannot be read.
-    pub fn in_progress(&self) -> anyhow::Result<Vec<InProgress>> {
+    pub fn in_progress(&self) -> Result<Vec<InProgress>> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT id, application, chip_serial, document_number, started_at FROM cards \
                  WHERE state = 'in_progress' ORDER BY id",
             )
-            .context("cannot read the journal")?;
+            .doing(READ)?;
         let rows = stmt
             .query_map([], |row| {
                 Ok(InProgress {
@@ -359,9 +411,8 @@ impl Journal {
                     started_at: row.get(4)?,
                 })
             })
-            .context("cannot read the journal")?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .context("cannot read the journal")
+            .doing(READ)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().doing(READ)
     }
 
     /// Records, durably, that `start.application` is about to be written on chip
@@ -371,11 +422,11 @@ impl Journal {
     /// If the application, its document number or the chip is already issued, or another
     /// application is open on the chip (or this application on another chip) — the journal
     /// refuses anything that could issue an application twice — or the write fails.
-    pub fn begin(&mut self, start: &Start<'_>) -> anyhow::Result<i64> {
+    pub fn begin(&mut self, start: &Start<'_>) -> Result<i64> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot write the journal")?;
+            .doing(WRITE)?;
         let clash: Option<(String, String, String, String)> = tx
             .query_row(
                 "SELECT state, application, document_number, chip_serial FROM cards \
@@ -387,18 +438,18 @@ impl Journal {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
-            .context("cannot read the journal")?;
-        if let Some((state, application, document, chip)) = clash {
-            anyhow::bail!(
-                "journal refuses to start application {} on chip {}: it has application {} \
-                 (document {}) {} on chip {}",
-                start.application,
-                start.chip_serial,
-                application,
-                document,
-                state.replace('_', " "),
-                chip
-            );
+            .doing(READ)?;
+        if let Some((state, application, document_number, chip_serial)) = clash {
+            return Err(Error::JournalRefuses {
+                application: start.application.to_owned(),
+                chip_serial: start.chip_serial.to_owned(),
+                existing: Box::new(Existing {
+                    application,
+                    document_number,
+                    state: state.replace('_', " "),
+                    chip_serial,
+                }),
+            });
         }
         tx.execute(
             &format!(
@@ -412,9 +463,9 @@ impl Journal {
                 start.nik
             ],
         )
-        .context("cannot write the journal")?;
+        .doing(WRITE)?;
         let id = tx.last_insert_rowid();
-        tx.commit().context("cannot write the journal")?;
+        tx.commit().doing(WRITE)?;
         Ok(id)
     }
 
@@ -427,33 +478,25 @@ impl Journal {
         id: i64,
         sod_sha256: &str,
         signer: &SignerId,
-    ) -> anyhow::Result<IssuedCard> {
+    ) -> Result<IssuedCard> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot write the journal")?;
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE cards SET state = 'issued', sod_sha256 = ?2, signer = ?3, \
-                     signer_sha256 = ?4, finished_at = {NOW} \
-                     WHERE id = ?1 AND state = 'in_progress'"
-                ),
-                params![id, sod_sha256, signer.subject, signer.sha256],
-            )
-            .context("cannot record the issued card in the journal")?;
-        if changed != 1 {
-            anyhow::bail!("journal row {id} is not in progress: cannot record it as issued");
-        }
+            .doing(WRITE)?;
+        close_row(
+            &tx,
+            "state = 'issued', sod_sha256 = ?2, signer = ?3, signer_sha256 = ?4",
+            params![id, sod_sha256, signer.subject, signer.sha256],
+            (id, "issued", RECORD),
+        )?;
         let card = tx
             .query_row(
                 &format!("SELECT {ISSUED_COLUMNS} FROM cards WHERE id = ?1"),
                 params![id],
                 issued_from_row,
             )
-            .context("cannot read the journal")?;
-        tx.commit()
-            .context("cannot record the issued card in the journal")?;
+            .doing(READ)?;
+        tx.commit().doing(RECORD)?;
         Ok(card)
     }
 
@@ -461,24 +504,18 @@ impl Journal {
     ///
     /// # Errors
     /// If the row is not open, or the write fails.
-    pub fn finish_failed(&mut self, id: i64, reason: &str) -> anyhow::Result<()> {
+    pub fn finish_failed(&mut self, id: i64, reason: &str) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot write the journal")?;
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE cards SET state = 'failed', reason = ?2, finished_at = {NOW} \
-                     WHERE id = ?1 AND state = 'in_progress'"
-                ),
-                params![id, reason],
-            )
-            .context("cannot write the journal")?;
-        if changed != 1 {
-            anyhow::bail!("journal row {id} is not in progress: cannot record it as failed");
-        }
-        tx.commit().context("cannot write the journal")?;
+            .doing(WRITE)?;
+        close_row(
+            &tx,
+            "state = 'failed', reason = ?2",
+            params![id, reason],
+            (id, "failed", WRITE),
+        )?;
+        tx.commit().doing(WRITE)?;
         Ok(())
     }
 }

@@ -1,0 +1,464 @@
+//! What a batch tells its operator and its machines, as it happens.
+//!
+//! Every [`Event`] serializes (serde) with its kind in the `event` field; the records of what
+//! happened ([`Event::is_record`]: `invalid` and `card`) are the JSON lines `ektp batch --json`
+//! prints, with the run's [`Summary`] last. [`Display`](core::fmt::Display) gives the sentence
+//! for the operator. No event holds a NIK.
+
+use std::path::PathBuf;
+
+use ektp::Step;
+
+use crate::queue::Rejected;
+
+/// One thing that happened in a batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// The unfinished card with this chip was given up (lost or destroyed); its application
+    /// goes on a new card.
+    Abandoned {
+        /// The chip given up, hex.
+        chip_serial: String,
+        /// Its application.
+        application: String,
+    },
+    /// An application that will not be issued in this run.
+    Invalid(Rejected),
+    /// The queue as reconciled with the journal, before the first card.
+    Queue {
+        /// The queue directory.
+        queue: PathBuf,
+        /// Applications to issue in this run (unfinished cards first).
+        to_issue: usize,
+        /// Applications the journal already records as issued.
+        already_issued: u64,
+        /// Applications set aside as invalid.
+        invalid: usize,
+        /// The journal file.
+        journal: PathBuf,
+    },
+    /// The operator is asked for a card (asked once per application and card).
+    Insert {
+        /// The application the card is for.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// The chip that must be put back (its card is half-written), or `None` for a blank.
+        put_back: Option<String>,
+    },
+    /// Personalization of the card in the reader moved on.
+    Step {
+        /// The application being written.
+        application: String,
+        /// The step.
+        #[serde(serialize_with = "debug_name")]
+        step: Step,
+    },
+    /// A card was issued, or failed.
+    Card(CardOutcome),
+    /// The card left the reader before it was finished: the same card must come back.
+    Pulled {
+        /// The application it was being written with.
+        application: String,
+    },
+    /// The card in the reader cannot take the application; nothing was written.
+    Refused(Refusal),
+    /// An application failed on too many cards and is set aside for this run.
+    SetAside {
+        /// The application.
+        application: String,
+        /// On how many cards it failed.
+        cards: u32,
+    },
+    /// No card arrived in time; the batch stops (run it again to go on).
+    TimedOut {
+        /// The time-out, seconds.
+        seconds: u64,
+    },
+    /// A reminder: the finished card is still in the reader.
+    RemoveCard,
+}
+
+fn debug_name<S: serde::Serializer>(step: &Step, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{step:?}"))
+}
+
+impl Event {
+    /// Whether the operator must see it even when asking for quiet (something went wrong).
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            Self::Abandoned { .. }
+                | Self::Invalid(_)
+                | Self::Card(CardOutcome::Failed { .. })
+                | Self::Pulled { .. }
+                | Self::Refused(_)
+                | Self::SetAside { .. }
+                | Self::TimedOut { .. }
+        )
+    }
+
+    /// Whether it is a record of what happened to an application (`invalid`, `card`), as
+    /// machines get it, rather than a prompt or progress for the operator.
+    pub fn is_record(&self) -> bool {
+        matches!(self, Self::Invalid(_) | Self::Card(_))
+    }
+}
+
+impl core::fmt::Display for Event {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Abandoned {
+                chip_serial,
+                application,
+            } => write!(
+                f,
+                "Abandoned chip {chip_serial}: application {application} goes on a new card. \
+                 That card must never be handed out."
+            ),
+            Self::Invalid(r) => write!(
+                f,
+                "Skipping invalid application {}:\n  {}",
+                r.application,
+                r.problems.join("\n  ")
+            ),
+            Self::Queue {
+                queue,
+                to_issue,
+                already_issued,
+                invalid,
+                journal,
+            } => write!(
+                f,
+                "Queue {}: {to_issue} to issue, {already_issued} already issued, {invalid} \
+                 invalid. Journal: {}",
+                queue.display(),
+                journal.display()
+            ),
+            Self::Insert {
+                application,
+                document_number,
+                put_back: Some(chip),
+            } => write!(
+                f,
+                "Put back the card with chip serial {chip}: application {application} \
+                 (document {document_number}) was being written on it and will be finished."
+            ),
+            Self::Insert {
+                application,
+                document_number,
+                put_back: None,
+            } => write!(
+                f,
+                "Insert a blank card for application {application} (document {document_number})."
+            ),
+            Self::Step { application, step } => write!(f, "{application}: {step:?}"),
+            Self::Card(outcome) => outcome.fmt(f),
+            Self::Pulled { application } => write!(
+                f,
+                "The card left the reader before application {application} was finished. Put \
+                 the SAME card back in: it will be finished. (Do not use it for anything else.)"
+            ),
+            Self::Refused(refusal) => refusal.fmt(f),
+            Self::SetAside { application, cards } => write!(
+                f,
+                "Application {application} failed on {cards} cards: set aside for this run."
+            ),
+            Self::TimedOut { seconds } => write!(
+                f,
+                "No card arrived within {seconds} s: stopping. Run the batch again to go on."
+            ),
+            Self::RemoveCard => f.write_str("Still waiting: remove the card from the reader."),
+        }
+    }
+}
+
+/// What became of a card that was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CardOutcome {
+    /// Locked, verified and recorded in the journal.
+    Issued {
+        /// The application.
+        application: String,
+        /// The document number on the card.
+        document_number: String,
+        /// The chip serial, hex.
+        chip_serial: String,
+        /// SHA-256 of EF.SOD as read back, hex.
+        sod_sha256: String,
+        /// The document signer's certificate subject.
+        signer: String,
+        /// When the journal recorded it (UTC, RFC 3339).
+        issued_at: String,
+        /// Whether this card was a half-written one finished now.
+        resumed: bool,
+        /// How long the card took, milliseconds.
+        millis: u64,
+    },
+    /// Writing failed; the card is not locked and the application stays queued.
+    Failed {
+        /// The application.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl core::fmt::Display for CardOutcome {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Issued {
+                application,
+                document_number,
+                chip_serial,
+                ..
+            } => write!(
+                f,
+                "Issued application {application} (document {document_number}) on chip \
+                 {chip_serial}. Remove the card."
+            ),
+            Self::Failed {
+                application,
+                reason,
+                ..
+            } => write!(
+                f,
+                "FAILED to issue application {application} on this card: {reason}. The card is \
+                 NOT locked: remove it and set it aside."
+            ),
+        }
+    }
+}
+
+/// Why the card in the reader was not written (nothing was).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The card is locked and no application was being written on it.
+    AlreadyIssued,
+    /// The card does not answer as an e-KTP chip.
+    NotAnEktp {
+        /// What failed.
+        error: String,
+    },
+    /// A locked card that does not verify as the application that was being written.
+    NotTheUnfinishedCard {
+        /// The application.
+        application: String,
+        /// The chip it was being written on, hex.
+        chip_serial: String,
+        /// Why the card does not verify.
+        error: String,
+    },
+    /// The card does not give its chip serial.
+    NoSerial {
+        /// What failed.
+        error: String,
+    },
+    /// Another chip than the one the application was being written on.
+    WrongChip {
+        /// The chip in the reader, hex.
+        chip_serial: String,
+        /// The application.
+        application: String,
+        /// The chip that must come back, hex.
+        expected: String,
+    },
+    /// The journal records this chip as issued, yet it is not locked.
+    IssuedChipUnlocked {
+        /// The chip, hex.
+        chip_serial: String,
+        /// The application the journal records on it.
+        application: String,
+    },
+}
+
+impl core::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::AlreadyIssued => f.write_str(
+                "This card is already issued (locked): it is not blank. Remove it and insert a \
+                 blank card.",
+            ),
+            Self::NotAnEktp { error } => write!(
+                f,
+                "This card does not answer as an e-KTP chip ({error}). Remove it and set it aside."
+            ),
+            Self::NotTheUnfinishedCard {
+                application,
+                chip_serial,
+                error,
+            } => write!(
+                f,
+                "This card is already issued and does not verify as application {application} \
+                 ({error}): it is not the card that application was being written on. Remove it \
+                 and put chip {chip_serial} back."
+            ),
+            Self::NoSerial { error } => write!(
+                f,
+                "This card does not give its chip serial ({error}). Remove it and set it aside."
+            ),
+            Self::WrongChip {
+                chip_serial,
+                application,
+                expected,
+            } => write!(
+                f,
+                "This is chip {chip_serial}, but application {application} was being written on \
+                 chip {expected}. Remove it and put chip {expected} back (if that card is lost or \
+                 destroyed, see --abandon)."
+            ),
+            Self::IssuedChipUnlocked {
+                chip_serial,
+                application,
+            } => write!(
+                f,
+                "The journal records chip {chip_serial} as issued to application {application}, \
+                 but the chip is not locked. Remove it, set it aside and report it."
+            ),
+        }
+    }
+}
+
+/// How a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// Every application was issued, or the card limit was reached with nothing failed.
+    Complete,
+    /// Some applications are invalid or failed (listed in the summary).
+    Incomplete,
+    /// No card arrived in time; applications remain in the queue.
+    CardTimeout,
+}
+
+/// What a batch run did, at its end.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Cards issued in this run.
+    pub issued: u64,
+    /// Applications of the queue the journal already recorded as issued.
+    pub already_issued: u64,
+    /// Applications set aside as invalid.
+    pub invalid: Vec<Rejected>,
+    /// Applications set aside after failing on too many cards.
+    pub failed: Vec<Rejected>,
+    /// Applications left in the queue.
+    pub remaining: usize,
+    /// Issued cards in the whole journal.
+    pub journal_issued_total: usize,
+    /// How long the run took, seconds.
+    pub seconds: u64,
+    /// Whether the run stopped because no card arrived in time.
+    #[serde(skip)]
+    pub timed_out: bool,
+}
+
+impl Summary {
+    /// How the batch ended.
+    pub fn status(&self) -> Status {
+        if !self.invalid.is_empty() || !self.failed.is_empty() {
+            Status::Incomplete
+        } else if self.timed_out && self.remaining > 0 {
+            Status::CardTimeout
+        } else {
+            Status::Complete
+        }
+    }
+}
+
+impl core::fmt::Display for Summary {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "Batch summary: {} issued now, {} already issued before, {} invalid, {} failed, {} \
+             left in the queue ({} s). The journal holds {} issued cards.",
+            self.issued,
+            self.already_issued,
+            self.invalid.len(),
+            self.failed.len(),
+            self.remaining,
+            self.seconds,
+            self.journal_issued_total
+        )?;
+        for r in &self.invalid {
+            write!(
+                f,
+                "\n  invalid: {}: {}",
+                r.application,
+                r.problems.join("; ")
+            )?;
+        }
+        for r in &self.failed {
+            write!(
+                f,
+                "\n  failed:  {}: {}",
+                r.application,
+                r.problems.join("; ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keep_the_json_line_field_names() {
+        let issued = Event::Card(CardOutcome::Issued {
+            application: "a".into(),
+            document_number: "IDA000001".into(),
+            chip_serial: "01".into(),
+            sod_sha256: "ab".into(),
+            signer: "CN=DS".into(),
+            issued_at: "t".into(),
+            resumed: true,
+            millis: 7,
+        });
+        let v = serde_json::to_value(&issued).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "event": "card", "outcome": "issued", "application": "a",
+                "document_number": "IDA000001", "chip_serial": "01", "sod_sha256": "ab",
+                "signer": "CN=DS", "issued_at": "t", "resumed": true, "millis": 7
+            })
+        );
+        let failed = Event::Card(CardOutcome::Failed {
+            application: "a".into(),
+            document_number: "D".into(),
+            reason: "r".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({"event": "card", "outcome": "failed", "application": "a",
+                               "document_number": "D", "reason": "r"})
+        );
+        let invalid = Event::Invalid(Rejected {
+            application: "b".into(),
+            problems: vec!["p".into()],
+        });
+        assert_eq!(
+            serde_json::to_value(&invalid).unwrap(),
+            serde_json::json!({"event": "invalid", "application": "b", "problems": ["p"]})
+        );
+        assert!(issued.is_record() && failed.is_warning() && !issued.is_warning());
+        let step = Event::Step {
+            application: "a".into(),
+            step: Step::Locking,
+        };
+        assert_eq!(serde_json::to_value(&step).unwrap()["step"], "Locking");
+        assert!(!step.is_record());
+        let refused = serde_json::to_value(Event::Refused(Refusal::AlreadyIssued)).unwrap();
+        assert_eq!(refused["refusal"], "already_issued");
+    }
+}

@@ -1,0 +1,18 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+pub mod batch;
+mod error;
+pub mod event;
+pub mod journal;
+pub mod lock;
+pub mod queue;
+mod source;
+
+pub use batch::{Batch, Events, Limits, MAX_CONSECUTIVE_FAILURES, MAX_FAILURES_PER_APPLICATION};
+pub use error::Error;
+pub use event::{CardOutcome, Event, Refusal, Status, Summary};
+pub use journal::{IssuedCard, Journal, SignerId};
+pub use lock::RunLock;
+pub use queue::{Queue, Queued, Rejected};
+pub use source::CardSource;
