@@ -191,6 +191,14 @@ pub enum PkiError {
         #[source]
         source: std::io::Error,
     },
+    /// A certificate offered as a trust anchor is not a root (ICAO 9303-12 §7.1.1).
+    #[error("\"{subject}\" cannot be a trusted root: {problem}")]
+    NotTrustAnchor {
+        /// The certificate's subject, RFC 4514.
+        subject: String,
+        /// Why not.
+        problem: crate::policy::AnchorProblem,
+    },
     /// The trust store directory holds no root certificate.
     #[error(
         "{0}: no root certificate found (expected *.pem, *.crt, *.cer or *.der CSCA certificates)"

@@ -13,11 +13,13 @@ pub use keys::Pkcs8Key;
 pub use signer::{RingSigner, Signer};
 pub use sod::{EfSod, SodOptions, sign_ef_sod};
 mod pa;
+mod policy;
 mod trust;
 
 pub use pa::{
     Check, CheckName, Failure, Outcome, PaReport, SignerSummary, Status, passive_authentication,
 };
-pub use trust::{Crl, TrustAnchor, TrustStore};
+pub use policy::AnchorProblem;
+pub use trust::{Crl, RejectedCertificate, TrustAnchor, TrustStore};
 pub mod test_pki;
 mod time;

@@ -15,6 +15,7 @@ use crate::alg::{
 };
 use crate::cms::SignerIdentifier;
 use crate::error::{DecodeKind, PkiError, Structure};
+use crate::policy::{self, AnchorProblem};
 use crate::sod::EfSod;
 use crate::time::fmt_time;
 use crate::trust::{TrustAnchor, TrustStore, country_of, parse_certificate};
@@ -43,6 +44,9 @@ pub enum CheckName {
     SignerKeyUsage,
     /// The document signer's country equals the root's.
     IssuerCountry,
+    /// The document signer certificate is an end-entity certificate (not a CA) with no
+    /// critical extension this crate cannot process (RFC 5280 §4.2).
+    SignerProfile,
     /// A current CRL signed by the root does not list the document signer.
     Revocation,
     /// The data groups given are valid, distinct and not empty.
@@ -65,6 +69,7 @@ impl CheckName {
             Self::RootValidity => "root_validity",
             Self::SignerKeyUsage => "signer_key_usage",
             Self::IssuerCountry => "issuer_country",
+            Self::SignerProfile => "signer_profile",
             Self::Revocation => "revocation",
             Self::DataGroupsRead => "data_groups_read",
             Self::DataGroupHash(_) => "data_group_hash",
@@ -86,6 +91,7 @@ impl core::fmt::Display for CheckName {
             Self::RootValidity => f.write_str("root validity period"),
             Self::SignerKeyUsage => f.write_str("document signer key usage"),
             Self::IssuerCountry => f.write_str("document signer country"),
+            Self::SignerProfile => f.write_str("document signer certificate profile"),
             Self::Revocation => f.write_str("revocation"),
             Self::DataGroupsRead => f.write_str("data groups read"),
         }
@@ -129,6 +135,27 @@ pub enum Failure {
     UnknownIssuer {
         /// The issuer named in the certificate.
         issuer: String,
+    },
+    /// The issuer's certificate is in the trust store's files but is not a root, so it is not
+    /// trusted (e.g. a document signer certificate used to mint other signers).
+    IssuerNotTrustAnchor {
+        /// The issuer named in the certificate.
+        issuer: String,
+        /// Why that certificate is not a trust anchor.
+        problem: AnchorProblem,
+    },
+    /// The document signer certificate says it is a CA (basicConstraints cA = TRUE).
+    SignerIsCa,
+    /// A certificate has a critical extension this crate cannot process.
+    UnknownCriticalExtension {
+        /// The extension, dotted OID.
+        oid: String,
+    },
+    /// The only current CRLs have a critical extension this crate cannot process (e.g. a
+    /// delta CRL), so they cannot decide revocation.
+    CrlUnknownCriticalExtension {
+        /// The extension, dotted OID.
+        oid: String,
     },
     /// A root with the issuer's name exists but its key did not sign the certificate.
     CertificateSignatureInvalid(VerifyError),
@@ -210,6 +237,10 @@ impl Failure {
             Self::MessageDigestMismatch => "message_digest_mismatch",
             Self::SignatureInvalid(_) => "signature_invalid",
             Self::UnknownIssuer { .. } => "unknown_issuer",
+            Self::IssuerNotTrustAnchor { .. } => "issuer_not_trust_anchor",
+            Self::SignerIsCa => "signer_is_ca",
+            Self::UnknownCriticalExtension { .. } => "unknown_critical_extension",
+            Self::CrlUnknownCriticalExtension { .. } => "crl_unknown_critical_extension",
             Self::CertificateSignatureInvalid(_) => "certificate_signature_invalid",
             Self::NotYetValid { .. } => "not_yet_valid",
             Self::Expired { .. } => "expired",
@@ -282,6 +313,21 @@ impl core::fmt::Display for Failure {
             Self::UnknownIssuer { issuer } => write!(
                 f,
                 "the document signer was issued by \"{issuer}\", which is not a trusted root; add the root to the trust store only if it is genuine"
+            ),
+            Self::IssuerNotTrustAnchor { issuer, problem } => write!(
+                f,
+                "the document signer was issued by \"{issuer}\", whose certificate is in the trust store but cannot be a trusted root: {problem}"
+            ),
+            Self::SignerIsCa => f.write_str(
+                "the document signer certificate is a CA certificate (basicConstraints cA); a document signer must be an end-entity certificate",
+            ),
+            Self::UnknownCriticalExtension { oid } => write!(
+                f,
+                "the certificate has a critical extension {oid} that ektp cannot process, so it must be rejected"
+            ),
+            Self::CrlUnknownCriticalExtension { oid } => write!(
+                f,
+                "the CRL has a critical extension {oid} (e.g. a delta CRL) that ektp cannot process, so it cannot decide revocation; put the root's full CRL in the trust store"
             ),
             Self::CertificateSignatureInvalid(e) => write!(
                 f,
@@ -681,6 +727,7 @@ pub fn passive_authentication(
                             })
                         },
                     );
+                    b.record(CheckName::SignerProfile, check_signer_profile(&cert));
                     b.record(CheckName::Revocation, check_revocation(&cert, ri, trust, t));
                 }
                 _ => {
@@ -693,6 +740,7 @@ pub fn passive_authentication(
                         CheckName::IssuerCountry,
                         not_checked(CheckName::IssuerTrusted),
                     );
+                    b.record(CheckName::SignerProfile, check_signer_profile(&cert));
                     b.record(CheckName::Revocation, not_checked(CheckName::IssuerTrusted));
                 }
             }
@@ -705,6 +753,7 @@ pub fn passive_authentication(
                 CheckName::RootValidity,
                 CheckName::SignerKeyUsage,
                 CheckName::IssuerCountry,
+                CheckName::SignerProfile,
                 CheckName::Revocation,
             ] {
                 b.record(name, not_checked(CheckName::SignerCertificate));
@@ -825,9 +874,29 @@ fn find_root<'t>(
             Err(e) => last = Some(envelope_failure(e, Failure::CertificateSignatureInvalid)),
         }
     }
-    Err(last.unwrap_or_else(|| Failure::UnknownIssuer {
-        issuer: cert.issuer().to_string(),
-    }))
+    Err(
+        last.unwrap_or_else(|| match trust.rejected_named(cert.issuer().as_raw()) {
+            Some(r) => Failure::IssuerNotTrustAnchor {
+                issuer: cert.issuer().to_string(),
+                problem: r.problem.clone(),
+            },
+            None => Failure::UnknownIssuer {
+                issuer: cert.issuer().to_string(),
+            },
+        }),
+    )
+}
+
+/// ICAO 9303-12 §7.1.1 document signer profile: an end-entity certificate; RFC 5280 §4.2: no
+/// critical extension that cannot be processed.
+fn check_signer_profile(cert: &X509Certificate<'_>) -> Result<(), Failure> {
+    if policy::claims_ca(cert) {
+        return Err(Failure::SignerIsCa);
+    }
+    match policy::certificate_unknown_critical(cert) {
+        Some(oid) => Err(Failure::UnknownCriticalExtension { oid }),
+        None => Ok(()),
+    }
 }
 
 fn check_key_usage(cert: &X509Certificate<'_>) -> Result<(), Failure> {
@@ -859,6 +928,14 @@ fn check_revocation(
     for (crl, signed_by_root) in candidates {
         if !signed_by_root {
             failure.get_or_insert(Failure::CrlSignatureInvalid);
+            continue;
+        }
+        if let Some(oid) = &crl.unknown_critical {
+            // Never let a CRL we cannot fully process decide (RFC 5280 §5.2); an older full
+            // CRL may still.
+            if matches!(failure, None | Some(Failure::CrlSignatureInvalid)) {
+                failure = Some(Failure::CrlUnknownCriticalExtension { oid: oid.clone() });
+            }
             continue;
         }
         let problem = if t < crl.this_update {

@@ -154,6 +154,14 @@ impl TestCa {
         params.not_before = spec.not_before.into();
         params.not_after = spec.not_after.into();
         params.use_authority_key_identifier_extension = true;
+        if spec.ca {
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        if let Some(oid) = &spec.critical_extension {
+            let mut ext = rcgen::CustomExtension::from_oid_content(oid, vec![0x05, 0x00]);
+            ext.set_criticality(true);
+            params.custom_extensions.push(ext);
+        }
         let serial = random_serial()?;
         params.serial_number = Some(serial);
         let issuer = Issuer::from_params(&self.params, &self.key);
@@ -214,6 +222,11 @@ pub struct DocumentSignerSpec {
     pub not_after: SystemTime,
     /// Key usage digitalSignature (false: contentCommitment only, for negative tests).
     pub digital_signature: bool,
+    /// basicConstraints cA = TRUE (a malformed document signer, for negative tests).
+    pub ca: bool,
+    /// A critical private extension (this OID, content NULL) no verifier can process, for
+    /// negative tests.
+    pub critical_extension: Option<Vec<u64>>,
 }
 
 impl DocumentSignerSpec {
@@ -227,6 +240,8 @@ impl DocumentSignerSpec {
             not_before: now.checked_sub(DAY).unwrap_or(now),
             not_after: now.checked_add(DAY.saturating_mul(3653)).unwrap_or(now),
             digital_signature: true,
+            ca: false,
+            critical_extension: None,
         }
     }
 }

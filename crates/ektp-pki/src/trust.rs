@@ -9,6 +9,7 @@ use x509_parser::revocation_list::CertificateRevocationList;
 use crate::alg::{PublicKey, SignedEnvelope};
 use crate::error::{DecodeKind, PkiError, Result, Structure};
 use crate::keys::{is_pem, pem_blocks, read_bounded};
+use crate::policy::{self, AnchorProblem};
 
 /// Most files read from one trust store directory.
 pub const MAX_TRUST_FILES: usize = 10_000;
@@ -29,19 +30,30 @@ pub struct TrustAnchor {
 }
 
 impl TrustAnchor {
-    /// Parses a DER root certificate.
+    /// Parses a DER root certificate and checks that it can be a trust anchor: a self-signed
+    /// CA certificate with key usage keyCertSign and cRLSign and no critical extension this
+    /// crate cannot process (see [`AnchorProblem`]).
     ///
     /// # Errors
     /// [`PkiError::Decode`] if malformed (or trailing bytes), [`PkiError::UnsupportedAlgorithm`]
-    /// for a key type other than P-256, P-384 or RSA.
+    /// for a key type other than P-256, P-384 or RSA, [`PkiError::NotTrustAnchor`] for a
+    /// well-formed certificate that is not a root.
     pub fn from_der(der: &[u8]) -> Result<Self> {
         let cert = parse_certificate(der)?;
+        let public_key = PublicKey::from_spki_der(cert.public_key().raw)?;
+        let self_signed = SignedEnvelope::from_der(der)
+            .ok()
+            .is_some_and(|env| env.verify_with(&public_key).is_ok());
+        policy::check_anchor(&cert, self_signed).map_err(|problem| PkiError::NotTrustAnchor {
+            subject: cert.subject().to_string(),
+            problem,
+        })?;
         Ok(Self {
             der: der.to_vec(),
             subject_raw: cert.subject().as_raw().to_vec(),
             subject: cert.subject().to_string(),
             country: country_of(cert.subject()),
-            public_key: PublicKey::from_spki_der(cert.public_key().raw)?,
+            public_key,
             not_before: cert.validity().not_before.timestamp(),
             not_after: cert.validity().not_after.timestamp(),
         })
@@ -80,6 +92,9 @@ pub struct Crl {
     pub(crate) this_update: i64,
     pub(crate) next_update: Option<i64>,
     pub(crate) revoked: Vec<Revoked>,
+    /// A critical CRL or entry extension this crate cannot process (e.g. deltaCRLIndicator):
+    /// such a CRL is never used to decide revocation.
+    pub(crate) unknown_critical: Option<String>,
 }
 
 impl Crl {
@@ -109,7 +124,14 @@ impl Crl {
                     at: r.revocation_date.timestamp(),
                 })
                 .collect(),
+            unknown_critical: policy::crl_unknown_critical(&crl),
         })
+    }
+
+    /// The first critical extension (of the CRL or one of its entries) that this crate cannot
+    /// process, as a dotted OID; such a CRL is not used (RFC 5280 §5.2).
+    pub fn unknown_critical_extension(&self) -> Option<&str> {
+        self.unknown_critical.as_deref()
     }
 
     /// The CRL DER.
@@ -123,16 +145,31 @@ impl Crl {
     }
 }
 
+/// A certificate found in a trust store file that cannot be a trust anchor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectedCertificate {
+    /// The file it was in, when loaded from a directory.
+    pub path: Option<PathBuf>,
+    /// Its subject, RFC 4514.
+    pub subject: String,
+    pub(crate) subject_raw: Vec<u8>,
+    /// Why it is not an anchor.
+    pub problem: AnchorProblem,
+}
+
 /// Roots and CRLs trusted for Passive Authentication.
 ///
 /// Each CRL's signature is checked once, against the roots named as its issuer, when the CRL
 /// or the root is added; Passive Authentication then uses only CRLs a root signed.
+/// Certificates in trust store files that are not roots are set aside in
+/// [`TrustStore::rejected`], never used as anchors.
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     roots: Vec<TrustAnchor>,
     crls: Vec<Crl>,
     /// (CRL index, root index) pairs where the root's key verified the CRL's signature.
     crl_signed_by: Vec<(usize, usize)>,
+    rejected: Vec<RejectedCertificate>,
 }
 
 impl TrustStore {
@@ -190,17 +227,41 @@ impl TrustStore {
             .collect()
     }
 
+    /// Adds a certificate from a trust store file: a root becomes an anchor; a well-formed
+    /// certificate that is not a root is set aside in [`TrustStore::rejected`].
+    fn add_certificate_from_file(&mut self, der: &[u8], path: Option<&Path>) -> Result<()> {
+        match self.add_root_der(der) {
+            Err(PkiError::NotTrustAnchor { subject, problem }) => {
+                let subject_raw = parse_certificate(der)?.subject().as_raw().to_vec();
+                self.rejected.push(RejectedCertificate {
+                    path: path.map(Path::to_path_buf),
+                    subject,
+                    subject_raw,
+                    problem,
+                });
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
     /// Adds everything in a PEM or DER buffer: PEM `CERTIFICATE` blocks as roots, `X509 CRL`
-    /// blocks as CRLs; a DER buffer is tried as a certificate, then as a CRL.
+    /// blocks as CRLs; a DER buffer is tried as a certificate, then as a CRL. A certificate
+    /// that is not a root (see [`TrustAnchor::from_der`]) is set aside in
+    /// [`TrustStore::rejected`].
     ///
     /// # Errors
     /// [`PkiError::Decode`] for malformed content or a PEM block of another kind (a private
     /// key does not belong in a trust store).
     pub fn add_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.add_bytes_from(bytes, None)
+    }
+
+    fn add_bytes_from(&mut self, bytes: &[u8], path: Option<&Path>) -> Result<()> {
         if is_pem(bytes) {
             for block in pem_blocks(bytes)? {
                 match block.label.as_str() {
-                    "CERTIFICATE" => self.add_root_der(&block.contents)?,
+                    "CERTIFICATE" => self.add_certificate_from_file(&block.contents, path)?,
                     "X509 CRL" => self.add_crl_der(&block.contents)?,
                     _ => {
                         return Err(PkiError::decode(
@@ -213,8 +274,8 @@ impl TrustStore {
                 }
             }
             Ok(())
-        } else if self.add_root_der(bytes).is_ok() {
-            Ok(())
+        } else if parse_certificate(bytes).is_ok() {
+            self.add_certificate_from_file(bytes, path)
         } else {
             self.add_crl_der(bytes)
         }
@@ -259,9 +320,18 @@ impl TrustStore {
                 source: Box::new(e),
             };
             let bytes = read_bounded(&path, Structure::Certificate).map_err(in_file)?;
-            store.add_bytes(&bytes).map_err(in_file)?;
+            store.add_bytes_from(&bytes, Some(&path)).map_err(in_file)?;
         }
         if store.roots.is_empty() {
+            if let Some(r) = store.rejected.first() {
+                return Err(PkiError::InFile {
+                    path: r.path.clone().unwrap_or_else(|| dir.to_path_buf()),
+                    source: Box::new(PkiError::NotTrustAnchor {
+                        subject: r.subject.clone(),
+                        problem: r.problem.clone(),
+                    }),
+                });
+            }
             return Err(PkiError::EmptyTrustStore(dir.to_path_buf()));
         }
         Ok(store)
@@ -275,6 +345,17 @@ impl TrustStore {
     /// The CRLs.
     pub fn crls(&self) -> &[Crl] {
         &self.crls
+    }
+
+    /// Certificates found in trust store files that are not roots and so are not trusted
+    /// (e.g. a document signer certificate copied into the directory): tell the operator.
+    pub fn rejected(&self) -> &[RejectedCertificate] {
+        &self.rejected
+    }
+
+    /// A rejected certificate whose subject is `name_raw` (DER Name), if any.
+    pub(crate) fn rejected_named(&self, name_raw: &[u8]) -> Option<&RejectedCertificate> {
+        self.rejected.iter().find(|r| r.subject_raw == name_raw)
     }
 }
 
