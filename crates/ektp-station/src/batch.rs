@@ -473,7 +473,7 @@ impl<S: CardSource> Run<'_, '_, S> {
         &mut self,
         card: &mut ektp::Card<T>,
         q: &Queued,
-    ) -> Result<ektp::Outcome, ektp::Error> {
+    ) -> Result<ektp::Personalized, ektp::Error> {
         let events = &mut self.events;
         let mut progress = |step: Step| {
             events(Event::Step {

@@ -14,7 +14,7 @@ pub mod view;
 pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
 pub use error::Error;
-pub use personalize::{Outcome, Station, Step};
+pub use personalize::{Personalized, Station, Step};
 pub use read::ReadPolicy;
 pub use session::{Card, Lifecycle, PersoSession, SecureSession};
 pub use trace::{Stats, Traced};

@@ -59,7 +59,7 @@ pub enum Step {
 
 /// What personalization did.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Outcome {
+pub struct Personalized {
     /// The chip serial, hex (absent when the card was already issued: it no longer tells).
     pub chip_serial: Option<String>,
     /// The document number written.
@@ -136,7 +136,7 @@ impl<T: CardTransport> Card<T> {
         app: &Application,
         station: &Station<'_>,
         progress: &mut dyn FnMut(Step),
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Personalized, Error> {
         let can = &app.can;
         let document_number = app.holder.document_number.as_str().to_owned();
         let revoked = RevocationList::new();
@@ -155,7 +155,7 @@ impl<T: CardTransport> Card<T> {
                     reason: first_reason(&report),
                 });
             }
-            return Ok(Outcome {
+            return Ok(Personalized {
                 chip_serial: None,
                 document_number,
                 sod_sha256: report.sod_sha256.clone().unwrap_or_default(),
@@ -229,7 +229,7 @@ impl<T: CardTransport> Card<T> {
         progress(Step::Locking);
         self.reset()?;
         self.personalization(station.master_key)?.lock()?;
-        Ok(Outcome {
+        Ok(Personalized {
             chip_serial: Some(hex(&serial)),
             document_number,
             sod_sha256: report.sod_sha256.clone().unwrap_or_default(),

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
 use ektp::{
-    Application, Can, Card, HolderRecord, Outcome, ReadRequest, RevocationList, Station, Stats,
-    Step, TrustStore, VerifyPolicy, VerifyReport,
+    Application, Can, Card, HolderRecord, Personalized, ReadRequest, RevocationList, Station,
+    Stats, Step, TrustStore, VerifyPolicy, VerifyReport,
 };
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
@@ -154,7 +154,7 @@ fn personalize(
     station: &Station<'_>,
     global: &Global,
     say: &Say,
-) -> Result<Timed<Outcome>, Fail> {
+) -> Result<Timed<Personalized>, Fail> {
     say.line("4. personalize:");
     let t = Instant::now();
     let before = card.stats();
@@ -254,7 +254,7 @@ fn verify(
 /// The demo's results, as JSON (`--json`) or a summary line.
 struct Summary {
     pki_time: Duration,
-    perso: Timed<Outcome>,
+    perso: Timed<Personalized>,
     read: Timed<HolderRecord>,
     verify: Timed<VerifyReport>,
     all: Stats,

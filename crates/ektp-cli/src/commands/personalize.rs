@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use ektp::{Card, Outcome, Station, Step};
+use ektp::{Card, Personalized, Station, Step};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Kind};
@@ -27,7 +27,7 @@ pub struct PersonalizeArgs {
 
 /// Prints the outcome (text or JSON).
 pub fn print_outcome(
-    outcome: &Outcome,
+    outcome: &Personalized,
     global: &Global,
     took: std::time::Duration,
 ) -> Result<(), Fail> {
