@@ -697,10 +697,10 @@ fn software_signer_never_prints_its_key() {
     assert!(dbg.contains("SoftwareCvSigner"));
     assert!(!dbg.contains("4242424242"), "{dbg}");
     let der = key.to_pkcs8_der().unwrap();
-    let again = SoftwareCvSigner::from_pkcs8_der(&der).unwrap();
+    let again = SoftwareCvSigner::from_private_key_der(&der).unwrap();
     assert_eq!(again.public_point(), key.public_point());
     let bp = SoftwareCvSigner::from_secret_bytes(Curve::BrainpoolP256r1, &secret).unwrap();
-    let again = SoftwareCvSigner::from_pkcs8_der(&bp.to_pkcs8_der().unwrap()).unwrap();
+    let again = SoftwareCvSigner::from_private_key_der(&bp.to_pkcs8_der().unwrap()).unwrap();
     assert_eq!(again.curve(), Curve::BrainpoolP256r1);
     assert!(SoftwareCvSigner::from_secret_bytes(Curve::NistP256, &[0; 32]).is_err());
 }

@@ -84,18 +84,25 @@ impl SoftwareCvSigner {
         }))
     }
 
-    /// A key from an unencrypted PKCS#8 DER private key on P-256 or brainpoolP256r1 (the
-    /// `*.pkcs8` files `cvc-create` reads and writes).
+    /// A key from an unencrypted private key in DER on P-256 or brainpoolP256r1: PKCS#8
+    /// (RFC 5958) or SEC1 `ECPrivateKey` (RFC 5915), which is what `cvc-create` writes into
+    /// its `*.pkcs8` files.
     ///
     /// # Errors
     /// [`CvcError::InvalidValue`] for anything else.
-    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, CvcError> {
+    pub fn from_private_key_der(der: &[u8]) -> Result<Self, CvcError> {
         use p256::pkcs8::DecodePrivateKey as _;
         if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
             return Ok(Self(SoftwareKey::P256(k)));
         }
-        ecdsa::SigningKey::<bp256::BrainpoolP256r1>::from_pkcs8_der(der)
-            .map(|k| Self(SoftwareKey::Bp256(k)))
+        if let Ok(k) = ecdsa::SigningKey::<bp256::BrainpoolP256r1>::from_pkcs8_der(der) {
+            return Ok(Self(SoftwareKey::Bp256(k)));
+        }
+        if let Ok(k) = p256::SecretKey::from_sec1_der(der) {
+            return Ok(Self(SoftwareKey::P256(k.into())));
+        }
+        bp256::r1::SecretKey::from_sec1_der(der)
+            .map(|k| Self(SoftwareKey::Bp256(k.into())))
             .map_err(|_| CvcError::InvalidValue(super::Field::PublicKey))
     }
 
