@@ -5,9 +5,7 @@
 
 use std::sync::OnceLock;
 
-use ektp_pki::cvc::{
-    CertificateRequest, CvCertificate, CvDate, TrustPoint, validate_chain,
-};
+use ektp_pki::cvc::{CertificateRequest, CvCertificate, CvDate, TrustPoint, validate_chain};
 use libfuzzer_sys::fuzz_target;
 
 const CVCA: &[u8] = include_bytes!("../../tests/vectors/cvc/openpace/IDBPCVCA00001.cvcert");
