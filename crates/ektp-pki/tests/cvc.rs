@@ -200,7 +200,12 @@ fn openpace_wrong_chains_are_refused_with_typed_errors() {
         }
     );
     // A DV alone is not a terminal chain; nothing is not a chain.
-    let e = validate_chain(std::slice::from_ref(&tp256), &[dv.clone()], d("260105")).unwrap_err();
+    let e = validate_chain(
+        std::slice::from_ref(&tp256),
+        std::slice::from_ref(&dv),
+        d("260105"),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             e,
