@@ -341,6 +341,10 @@ fn cvc_create_issues_under_ektp_certificates_and_requests() {
             "{out}"
         );
         assert!(out.contains("certificate request verified"), "{out}");
+        // Authenticated requests (67) are not checked here: OpenPACE 1.1.2 (Debian 12) fails to
+        // decode any `67` request ("could not parse certificate request"), a bug fixed upstream
+        // after frankmorgner/openpace#59. tests/cvc.rs covers their round trip and outer
+        // signature.
         // cvc-print rejects a request whose inner signature is not by the requested key.
         let forged = CertificateRequest::new(
             req.body().clone(),
