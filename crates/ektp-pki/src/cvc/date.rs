@@ -24,7 +24,7 @@ impl CvDate {
     /// # Errors
     /// [`CvcError::InvalidValue`] for a date outside that range or not in the calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, CvcError> {
-        Self::checked(year, month, day).ok_or(CvcError::InvalidValue(Field::EffectiveDate))
+        Self::checked(year, month, day).ok_or(CvcError::InvalidValue(Field::Date))
     }
 
     fn checked(year: u16, month: u8, day: u8) -> Option<Self> {
@@ -70,7 +70,7 @@ impl CvDate {
     /// [`CvcError::InvalidValue`] unless it is six digits forming a valid date.
     pub fn from_yymmdd(text: &str) -> Result<Self, CvcError> {
         let digits: Vec<u8> = text.bytes().map(|b| b.wrapping_sub(b'0')).collect();
-        Self::from_digits(&digits).ok_or(CvcError::InvalidValue(Field::EffectiveDate))
+        Self::from_digits(&digits).ok_or(CvcError::InvalidValue(Field::Date))
     }
 
     /// The date as `YYMMDD` text.
@@ -87,8 +87,7 @@ impl CvDate {
     /// [`CvcError::InvalidValue`] outside 2000..=2099.
     pub fn from_system_time(t: std::time::SystemTime) -> Result<Self, CvcError> {
         let d = time::OffsetDateTime::from(t).date();
-        let year =
-            u16::try_from(d.year()).map_err(|_| CvcError::InvalidValue(Field::EffectiveDate))?;
+        let year = u16::try_from(d.year()).map_err(|_| CvcError::InvalidValue(Field::Date))?;
         Self::new(year, u8::from(d.month()), d.day())
     }
 

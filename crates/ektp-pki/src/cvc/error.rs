@@ -38,6 +38,8 @@ pub enum Field {
     Signature,
     /// `42` outer CAR of an authenticated request.
     OuterCar,
+    /// A date given to a constructor (not a certificate field).
+    Date,
 }
 
 impl core::fmt::Display for Field {
@@ -56,6 +58,7 @@ impl core::fmt::Display for Field {
             Self::Extensions => "certificate extensions",
             Self::Signature => "signature",
             Self::OuterCar => "outer certification authority reference",
+            Self::Date => "date",
         })
     }
 }
@@ -228,6 +231,11 @@ pub enum CvcError {
         /// The issuer certificate's holder.
         chr: CertificateReference,
     },
+    /// A private key that is not a P-256 or brainpoolP256r1 key in a form this crate reads.
+    #[error(
+        "invalid private key: expected an unencrypted P-256 or brainpoolP256r1 key (PKCS#8 or SEC1 DER)"
+    )]
+    InvalidPrivateKey,
     /// The signer (software key or token) failed to sign.
     #[error("CV signing failed")]
     SigningFailed,

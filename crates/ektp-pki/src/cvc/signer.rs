@@ -71,9 +71,9 @@ impl SoftwareCvSigner {
     /// A key from its 32-byte private scalar.
     ///
     /// # Errors
-    /// [`CvcError::InvalidValue`] if the scalar is zero or not below the group order.
+    /// [`CvcError::InvalidPrivateKey`] if the scalar is zero or not below the group order.
     pub fn from_secret_bytes(curve: Curve, secret: &[u8]) -> Result<Self, CvcError> {
-        let bad = || CvcError::InvalidValue(super::Field::PublicKey);
+        let bad = || CvcError::InvalidPrivateKey;
         Ok(Self(match curve {
             Curve::NistP256 => {
                 SoftwareKey::P256(p256::ecdsa::SigningKey::from_slice(secret).map_err(|_| bad())?)
@@ -89,7 +89,7 @@ impl SoftwareCvSigner {
     /// its `*.pkcs8` files.
     ///
     /// # Errors
-    /// [`CvcError::InvalidValue`] for anything else.
+    /// [`CvcError::InvalidPrivateKey`] for anything else.
     pub fn from_private_key_der(der: &[u8]) -> Result<Self, CvcError> {
         use p256::pkcs8::DecodePrivateKey as _;
         if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
@@ -103,7 +103,7 @@ impl SoftwareCvSigner {
         }
         bp256::r1::SecretKey::from_sec1_der(der)
             .map(|k| Self(SoftwareKey::Bp256(k.into())))
-            .map_err(|_| CvcError::InvalidValue(super::Field::PublicKey))
+            .map_err(|_| CvcError::InvalidPrivateKey)
     }
 
     /// The key as unencrypted PKCS#8 DER (for handing a TEST ONLY key to `cvc-create`).
