@@ -8,11 +8,12 @@
 #   pkgconf                pkg-config, used by the pcsc-sys build script
 #   opensc                 opensc-tool, used by tests to check formats independently
 #   openssl                openssl asn1parse / cms, used by tests as independent parsers and verifiers
+#   openpace               cvc-create / cvc-print, the independent CV certificate tool in ektp-pki's tests
 #   iproute2               ss, to see the vpcd listener without connecting to it
 #   build-essential        the C compiler and linker Rust and `ring` need
 #   ca-certificates curl   to fetch rustup when cargo is missing
 CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
-         ca-certificates curl)
+         ca-certificates curl openpace)
 
 ci_log() { echo "ci: $*" >&2; }
 

@@ -216,6 +216,9 @@ pub enum PkiError {
         #[source]
         source: Box<PkiError>,
     },
+    /// A CV certificate error (BSI TR-03110-3): malformed, or well formed but not acceptable.
+    #[error(transparent)]
+    Cvc(#[from] crate::cvc::CvcError),
 }
 
 impl PkiError {

@@ -2,6 +2,7 @@
 
 pub mod alg;
 pub mod cms;
+pub mod cvc;
 mod error;
 pub mod keys;
 mod signer;
