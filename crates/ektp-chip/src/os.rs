@@ -215,12 +215,14 @@ impl Chip {
         State::from_json(json, Path::new("")).map(Self::from_state)
     }
 
-    /// Saves the chip's persistent state atomically (temporary file, fsync, rename).
+    /// Saves the chip's persistent state atomically and privately: mode 0600, written through
+    /// an unpredictable `O_EXCL|O_NOFOLLOW` temporary beside `path`, fsync, rename
+    /// ([`ektp_fs::write_private`]).
     ///
     /// The file holds the chip's private keys and CAN in clear: TEST chips only.
     ///
     /// # Errors
-    /// [`ChipError::Io`].
+    /// [`ChipError::Save`].
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ChipError> {
         self.state.save(path.as_ref())
     }
@@ -237,7 +239,7 @@ impl Chip {
     /// If a save fails the change is rolled back and the command answers `6581`.
     ///
     /// # Errors
-    /// [`ChipError::Io`] if the first save fails (autosave then stays off).
+    /// [`ChipError::Save`] if the first save fails (autosave then stays off).
     pub fn set_autosave(&mut self, path: Option<PathBuf>) -> Result<(), ChipError> {
         if let Some(p) = &path {
             self.state.save(p)?;
