@@ -12,7 +12,7 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ChipError {
-    /// The state file could not be read or written.
+    /// The state file could not be read.
     #[error("chip state file {path}: {source}")]
     Io {
         /// The file.
@@ -32,6 +32,10 @@ pub enum ChipError {
         /// 1-based column of the problem.
         column: usize,
     },
+    /// The state file could not be saved (it is written 0600 through an unpredictable
+    /// temporary beside it, see [`ektp_fs::write_private`]).
+    #[error("chip state not saved: {0}")]
+    Save(#[from] ektp_fs::FsError),
     /// The state file parses but describes a chip that cannot exist.
     #[error("chip state file {path} is inconsistent: {what}")]
     Inconsistent {

@@ -80,6 +80,15 @@ enum Auth {
     Perso,
 }
 
+/// A retry counter that guards a secret (see [`Chip::charge`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum RetryCounter {
+    /// Wrong CANs (PACE).
+    Pace,
+    /// Failed personalization authentications (EXTERNAL AUTHENTICATE).
+    Perso,
+}
+
 /// The current dedicated file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Df {
@@ -215,12 +224,14 @@ impl Chip {
         State::from_json(json, Path::new("")).map(Self::from_state)
     }
 
-    /// Saves the chip's persistent state atomically (temporary file, fsync, rename).
+    /// Saves the chip's persistent state atomically and privately: mode 0600, written through
+    /// an unpredictable `O_EXCL|O_NOFOLLOW` temporary beside `path`, fsync, rename
+    /// ([`ektp_fs::write_private`]).
     ///
     /// The file holds the chip's private keys and CAN in clear: TEST chips only.
     ///
     /// # Errors
-    /// [`ChipError::Io`].
+    /// [`ChipError::Save`].
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ChipError> {
         self.state.save(path.as_ref())
     }
@@ -234,10 +245,12 @@ impl Chip {
     /// From now on, persist every committed change to `path` (atomically) before answering
     /// the command that made it; `None` turns autosave off. Saves once at once.
     ///
-    /// If a save fails the change is rolled back and the command answers `6581`.
+    /// If a save fails the change is rolled back and the command answers `6581`. An attempt
+    /// at a secret (a CAN, a personalization key) is counted on disk before it is checked;
+    /// while the count cannot be saved, every attempt is refused unchecked with `6581`.
     ///
     /// # Errors
-    /// [`ChipError::Io`] if the first save fails (autosave then stays off).
+    /// [`ChipError::Save`] if the first save fails (autosave then stays off).
     pub fn set_autosave(&mut self, path: Option<PathBuf>) -> Result<(), ChipError> {
         if let Some(p) = &path {
             self.state.save(p)?;
@@ -342,6 +355,22 @@ impl Chip {
         }
         self.state = next;
         Ok(())
+    }
+
+    /// Counts an attempt at a secret as failed *before* the secret is checked, as a real card
+    /// OS does (Java Card `OwnerPIN.check` decrements the try counter first): the count is
+    /// committed (saved, with autosave) and only then may the caller check. If the count
+    /// cannot be saved the attempt is refused unchecked with `6581`, so a failing state file
+    /// never gives unlimited guesses, and cutting the power during the check never loses a
+    /// count. A successful check clears the counter with another commit.
+    fn charge(&mut self, counter: RetryCounter) -> Result<(), StatusWord> {
+        let mut next = self.state.clone();
+        let n = match counter {
+            RetryCounter::Pace => &mut next.pace_failures,
+            RetryCounter::Perso => &mut next.perso_failures,
+        };
+        *n = n.saturating_add(1);
+        self.commit(next)
     }
 
     fn sleep(&mut self, d: Duration) {

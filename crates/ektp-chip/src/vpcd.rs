@@ -24,6 +24,13 @@
 //! * One card per slot: a second card connecting to a taken port waits in the listen backlog
 //!   until the first leaves. [`SlotLock`] serialises users of a slot across threads and
 //!   processes.
+//! * vpcd closes the card's socket when anything goes wrong on the link, and a single
+//!   command APDU longer than 65535 bytes (an extended APDU with Lc = 65535, from any PC/SC
+//!   client) is enough. By default that ends the session ([`SessionEnd::ClosedByReader`]);
+//!   with [`VpcdConfig::with_reconnect`] the card instead waits until pcscd has seen it
+//!   leave, reinserts itself (same card, same persistent state; volatile state is gone, as
+//!   after a real removal) and keeps serving, retrying with backoff while vpcd does not
+//!   listen ([`Reconnect`]).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -40,8 +47,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -60,6 +67,14 @@ pub const CONNECT_RETRY_INTERVAL: Duration = Duration::from_millis(200);
 /// How long [`VirtualCard::insert`] keeps retrying by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a dropped card stays out before it reinserts itself by default: longer than
+/// pcscd's 400 ms presence poll, so pcscd sees the removal (hosts get "card removed" and
+/// reconnect) instead of a card that silently lost its volatile state.
+pub const REINSERT_DELAY: Duration = Duration::from_millis(600);
+
+/// Slice in which waits check whether the card is being removed.
+const WAIT_SLICE: Duration = Duration::from_millis(20);
+
 /// The PC/SC reader name pcscd gives the vpcd slot served on `port`, if it is one of the two
 /// ports the Debian `vsmartcard-vpcd` package configures.
 #[must_use]
@@ -71,12 +86,66 @@ pub fn reader_name(port: u16) -> Option<&'static str> {
     }
 }
 
+/// How a virtual card comes back after vpcd drops its link (see
+/// [`VpcdConfig::with_reconnect`]): wait [`REINSERT_DELAY`], then try to connect; while vpcd
+/// refuses, wait and try again, doubling the wait from 200 ms up to 5 s, at most 10 attempts
+/// (about 27 s) before the session ends with [`SessionEnd::ReaderGone`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconnect {
+    reinsert_after: Duration,
+    first_backoff: Duration,
+    max_backoff: Duration,
+    attempts: u32,
+}
+
+impl Default for Reconnect {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reconnect {
+    /// The defaults described on the type.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            reinsert_after: REINSERT_DELAY,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            attempts: 10,
+        }
+    }
+
+    /// How long the dropped card stays out before its first attempt to reinsert.
+    #[must_use]
+    pub fn with_reinsert_delay(mut self, delay: Duration) -> Self {
+        self.reinsert_after = delay;
+        self
+    }
+
+    /// The wait after the first refused attempt, doubled after each one up to `max`.
+    #[must_use]
+    pub fn with_backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.first_backoff = first;
+        self.max_backoff = max.max(first);
+        self
+    }
+
+    /// How many connection attempts (at least 1) before giving up.
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+}
+
 /// How to reach vpcd and how the inserted card behaves.
 #[derive(Clone, Debug)]
 pub struct VpcdConfig {
     addr: SocketAddr,
     connect_timeout: Duration,
     fault: Option<Fault>,
+    reconnect: Option<Reconnect>,
 }
 
 impl Default for VpcdConfig {
@@ -93,6 +162,7 @@ impl VpcdConfig {
             addr: SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, DEFAULT_PORT)),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             fault: None,
+            reconnect: None,
         }
     }
 
@@ -125,6 +195,16 @@ impl VpcdConfig {
         self
     }
 
+    /// When vpcd drops the link (it closes the socket, for example after a command longer
+    /// than 65535 bytes, or pcscd restarts), reinsert the card as `policy` says and keep
+    /// serving it, instead of ending the session with [`SessionEnd::ClosedByReader`].
+    /// [`VirtualCard::drops`] and [`VirtualCard::reinsertions`] count what happened.
+    #[must_use]
+    pub fn with_reconnect(mut self, policy: Reconnect) -> Self {
+        self.reconnect = Some(policy);
+        self
+    }
+
     /// The address the card connects to.
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
@@ -152,6 +232,21 @@ pub enum SessionEnd {
     },
     /// Any other socket error.
     Io(io::Error),
+    /// vpcd dropped the link and, with [`VpcdConfig::with_reconnect`], refused every attempt
+    /// to reinsert the card: pcscd stopped (or lost its vpcd reader). Holds
+    /// [`ChipError::NotListening`], which says what to do.
+    ReaderGone(ChipError),
+}
+
+impl SessionEnd {
+    /// Whether vpcd's side ended the link (a reconnect may bring the card back), as opposed to
+    /// the card's own removal, fault or broken ATR.
+    fn is_link_drop(&self) -> bool {
+        matches!(
+            self,
+            Self::ClosedByReader | Self::EmptyMessage | Self::Io(_)
+        )
+    }
 }
 
 /// A card taken out of the virtual reader, with the reason its session ended.
@@ -169,12 +264,16 @@ pub struct Removed<C> {
 ///
 /// Dropping the handle removes the card (shuts the connection down and joins the thread);
 /// [`VirtualCard::remove`] does the same and gives the card back. However the session ends,
-/// the card gets [`Card::power_off`] last, as a card leaving the field does.
+/// the card gets [`Card::power_off`] last, as a card leaving the field does (and also each
+/// time vpcd drops a card that then reinserts itself, see [`VpcdConfig::with_reconnect`]).
 pub struct VirtualCard<C: Card + Send + 'static> {
-    control: TcpStream,
+    /// The current connection, replaced on each reinsertion; shut down to remove the card.
+    control: Arc<Mutex<TcpStream>>,
     addr: SocketAddr,
     leaving: Arc<AtomicBool>,
     answered: Arc<AtomicU64>,
+    drops: Arc<AtomicU64>,
+    reinsertions: Arc<AtomicU64>,
     thread: Option<JoinHandle<(C, SessionEnd)>>,
 }
 
@@ -190,20 +289,30 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
     pub fn insert(card: C, config: &VpcdConfig) -> Result<Self, ChipError> {
         let stream = connect_with_retry(config.addr, config.connect_timeout)?;
         stream.set_nodelay(true).map_err(ChipError::Socket)?;
-        let control = stream.try_clone().map_err(ChipError::Socket)?;
+        let control = Arc::new(Mutex::new(stream.try_clone().map_err(ChipError::Socket)?));
         let leaving = Arc::new(AtomicBool::new(false));
         let answered = Arc::new(AtomicU64::new(0));
-        let session = Session {
+        let drops = Arc::new(AtomicU64::new(0));
+        let reinsertions = Arc::new(AtomicU64::new(0));
+        let mut session = Session {
             stream,
             fault: config.fault,
             leaving: Arc::clone(&leaving),
             answered: Arc::clone(&answered),
+            index: 0,
+        };
+        let link = Link {
+            addr: config.addr,
+            reconnect: config.reconnect.clone(),
+            control: Arc::clone(&control),
+            drops: Arc::clone(&drops),
+            reinsertions: Arc::clone(&reinsertions),
         };
         let thread = std::thread::Builder::new()
             .name(format!("vpcd-card-{}", config.addr.port()))
             .spawn(move || {
                 let mut card = card;
-                let end = session.serve(&mut card);
+                let end = link.serve(&mut session, &mut card);
                 (card, end)
             })
             .map_err(ChipError::Socket)?;
@@ -212,8 +321,23 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
             addr: config.addr,
             leaving,
             answered,
+            drops,
+            reinsertions,
             thread: Some(thread),
         })
+    }
+
+    /// How many times vpcd dropped the link (only counted with
+    /// [`VpcdConfig::with_reconnect`]; without it the first drop ends the session).
+    #[must_use]
+    pub fn drops(&self) -> u64 {
+        self.drops.load(Ordering::Acquire)
+    }
+
+    /// How many times the card reinserted itself after vpcd dropped it.
+    #[must_use]
+    pub fn reinsertions(&self) -> u64 {
+        self.reinsertions.load(Ordering::Acquire)
     }
 
     /// The vpcd address this card is connected to.
@@ -228,8 +352,8 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
         self.answered.load(Ordering::Acquire)
     }
 
-    /// Whether the session is still running (false once vpcd closed it or a fault pulled
-    /// the card).
+    /// Whether the session is still running (false once vpcd closed it for good or a fault
+    /// pulled the card; true while a dropped card waits to reinsert itself).
     #[must_use]
     pub fn is_inserted(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
@@ -253,7 +377,8 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
         let thread = self.thread.take()?;
         self.leaving.store(true, Ordering::Release);
         // Wakes the serving thread out of its blocking read; errors mean it is closed already.
-        let _ = self.control.shutdown(Shutdown::Both);
+        // A thread between two connections sees `leaving` instead.
+        let _ = lock(&self.control).shutdown(Shutdown::Both);
         thread.join().ok()
     }
 }
@@ -295,6 +420,108 @@ fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, 
     }
 }
 
+/// The lock, also if a thread panicked holding it (a `TcpStream` has no invariant to break).
+fn lock(m: &Mutex<TcpStream>) -> MutexGuard<'_, TcpStream> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Sleeps `d` in short slices; false (early) once the card is being removed.
+fn wait_unless_leaving(d: Duration, leaving: &AtomicBool) -> bool {
+    let start = Instant::now();
+    loop {
+        if leaving.load(Ordering::Acquire) {
+            return false;
+        }
+        let left = d.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(WAIT_SLICE));
+    }
+}
+
+/// What the serving thread needs to bring a dropped card back.
+struct Link {
+    addr: SocketAddr,
+    reconnect: Option<Reconnect>,
+    control: Arc<Mutex<TcpStream>>,
+    drops: Arc<AtomicU64>,
+    reinsertions: Arc<AtomicU64>,
+}
+
+/// Why a dropped card did not come back.
+enum NoReinsert {
+    Leaving,
+    Gone(ChipError),
+}
+
+impl Link {
+    /// Serves sessions until one ends in a way a reconnect does not mend.
+    fn serve<C: Card>(&self, session: &mut Session, card: &mut C) -> SessionEnd {
+        loop {
+            let end = session.serve(card);
+            let Some(policy) = self.reconnect.as_ref().filter(|_| end.is_link_drop()) else {
+                return end;
+            };
+            self.drops.fetch_add(1, Ordering::AcqRel);
+            match self.reinsert(policy, &session.leaving) {
+                Ok(stream) => {
+                    session.stream = stream;
+                    if session.leaving.load(Ordering::Acquire) {
+                        let _ = session.stream.shutdown(Shutdown::Both);
+                        return SessionEnd::Removed;
+                    }
+                    self.reinsertions.fetch_add(1, Ordering::AcqRel);
+                }
+                Err(NoReinsert::Leaving) => return SessionEnd::Removed,
+                Err(NoReinsert::Gone(e)) => return SessionEnd::ReaderGone(e),
+            }
+        }
+    }
+
+    /// Waits until pcscd has seen the card leave, then connects again with backoff. The new
+    /// connection is published to [`VirtualCard::stop`] before it is used.
+    fn reinsert(&self, policy: &Reconnect, leaving: &AtomicBool) -> Result<TcpStream, NoReinsert> {
+        if !wait_unless_leaving(policy.reinsert_after, leaving) {
+            return Err(NoReinsert::Leaving);
+        }
+        let start = Instant::now();
+        let mut backoff = policy.first_backoff;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt = attempt.saturating_add(1);
+            match TcpStream::connect_timeout(&self.addr, Duration::from_secs(1)) {
+                Ok(stream) => {
+                    // Only latency depends on it.
+                    let _ = stream.set_nodelay(true);
+                    let control = stream.try_clone().map_err(|source| {
+                        NoReinsert::Gone(ChipError::NotListening {
+                            addr: self.addr,
+                            waited: start.elapsed(),
+                            source,
+                        })
+                    })?;
+                    *lock(&self.control) = control;
+                    return Ok(stream);
+                }
+                Err(source) if attempt >= policy.attempts => {
+                    return Err(NoReinsert::Gone(ChipError::NotListening {
+                        addr: self.addr,
+                        waited: start.elapsed(),
+                        source,
+                    }));
+                }
+                Err(_) => {
+                    if !wait_unless_leaving(backoff, leaving) {
+                        return Err(NoReinsert::Leaving);
+                    }
+                    backoff = backoff.saturating_mul(2).min(policy.max_backoff);
+                }
+            }
+        }
+    }
+}
+
 /// Linux: make the kernel ACK the next segment at once. vpcd (Debian 3.3) sends the length
 /// and the payload separately without TCP_NODELAY, so a delayed ACK stalls it ~40 ms.
 /// The flag is not sticky (tcp(7)), so it is re-armed before every read.
@@ -312,10 +539,12 @@ struct Session {
     fault: Option<Fault>,
     leaving: Arc<AtomicBool>,
     answered: Arc<AtomicU64>,
+    /// Command APDUs answered so far, across reinsertions (what a [`Fault`] counts).
+    index: u64,
 }
 
 impl Session {
-    fn serve<C: Card>(mut self, card: &mut C) -> SessionEnd {
+    fn serve<C: Card>(&mut self, card: &mut C) -> SessionEnd {
         let end = self.run(card);
         let _ = self.stream.shutdown(Shutdown::Both);
         // Out of the reader means out of power: volatile state is gone.
@@ -360,8 +589,8 @@ impl Session {
     fn run<C: Card>(&mut self, card: &mut C) -> SessionEnd {
         let mut len = [0u8; 2];
         let mut message = Vec::new();
-        let mut index: u64 = 0;
         loop {
+            let index = self.index;
             if let Some(fault) = self.fault.filter(|f| f.leaves_before_next(index)) {
                 return SessionEnd::Fault(fault);
             }
@@ -408,8 +637,8 @@ impl Session {
                         let response = frameable_response(card.process(apdu));
                         // Counted before the write, so a host that has the answer also
                         // sees the count.
-                        index = index.saturating_add(1);
-                        self.answered.store(index, Ordering::Release);
+                        self.index = index.saturating_add(1);
+                        self.answered.store(self.index, Ordering::Release);
                         self.write_frame(&response)
                     }
                 },
@@ -590,6 +819,125 @@ mod tests {
             "{:?}",
             removed.end
         );
+    }
+
+    /// Waits up to 5 s for the card to connect to `listener`.
+    fn accept_within(listener: &TcpListener) -> Option<TcpStream> {
+        listener.set_nonblocking(true).unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok((s, _)) = listener.accept() {
+                s.set_nonblocking(false).unwrap();
+                return Some(s);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        None
+    }
+
+    fn quick_reconnect() -> Reconnect {
+        Reconnect::new()
+            .with_reinsert_delay(Duration::from_millis(20))
+            .with_backoff(Duration::from_millis(10), Duration::from_millis(40))
+    }
+
+    #[test]
+    fn a_dropped_card_reinserts_itself_and_keeps_its_state() {
+        let (listener, config) = fake_vpcd();
+        let config = config.with_reconnect(quick_reconnect());
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x01]);
+        send(&mut s, &[0x00, 0xB0, 0x00, 0x00, 0x01]);
+        assert_eq!(recv(&mut s).len(), 7);
+        // vpcd closes the card's socket (as after a command longer than 65535 bytes).
+        drop(s);
+        let mut s = accept_within(&listener).expect("the card came back");
+        send(&mut s, &[0x04]);
+        assert_eq!(recv(&mut s).len(), 5);
+        send(&mut s, &[0x00, 0xB0, 0x00, 0x00, 0x01]);
+        assert_eq!(recv(&mut s).len(), 7);
+        assert_eq!(card.drops(), 1);
+        assert_eq!(card.reinsertions(), 1);
+        assert_eq!(card.answered(), 2, "counted across the reinsertion");
+        assert!(card.is_inserted());
+        let removed = card.remove().unwrap();
+        assert!(
+            matches!(removed.end, SessionEnd::Removed),
+            "{:?}",
+            removed.end
+        );
+        assert_eq!(
+            removed.card.executed, 2,
+            "one card object served both links"
+        );
+        assert!(!removed.card.powered, "the drop powered it off");
+        assert_closed(&mut s);
+    }
+
+    #[test]
+    fn a_fault_still_counts_apdus_across_a_reinsertion() {
+        let (listener, config) = fake_vpcd();
+        let config = config
+            .with_reconnect(quick_reconnect())
+            .with_fault(Fault::RemoveAfter(2));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (mut s, _) = listener.accept().unwrap();
+        send(&mut s, &[0x00, 0x84, 0x00, 0x00, 0x08]);
+        assert_eq!(recv(&mut s).len(), 7);
+        drop(s);
+        let mut s = accept_within(&listener).expect("the card came back");
+        send(&mut s, &[0x00, 0x84, 0x00, 0x00, 0x08]);
+        assert_eq!(recv(&mut s).len(), 7);
+        assert_closed(&mut s);
+        let removed = card.remove().unwrap();
+        assert!(
+            matches!(removed.end, SessionEnd::Fault(Fault::RemoveAfter(2))),
+            "a fault is not a drop: no reinsertion"
+        );
+    }
+
+    #[test]
+    fn vpcd_gone_for_good_ends_with_a_clear_error_after_bounded_retries() {
+        let (listener, config) = fake_vpcd();
+        let config = config.with_reconnect(quick_reconnect().with_attempts(3));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (s, _) = listener.accept().unwrap();
+        // pcscd stops: the listener and the link go away.
+        drop(listener);
+        drop(s);
+        let start = Instant::now();
+        while card.is_inserted() && start.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!card.is_inserted(), "gave up");
+        assert_eq!(card.drops(), 1);
+        assert_eq!(card.reinsertions(), 0);
+        let removed = card.remove().unwrap();
+        let SessionEnd::ReaderGone(err) = removed.end else {
+            panic!("{:?}", removed.end)
+        };
+        assert!(matches!(err, ChipError::NotListening { .. }));
+        assert!(err.to_string().contains("start pcscd"), "{err}");
+    }
+
+    #[test]
+    fn removing_a_card_waiting_to_reinsert_returns_at_once() {
+        let (listener, config) = fake_vpcd();
+        let config =
+            config.with_reconnect(Reconnect::new().with_reinsert_delay(Duration::from_secs(30)));
+        let card = VirtualCard::insert(Echo::default(), &config).unwrap();
+        let (s, _) = listener.accept().unwrap();
+        drop(s);
+        let start = Instant::now();
+        while card.drops() == 0 && start.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(card.drops(), 1);
+        let start = Instant::now();
+        let removed = card.remove().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(2));
+        assert!(matches!(removed.end, SessionEnd::Removed));
     }
 
     #[test]

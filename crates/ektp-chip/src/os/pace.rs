@@ -9,7 +9,7 @@ use ektp_sm::pace::card as pace_card;
 use ektp_sm::{Can, FixedRandomness, PaceParams, PacePassword};
 
 use super::dispatch::Answer;
-use super::{Auth, Chip, PaceRun, Session};
+use super::{Auth, Chip, PaceRun, RetryCounter, Session};
 
 impl Chip {
     /// MSE:Set AT for PACE (`00 22 C1 A4`).
@@ -89,17 +89,23 @@ impl Chip {
             PaceRun::KeyAgreement(s) => s
                 .on_command(cmd)
                 .map(|(n, r)| (Some(PaceRun::Token(n)), None, r)),
-            PaceRun::Token(s) => s.on_command(cmd).map(|(sm, r)| (None, Some(sm), r)),
+            PaceRun::Token(s) => {
+                // The terminal's token is the proof of the CAN: the attempt is counted (on
+                // disk) before it is checked, and refused unchecked if it cannot be
+                // (`6581`; the run is over).
+                self.charge(RetryCounter::Pace)?;
+                s.on_command(cmd).map(|(sm, r)| (None, Some(sm), r))
+            }
         };
         match step {
             Ok((next, sm, resp)) => {
                 self.vol.pace = next;
                 if let Some(sm) = sm {
-                    if self.state.pace_failures != 0 {
-                        let mut next = self.state.clone();
-                        next.pace_failures = 0;
-                        self.commit(next)?;
-                    }
+                    // The right CAN: clear the counter charged above. If that cannot be
+                    // saved, no session (the counter stays charged, on disk too).
+                    let mut next = self.state.clone();
+                    next.pace_failures = 0;
+                    self.commit(next)?;
                     self.vol.session = Some(Session {
                         kind: Auth::Pace,
                         sm,
@@ -107,14 +113,8 @@ impl Chip {
                 }
                 Ok(resp)
             }
-            Err(rejected) => {
-                if matches!(rejected.error, ektp_sm::Error::AuthenticationFailed) {
-                    let mut next = self.state.clone();
-                    next.pace_failures = next.pace_failures.saturating_add(1);
-                    self.commit(next)?;
-                }
-                Ok(rejected.response)
-            }
+            // A rejected token stays counted: charged before the check.
+            Err(rejected) => Ok(rejected.response),
         }
     }
 }

@@ -13,7 +13,7 @@ use p256::ecdsa::SigningKey;
 
 use super::dispatch::{Answer, check_le_at_least, done, no_data, ok, p1p2};
 use super::state::MAX_PERSO_FAILURES;
-use super::{Auth, Chip, Session};
+use super::{Auth, Chip, RetryCounter, Session};
 
 /// DER prefix of a P-256 SubjectPublicKeyInfo (RFC 5480): SEQUENCE { SEQUENCE { id-ecPublicKey,
 /// prime256v1 }, BIT STRING (65-byte uncompressed point) }.
@@ -60,6 +60,9 @@ impl Chip {
             .rng
             .array::<32>()
             .map_err(|_| StatusWord::NO_PRECISE_DIAGNOSIS)?;
+        // Java Card `OwnerPIN`: the attempt is counted (on disk) before the keys are checked,
+        // and refused unchecked (`6581`) if it cannot be.
+        self.charge(RetryCounter::Perso)?;
         match ektp_sm::perso::card_respond(&keys, &challenge, &cmd.data, *k_ic) {
             Ok((response, session)) => {
                 let sm = CardSm::from_keys(
@@ -68,14 +71,14 @@ impl Chip {
                     [0; 16],
                 )
                 .map_err(|_| StatusWord::NO_PRECISE_DIAGNOSIS)?;
+                // The right key: clear the counter charged above (and leave BLANK) in one
+                // commit. If that cannot be saved, no session; the counter stays charged.
                 let mut next = self.state.clone();
                 next.perso_failures = 0;
                 if next.lifecycle == Lifecycle::Blank {
                     next.lifecycle = Lifecycle::Personalizing;
                 }
-                if next != self.state {
-                    self.commit(next)?;
-                }
+                self.commit(next)?;
                 self.vol.session = Some(Session {
                     kind: Auth::Perso,
                     sm,
@@ -83,10 +86,8 @@ impl Chip {
                 ok(response)
             }
             Err(_) => {
-                let mut next = self.state.clone();
-                next.perso_failures = next.perso_failures.saturating_add(1);
-                let blocked = next.perso_failures >= MAX_PERSO_FAILURES;
-                self.commit(next)?;
+                // Already counted before the check.
+                let blocked = self.state.perso_failures >= MAX_PERSO_FAILURES;
                 Err(if blocked {
                     StatusWord::AUTH_METHOD_BLOCKED
                 } else {

@@ -4,9 +4,9 @@
 //! clear (personalization keys, CAN, Active Authentication private key): it is for TEST
 //! chips only, which is all a virtual chip is.
 
-use std::fs::{self, File};
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
@@ -184,27 +184,13 @@ impl State {
         Ok(state)
     }
 
-    /// Writes the state atomically: a temporary file beside `path`, fsync, rename over
-    /// `path`, fsync of the directory. A crash leaves either the old or the new file.
+    /// Writes the state atomically and privately ([`ektp_fs::write_private`]): mode 0600,
+    /// an `O_EXCL|O_NOFOLLOW` temporary with an unpredictable name beside `path` (a planted
+    /// symlink is never followed), fsync, rename over `path`, fsync of the directory. A crash
+    /// leaves either the old or the new file.
     pub(crate) fn save(&self, path: &Path) -> Result<(), ChipError> {
-        let io = |source| ChipError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let mut tmp_name = path.as_os_str().to_owned();
-        tmp_name.push(".tmp");
-        let tmp = PathBuf::from(tmp_name);
-        let json = self.to_json();
-        let mut f = File::create(&tmp).map_err(io)?;
-        f.write_all(&json).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        drop(f);
-        fs::rename(&tmp, path).map_err(io)?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        let json = zeroize::Zeroizing::new(self.to_json());
+        ektp_fs::write_private(path, &json)?;
         Ok(())
     }
 

@@ -1,6 +1,12 @@
 //! `ektp sim`: a virtual e-KTP chip in pcscd's virtual reader (vsmartcard vpcd) until Ctrl-C
 //! or until an injected fault pulls it.
+//!
+//! When vpcd drops the card (it closes the link on any framing trouble: one extended APDU
+//! with Lc = 65535 from any PC/SC client is enough), the chip reinserts itself with the same
+//! state and keeps serving, saying so on stderr; only if vpcd stays away (pcscd stopped) does
+//! the simulator give up, with an error that says to start pcscd.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -11,7 +17,7 @@ use std::time::Duration;
 use clap::Args;
 use ektp_chip::Chip;
 use ektp_chip::card::Fault;
-use ektp_chip::vpcd::{SessionEnd, VpcdConfig};
+use ektp_chip::vpcd::{Reconnect, SessionEnd, VirtualCard, VpcdConfig};
 use ring::rand::SecureRandom as _;
 
 use crate::config::Global;
@@ -134,6 +140,10 @@ fn ending(end: &SessionEnd) -> (String, ExitCode) {
             "vpcd closed the connection (pcscd stopped, or it ejected the card)".to_owned(),
             ExitCode::from(exit::CARD),
         ),
+        SessionEnd::ReaderGone(e) => (
+            format!("vpcd dropped the card and never took it back: {e}"),
+            ExitCode::from(exit::CARD),
+        ),
         other => (
             format!("session ended: {other:?}"),
             ExitCode::from(exit::CARD),
@@ -141,19 +151,82 @@ fn ending(end: &SessionEnd) -> (String, ExitCode) {
     }
 }
 
+/// The link drops and reinsertions already reported.
+#[derive(Default)]
+struct LinkEvents {
+    drops: u64,
+    reinsertions: u64,
+}
+
+impl LinkEvents {
+    /// Reports (stderr, or stdout events with `--json`) what happened on the vpcd link since
+    /// the last call.
+    fn report(
+        &mut self,
+        card: &VirtualCard<Chip>,
+        global: &Global,
+        serial: &str,
+        reader: &str,
+        err: &mut dyn Write,
+    ) {
+        let quiet = global.verbosity < 0;
+        while self.drops < card.drops() {
+            self.drops = self.drops.saturating_add(1);
+            if global.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"event": "dropped", "drops": self.drops})
+                );
+            } else if !quiet {
+                let _ = writeln!(
+                    err,
+                    "{reader} dropped the card (vpcd closes the link on a command longer than \
+                     65535 bytes, or when pcscd stops); reinserting it"
+                );
+            }
+        }
+        while self.reinsertions < card.reinsertions() {
+            self.reinsertions = self.reinsertions.saturating_add(1);
+            if global.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"event": "reinserted", "reinsertions": self.reinsertions})
+                );
+            } else if !quiet {
+                let _ = writeln!(
+                    err,
+                    "chip {serial} reinserted into {reader} with the same state (hosts must reconnect)"
+                );
+            }
+        }
+    }
+}
+
 /// Runs `ektp sim`.
 pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
-    let quiet = global.verbosity < 0;
-    let chip = chip_for(args, quiet)?;
-    let serial = hex::encode_upper(chip.serial());
-    let lifecycle = lifecycle_text(chip.lifecycle());
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
         ctrlc::set_handler(move || stop.store(true, Ordering::Release))
             .or_config(|| "cannot install the Ctrl-C handler".to_owned())?;
     }
-    let config = VpcdConfig::new().with_port(args.port);
+    serve(args, global, &stop, &mut std::io::stderr())
+}
+
+/// Serves the chip until `stop` is set or the session ends; messages for people go to `err`.
+fn serve(
+    args: &SimArgs,
+    global: &Global,
+    stop: &AtomicBool,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Fail> {
+    let quiet = global.verbosity < 0;
+    let chip = chip_for(args, quiet)?;
+    let serial = hex::encode_upper(chip.serial());
+    let lifecycle = lifecycle_text(chip.lifecycle());
+    let config = VpcdConfig::new()
+        .with_port(args.port)
+        .with_reconnect(Reconnect::new());
     let card = chip.insert_vpcd(&config).map_err(Fail::card)?;
     let reader = ektp_chip::vpcd::reader_name(args.port)
         .map(|n| format!("reader {n:?}"))
@@ -164,14 +237,18 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
             serde_json::json!({"event": "inserted", "serial": serial, "lifecycle": lifecycle, "port": args.port})
         );
     } else if !quiet {
-        eprintln!(
+        let _ = writeln!(
+            err,
             "chip {serial} ({lifecycle}, ATR {}) inserted into {reader}; Ctrl-C to remove it",
             hex_spaced(&ektp_chip::os::CHIP_ATR)
         );
     }
+    let mut link = LinkEvents::default();
     while !stop.load(Ordering::Acquire) && card.is_inserted() {
         std::thread::sleep(Duration::from_millis(50));
+        link.report(&card, global, &serial, &reader, err);
     }
+    link.report(&card, global, &serial, &reader, err);
     let removed = card.remove().map_err(Fail::card)?;
     let (why, code) = ending(&removed.end);
     if let Some(path) = &args.state {
@@ -192,7 +269,8 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
             .as_ref()
             .map(|p| format!("; state saved to {}", p.display()))
             .unwrap_or_default();
-        eprintln!(
+        let _ = writeln!(
+            err,
             "chip {serial} removed: {why}; {} APDUs answered; now {lifecycle}{saved}",
             removed.answered
         );
@@ -201,8 +279,106 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    use std::time::Instant;
+
+    /// Plays vpcd's side of the link: the 2-byte big-endian length framing.
+    fn send(s: &mut TcpStream, payload: &[u8]) {
+        let mut frame = u16::try_from(payload.len()).unwrap().to_be_bytes().to_vec();
+        frame.extend_from_slice(payload);
+        s.write_all(&frame).unwrap();
+    }
+
+    fn recv(s: &mut TcpStream) -> Vec<u8> {
+        let mut len = [0u8; 2];
+        s.read_exact(&mut len).unwrap();
+        let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        s.read_exact(&mut buf).unwrap();
+        buf
+    }
+
+    /// Waits up to 10 s for the virtual card to connect (insert itself).
+    fn accept(vpcd: &TcpListener) -> Option<TcpStream> {
+        vpcd.set_nonblocking(true).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok((s, _)) = vpcd.accept() {
+                s.set_nonblocking(false).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                return Some(s);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
+    /// Power-up as pcscd does it, then GET DATA `DF01`: the chip's serial.
+    fn serial_over(s: &mut TcpStream) -> Vec<u8> {
+        send(s, &[0x04]);
+        assert_eq!(recv(s), ektp_chip::os::CHIP_ATR);
+        send(s, &[0x01]);
+        send(s, &[0x00, 0xCA, 0xDF, 0x01, 0x00]);
+        let r = recv(s);
+        assert_eq!(r.len(), 10, "serial and 9000: {r:02X?}");
+        assert_eq!(&r[8..], [0x90, 0x00]);
+        r
+    }
+
+    #[test]
+    fn oversized_apdu_drops_the_link_and_the_sim_reconnects() {
+        // A fake vpcd (no pcscd): the sim's card connects to it as it would to pcscd's.
+        let vpcd = TcpListener::bind("127.0.0.1:0").unwrap();
+        let args = SimArgs {
+            state: None,
+            port: vpcd.local_addr().unwrap().port(),
+            fault: None,
+            slow: None,
+            corrupt_next: false,
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let sim = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let global = Global {
+                    reader: None,
+                    json: false,
+                    verbosity: 0,
+                    config: crate::config::Config::default(),
+                };
+                let mut err = Vec::new();
+                let code = serve(&args, &global, &stop, &mut err);
+                (code.map_err(|f| format!("{f:?}")), err)
+            })
+        };
+        let mut link = accept(&vpcd).expect("the card was inserted");
+        let serial = serial_over(&mut link);
+        // A PC/SC client sends an extended APDU with Lc = 65535 (65542 bytes): vpcd's u16
+        // frame cannot carry it, so vpcd closes the card's socket.
+        drop(link);
+        let again = accept(&vpcd);
+        if again.is_none() {
+            stop.store(true, Ordering::Release);
+        }
+        let mut again = again.expect("the sim reinserted the card after vpcd dropped it");
+        assert_eq!(serial_over(&mut again), serial, "the same chip, state kept");
+        stop.store(true, Ordering::Release);
+        drop(again);
+        let (code, err) = sim.join().unwrap();
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code.unwrap(), exit::OK, "{err}");
+        assert!(err.contains("dropped the card"), "{err}");
+        assert!(err.contains("reinserted"), "{err}");
+    }
 
     #[test]
     fn faults_parse() {
