@@ -365,7 +365,14 @@ fn verify_refuses_unlocked_foreign_signed_portrait_swapped_and_ef_com_hiding_car
 
     // Indonesian data signed under a foreign root the desk also trusts.
     let foreign = forge(*b"FOREIGN1", &app, &my_signer, true, |_| {});
-    refused(&dir, "foreign", foreign, true, "issuing_state", "document signer country MY");
+    refused(
+        &dir,
+        "foreign",
+        foreign,
+        true,
+        "issuing_state",
+        "document signer country MY",
+    );
 
     // Another person's portrait and signature, genuinely signed.
     let swapped = forge(*b"SWAPPED1", &app, &id_signer, true, |p| {
@@ -405,5 +412,12 @@ fn verify_refuses_unlocked_foreign_signed_portrait_swapped_and_ef_com_hiding_car
             (DgNumber::DG7, other.dg7.as_bytes().to_vec()),
         ];
     });
-    refused(&dir, "hiding", hiding, false, "passive_authentication", "DG2");
+    refused(
+        &dir,
+        "hiding",
+        hiding,
+        false,
+        "passive_authentication",
+        "DG2",
+    );
 }
