@@ -63,6 +63,39 @@ pub enum ProfileError {
     /// PACE parameters are inconsistent.
     #[error("pace: {0}")]
     Pace(&'static str),
+    /// `issuing_state` is not an ICAO 9303-3 alpha-3 code ektp can map to the alpha-2 code
+    /// certificates carry.
+    #[error(
+        "issuing_state {0:?} is not a country code ektp knows (use the ICAO 9303-3 alpha-3 code, e.g. \"IDN\")"
+    )]
+    IssuingState(String),
+}
+
+/// ICAO 9303-3 alpha-3 issuing-state codes (DG1) and the ISO 3166-1 alpha-2 codes of the
+/// same states (the `countryName` of CSCA and document signer certificates, ICAO 9303-12
+/// §7.1.1). Only the states ektp has a reason to name; any other code fails closed.
+const COUNTRIES: [(&str, &str); 12] = [
+    ("IDN", "ID"),
+    ("MYS", "MY"),
+    ("SGP", "SG"),
+    ("THA", "TH"),
+    ("PHL", "PH"),
+    ("BRN", "BN"),
+    ("VNM", "VN"),
+    ("KHM", "KH"),
+    ("LAO", "LA"),
+    ("MMR", "MM"),
+    ("TLS", "TL"),
+    ("AUS", "AU"),
+];
+
+/// The ISO 3166-1 alpha-2 code (certificates' `countryName`) of an ICAO 9303-3 alpha-3
+/// issuing state (DG1), if ektp knows it: `alpha2_of("IDN") == Some("ID")`.
+pub fn alpha2_of(alpha3: &str) -> Option<&'static str> {
+    COUNTRIES
+        .iter()
+        .find(|(a3, _)| *a3 == alpha3)
+        .map(|(_, a2)| *a2)
 }
 
 /// The dedicated file a file lives in.
@@ -160,6 +193,10 @@ pub struct FileSpec {
     pub read: ReadAccess,
     /// Write condition.
     pub write: WriteAccess,
+    /// Every issued card carries this file. For a data group: its EF.SOD must sign it, and a
+    /// pickup desk refuses a card whose EF.SOD does not (a missing portrait is a forgery, not
+    /// an option).
+    pub required: bool,
 }
 
 /// The card profile.
@@ -169,6 +206,12 @@ pub struct CardProfile {
     pub name: String,
     /// AID of the LDS1 application (`A0000002471001`).
     pub aid: Vec<u8>,
+    /// The issuing state every card of this profile carries in DG1, ICAO 9303-3 alpha-3
+    /// (`IDN`).
+    pub issuing_state: String,
+    /// The same state as ISO 3166-1 alpha-2 (`ID`): the `countryName` its CSCA and document
+    /// signers must carry (ICAO 9303-11 / BSI TR-03135).
+    pub issuing_country: String,
     /// Wrong-CAN throttling (the JSON `pace` section).
     pub pace: WrongCanThrottle,
     /// The files, in profile order.
@@ -181,6 +224,7 @@ struct RawProfile {
     format: String,
     name: String,
     aid: String,
+    issuing_state: String,
     pace: RawPace,
     files: Vec<RawFile>,
 }
@@ -207,6 +251,7 @@ struct RawFile {
     max_size: usize,
     read: ReadAccess,
     write: WriteAccess,
+    required: bool,
 }
 
 fn parse_content(s: &str) -> Option<LdsFile> {
@@ -253,6 +298,9 @@ impl CardProfile {
         let aid = hex_bytes(&raw.aid)
             .filter(|a| (5..=16).contains(&a.len()))
             .ok_or(ProfileError::Aid)?;
+        let issuing_country = alpha2_of(&raw.issuing_state)
+            .ok_or_else(|| ProfileError::IssuingState(raw.issuing_state.clone()))?
+            .to_owned();
         if raw.pace.password != "CAN" {
             return Err(ProfileError::Pace("password must be \"CAN\""));
         }
@@ -294,11 +342,14 @@ impl CardProfile {
                 max_size: f.max_size,
                 read: f.read,
                 write: f.write,
+                required: f.required,
             });
         }
         let profile = Self {
             name: raw.name,
             aid,
+            issuing_state: raw.issuing_state,
+            issuing_country,
             pace: WrongCanThrottle {
                 can_digits: raw.pace.can_digits,
                 free_attempts: raw.pace.free_attempts,
@@ -322,6 +373,18 @@ impl CardProfile {
     /// The spec of `file`, if the profile has it.
     pub fn file(&self, file: LdsFile) -> Option<&FileSpec> {
         self.files.iter().find(|f| f.file == file)
+    }
+
+    /// The data groups every issued card carries (`"required": true`), in profile order.
+    pub fn required_data_groups(&self) -> Vec<DgNumber> {
+        self.files
+            .iter()
+            .filter(|f| f.required)
+            .filter_map(|f| match f.file {
+                LdsFile::Dg(n) => Some(n),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The spec of a data group.
@@ -371,6 +434,12 @@ mod tests {
             LdsFile::Dg(DgNumber::DG11)
         );
         assert!(p.by_fid(Df::Mf, Fid::new(0x0101).unwrap()).is_none());
+        assert_eq!(
+            (p.issuing_state.as_str(), p.issuing_country.as_str()),
+            ("IDN", "ID")
+        );
+        assert_eq!(p.required_data_groups(), DgNumber::EKTP.to_vec());
+        assert!(p.file(LdsFile::Sod).unwrap().required);
     }
 
     #[test]
@@ -405,6 +474,19 @@ mod tests {
         assert!(matches!(
             CardProfile::from_json(&missing),
             Err(ProfileError::Missing(LdsFile::Dg(DgNumber::DG13)))
+        ));
+        let optional_signature = good.replacen(
+            "\"personalization\", \"required\": true }",
+            "\"personalization\", \"required\": false }",
+            6,
+        );
+        let p = CardProfile::from_json(&optional_signature).unwrap();
+        assert!(!p.required_data_groups().contains(&DgNumber::DG7));
+        assert!(p.required_data_groups().contains(&DgNumber::DG11));
+        let unknown_state = good.replace("\"IDN\"", "\"XXX\"");
+        assert!(matches!(
+            CardProfile::from_json(&unknown_state),
+            Err(ProfileError::IssuingState(s)) if s == "XXX"
         ));
         let bad_aid = good.replace("A0000002471001", "A000");
         assert!(matches!(

@@ -503,6 +503,8 @@ pub struct SignerSummary {
     pub serial: String,
     /// Signature algorithm of the SOD.
     pub algorithm: Option<SignatureAlgorithm>,
+    /// The subject's countryName (ISO 3166-1 alpha-2), if it has one.
+    pub country: Option<String>,
 }
 
 /// The result of Passive Authentication: every check with its outcome.
@@ -518,6 +520,8 @@ pub struct PaReport {
     pub signer: Option<SignerSummary>,
     /// The trusted root the signer chains to, if any (RFC 4514 subject).
     pub root: Option<String>,
+    /// That root's countryName (ISO 3166-1 alpha-2), if it has one.
+    pub root_country: Option<String>,
     /// The check time, Unix seconds.
     pub checked_at: i64,
     /// Same as [`PaReport::passed`], for JSON readers.
@@ -635,6 +639,7 @@ pub fn passive_authentication(
         not_read: Vec::new(),
         signer: None,
         root: None,
+        root_country: None,
         checked_at: t,
         passed: false,
     };
@@ -689,6 +694,7 @@ pub fn passive_authentication(
                 issuer: cert.issuer().to_string(),
                 serial: hex_upper(cert.raw_serial()),
                 algorithm: signer_algorithm,
+                country: country_of(cert.subject()),
             });
             b.record(
                 CheckName::SodSignature,
@@ -710,6 +716,7 @@ pub fn passive_authentication(
             match root {
                 Ok((ri, root)) if root_ok => {
                     report.root = Some(root.subject.clone());
+                    report.root_country.clone_from(&root.country);
                     b.record(
                         CheckName::RootValidity,
                         validity(root.not_before, root.not_after, t),

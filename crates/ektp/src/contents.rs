@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ektp_iso7816::CardTransport;
 use ektp_lds::profile::ReadAccess;
 use ektp_lds::{Dg1, Dg11, Dg12, Dg13, DgNumber, EfCom, HolderRecord, LdsFile};
+use ektp_pki::EfSod;
 
 use crate::Error;
 use crate::session::SecureSession;
@@ -139,18 +140,41 @@ impl ReadRequest {
 }
 
 impl<T: CardTransport> SecureSession<'_, T> {
-    /// Reads EF.COM and then the requested files that EF.COM lists and the card profile lets
-    /// PACE read (DG3 needs Terminal Authentication and is never read here).
+    /// Reads the requested files that the card profile lets PACE read (DG3 needs Terminal
+    /// Authentication and is never read here).
+    ///
+    /// Which data groups exist is taken from what is signed: with
+    /// [`ReadRequest::security`] EF.SOD is read first and every requested data group it lists
+    /// is read (ICAO 9303-10 §4.6.1 deprecates EF.COM for this: it is unsigned, and a card
+    /// whose EF.COM hid a data group would keep it from being checked). EF.COM is then read
+    /// and kept as it is, but decides nothing. Without `security` nothing is verified, and
+    /// EF.COM (one short read) says which groups to read.
     ///
     /// # Errors
     /// The first read that fails.
     pub fn read_files(&mut self, request: ReadRequest) -> Result<CardFiles, Error> {
         let mut files = CardFiles::default();
-        let com_raw = self.read(LdsFile::Com)?;
-        let com = EfCom::decode(&com_raw)?;
-        let listed: Vec<DgNumber> = com.data_groups().to_vec();
-        files.insert(LdsFile::Com, com_raw);
+        let listed: Vec<DgNumber> = if request.security {
+            let sod_raw = self.read(LdsFile::Sod)?;
+            // An EF.SOD that does not parse lists nothing: Passive Authentication says why.
+            let listed = EfSod::from_bytes(&sod_raw)
+                .map(|sod| sod.data_groups())
+                .unwrap_or_default();
+            files.insert(LdsFile::Sod, sod_raw);
+            // Kept as read (a station compares it with what it wrote), never trusted.
+            let com_raw = self.read(LdsFile::Com)?;
+            files.insert(LdsFile::Com, com_raw);
+            listed
+        } else {
+            let com_raw = self.read(LdsFile::Com)?;
+            let listed = EfCom::decode(&com_raw)?.data_groups().to_vec();
+            files.insert(LdsFile::Com, com_raw);
+            listed
+        };
         for file in request.files() {
+            if files.get(file).is_some() {
+                continue;
+            }
             if let LdsFile::Dg(dg) = file
                 && !listed.contains(&dg)
             {

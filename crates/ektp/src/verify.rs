@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use ektp_iso7816::CardTransport;
-use ektp_lds::{Application, Dg1, Dg14, Dg15, DgNumber};
+use ektp_lds::profile::{CardProfile, ReadAccess};
+use ektp_lds::{Application, Dg1, Dg14, Dg15, DgNumber, LdsImage, Lifecycle};
 pub use ektp_pki::Status;
-use ektp_pki::{PaReport, TrustStore, passive_authentication};
+use ektp_pki::{EfSod, PaReport, TrustStore, passive_authentication};
 use ektp_sm::Can;
 use ektp_sm::card_access::{SecurityInfo, SecurityInfos};
 
@@ -94,17 +95,24 @@ impl RevocationList {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckKind {
+    /// The chip is ISSUED (locked): a card still PERSONALIZING can be rewritten by anyone
+    /// holding the batch key, a BLANK one was never personalized.
+    Lifecycle,
     /// PACE with the CAN succeeded.
     Pace,
     /// Every file could be read.
     ReadData,
     /// Signatures chain to a trusted root and no data was altered.
     PassiveAuthentication,
+    /// DG1's issuing state is the one the card profile pins (`IDN`), and the document signer
+    /// and its root are of that state (ICAO 9303-11 §5.1, BSI TR-03135).
+    IssuingState,
     /// The chip proved it holds the private key of DG15 (not a clone).
     ActiveAuthentication,
     /// The document number is not on the revocation list.
     NotRevoked,
-    /// The chip data matches the expected application (NIK, name, date of birth).
+    /// The chip data matches the expected application: NIK, name, date of birth, document
+    /// number, and every data group the application determines, byte for byte.
     RecordMatch,
     /// A printing station's issuance journal records this card, with this EF.SOD, as issued
     /// (made by the caller that holds the journal, not by [`Card::verify`]).
@@ -114,9 +122,11 @@ pub enum CheckKind {
 impl CheckKind {
     /// Every check, in the order a verification makes them.
     pub const ALL: &'static [Self] = &[
+        Self::Lifecycle,
         Self::Pace,
         Self::ReadData,
         Self::PassiveAuthentication,
+        Self::IssuingState,
         Self::ActiveAuthentication,
         Self::NotRevoked,
         Self::RecordMatch,
@@ -126,9 +136,11 @@ impl CheckKind {
     /// The stable snake_case name (`pace`, `read_data`, `passive_authentication`, …).
     pub const fn as_str(self) -> &'static str {
         match self {
+            Self::Lifecycle => "lifecycle",
             Self::Pace => "pace",
             Self::ReadData => "read_data",
             Self::PassiveAuthentication => "passive_authentication",
+            Self::IssuingState => "issuing_state",
             Self::ActiveAuthentication => "active_authentication",
             Self::NotRevoked => "not_revoked",
             Self::RecordMatch => "record_match",
@@ -280,6 +292,17 @@ fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash
         .dg(DgNumber::DG15)
         .ok_or("DG15 (Active Authentication public key) is missing")?;
     let dg15 = Dg15::decode(dg15).map_err(|e| format!("DG15 is malformed: {e}"))?;
+    // A key ektp cannot use says nothing about whether the chip is genuine: say which key.
+    if let Err(e) = ektp_sm::aa::public_point_from_spki(dg15.subject_public_key_info()) {
+        return Err(match e {
+            ektp_sm::Error::AaUnsupported(what) => format!(
+                "DG15 holds a key ektp cannot use (curve {}): {what}; Active Authentication \
+                 could not be made",
+                curve_name(dg15.subject_public_key_info())
+            ),
+            e => format!("DG15 is malformed: {e}"),
+        });
+    }
     let dg14 = files
         .dg(DgNumber::DG14)
         .ok_or("DG14 (security infos) is missing")?;
@@ -298,35 +321,201 @@ fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash
     Ok((dg15.subject_public_key_info().to_vec(), hash))
 }
 
+/// What a data group holds, for people: `DG2 (portrait)`.
+fn dg_label(dg: DgNumber) -> String {
+    let what = match dg.value() {
+        1 => "MRZ: document number, birth, expiry",
+        2 => "portrait",
+        3 => "fingerprints",
+        7 => "signature image",
+        11 => "personal details: name, NIK, birth, address",
+        12 => "issuing office, date of issue",
+        13 => "Indonesian details",
+        14 => "security infos",
+        15 => "Active Authentication key",
+        _ => return dg.to_string(),
+    };
+    format!("{dg} ({what})")
+}
+
+/// The name of the curve a DG15 EC key names, for the message that ektp cannot use it.
+fn curve_name(spki: &[u8]) -> &'static str {
+    // The namedCurve OID follows id-ecPublicKey in the AlgorithmIdentifier; only named here.
+    const CURVES: [(&[u8], &str); 6] = [
+        (&[0x2B, 0x81, 0x04, 0x00, 0x22], "secp384r1"),
+        (&[0x2B, 0x81, 0x04, 0x00, 0x23], "secp521r1"),
+        (&[0x2B, 0x81, 0x04, 0x00, 0x0A], "secp256k1"),
+        (
+            &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07],
+            "brainpoolP256r1",
+        ),
+        (
+            &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0B],
+            "brainpoolP384r1",
+        ),
+        (
+            &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0D],
+            "brainpoolP512r1",
+        ),
+    ];
+    CURVES
+        .iter()
+        .find(|(oid, _)| spki.windows(oid.len()).any(|w| w == *oid))
+        .map_or("not named or unknown", |(_, name)| name)
+}
+
+/// The chip data against the expected application: the holder fields people compare, then
+/// every data group the application determines, rebuilt and compared byte for byte (DG1, DG2,
+/// DG7, DG11, DG12, DG13; DG3 only if it was read).
 fn record_match(files: &CardFiles, expected: &Application) -> Result<String, String> {
-    let holder = files
-        .holder_record()
-        .map_err(|e| format!("holder record could not be rebuilt from the chip: {e}"))?;
     let want = &expected.holder;
     let mut diffs = Vec::new();
-    if holder.nik != want.nik {
-        diffs.push("NIK");
+    match files.holder_record() {
+        Ok(holder) => {
+            if holder.nik != want.nik {
+                diffs.push("NIK".to_owned());
+            }
+            if holder.name != want.name {
+                diffs.push("name".to_owned());
+            }
+            if holder.date_of_birth != want.date_of_birth {
+                diffs.push("date of birth".to_owned());
+            }
+            if holder.document_number != want.document_number {
+                diffs.push("document number".to_owned());
+            }
+        }
+        Err(e) => diffs.push(format!(
+            "holder record (cannot be rebuilt from the chip: {e})"
+        )),
     }
-    if holder.name != want.name {
-        diffs.push("name");
-    }
-    if holder.date_of_birth != want.date_of_birth {
-        diffs.push("date of birth");
-    }
-    if holder.document_number != want.document_number {
-        diffs.push("document number");
+    let image = LdsImage::from_application(expected)
+        .map_err(|e| format!("the expected application cannot be encoded: {e}"))?;
+    let determined = [
+        (DgNumber::DG1, image.dg1.as_bytes()),
+        (DgNumber::DG2, image.dg2.as_bytes()),
+        (DgNumber::DG3, image.dg3.as_bytes()),
+        (DgNumber::DG7, image.dg7.as_bytes()),
+        (DgNumber::DG11, image.dg11.as_bytes()),
+        (DgNumber::DG12, image.dg12.as_bytes()),
+        (DgNumber::DG13, image.dg13.as_bytes()),
+    ];
+    let mut compared = Vec::new();
+    for (dg, want) in determined {
+        match files.dg(dg) {
+            Some(read) => {
+                compared.push(dg.to_string());
+                if read != want {
+                    diffs.push(format!("{} differs from the application", dg_label(dg)));
+                }
+            }
+            // DG3 needs Terminal Authentication: not read is not a mismatch.
+            None if dg == DgNumber::DG3 => {}
+            None => diffs.push(format!("{} was not read", dg_label(dg))),
+        }
     }
     if diffs.is_empty() {
-        Ok("NIK, name, date of birth and document number match the application".to_owned())
+        Ok(format!(
+            "NIK, name, date of birth and document number match the application, and {} are \
+             byte for byte what it determines",
+            compared.join(", ")
+        ))
     } else {
         Err(format!(
-            "chip data differs from the application in: {}",
-            diffs.join(", ")
+            "chip data differs from the application: {}",
+            diffs.join("; ")
         ))
     }
 }
 
+/// The issuing state: DG1's must be the one the card profile pins, and the document signer
+/// and the root it chains to must be of that state (ICAO 9303-11 §5.1 and BSI TR-03135:
+/// a CSCA signs only its own state's documents). Any other trusted root (kept for foreign
+/// documents) cannot vouch for an e-KTP.
+fn issuing_state(
+    files: &CardFiles,
+    pa: &PaReport,
+    profile: &CardProfile,
+) -> Result<String, String> {
+    let dg1 = files
+        .dg(DgNumber::DG1)
+        .ok_or("DG1 is missing: the issuing state cannot be checked")?;
+    let dg1 = Dg1::decode(dg1).map_err(|e| format!("DG1 is malformed: {e}"))?;
+    let state = String::from_utf8_lossy(&dg1.mrz().issuing_state).into_owned();
+    let pinned = profile.issuing_state.as_str();
+    let country = profile.issuing_country.as_str();
+    let signer = pa.signer.as_ref().and_then(|s| s.country.as_deref());
+    let root = pa.root_country.as_deref();
+    let show = |c: Option<&str>| c.unwrap_or("none").to_owned();
+    if state == pinned && signer == Some(country) && root == Some(country) {
+        Ok(format!(
+            "DG1 issuing state {state}; the document signer and its root are of {country}"
+        ))
+    } else {
+        Err(format!(
+            "an e-KTP must be issued by {pinned} and signed under a root of {country}: DG1 \
+             issuing state {state}, document signer country {}, root country {}",
+            show(signer),
+            show(root)
+        ))
+    }
+}
+
+/// The data groups EF.SOD signs, if it parses (Passive Authentication reports it otherwise).
+fn signed_groups(sod: &[u8]) -> Vec<DgNumber> {
+    EfSod::from_bytes(sod)
+        .map(|s| s.data_groups())
+        .unwrap_or_default()
+}
+
+/// The Passive Authentication verdict: the report's first failure, or a data group the card
+/// profile requires that EF.SOD does not sign; when it passes, which signed groups were not
+/// read (and so not checked).
+fn pa_result(pa: &PaReport, signed: &[DgNumber], profile: &CardProfile) -> Result<String, String> {
+    if let Some((name, f)) = pa.failures().next() {
+        return Err(format!("{name}: {f}"));
+    }
+    if !pa.passed() {
+        return Err("Passive Authentication failed".to_owned());
+    }
+    let unsigned: Vec<String> = profile
+        .required_data_groups()
+        .into_iter()
+        .filter(|dg| !signed.contains(dg))
+        .map(dg_label)
+        .collect();
+    if !unsigned.is_empty() {
+        return Err(format!(
+            "EF.SOD does not sign {}, which every e-KTP carries (the card profile requires \
+             it): not signed means not checked, refuse the card",
+            unsigned.join(", ")
+        ));
+    }
+    let not_read: Vec<String> = pa
+        .not_read
+        .iter()
+        .map(|dg| {
+            let why = match profile.dg(*dg).map(|f| f.read) {
+                Some(ReadAccess::TerminalAuth) => "needs Extended Access Control",
+                _ => "not readable with PACE",
+            };
+            format!("{dg} not read: {why}")
+        })
+        .collect();
+    let mut reason = "EF.SOD signature chains to a trusted root, the signer is valid and not \
+                      revoked, and every data group read matches its signed hash"
+        .to_owned();
+    if !not_read.is_empty() {
+        reason.push_str(&format!(" ({})", not_read.join("; ")));
+    }
+    Ok(reason)
+}
+
 /// Verifies an open secure session: reads what it needs, then checks.
+///
+/// The lifecycle is not checked here: the chip tells it only to a plain GET DATA before PACE.
+/// [`Card::verify`] asks it first; a caller with an open session must check
+/// [`Card::lifecycle`] itself.
 ///
 /// # Errors
 /// Only when the card leaves the reader; a bad card gives a failing report, not an error.
@@ -334,7 +523,14 @@ pub fn verify_session<T: CardTransport>(
     session: &mut SecureSession<'_, T>,
     policy: &VerifyPolicy<'_>,
 ) -> Result<VerifyReport, Error> {
-    let mut report = VerifyReport::new();
+    read_and_verify(session, policy, VerifyReport::new())
+}
+
+fn read_and_verify<T: CardTransport>(
+    session: &mut SecureSession<'_, T>,
+    policy: &VerifyPolicy<'_>,
+    mut report: VerifyReport,
+) -> Result<VerifyReport, Error> {
     report.push(
         CheckKind::Pace,
         Ok("secure channel established with the CAN".to_owned()),
@@ -343,7 +539,7 @@ pub fn verify_session<T: CardTransport>(
         Ok(f) => {
             report.push(
                 CheckKind::ReadData,
-                Ok("all files PACE opens were read".to_owned()),
+                Ok("EF.SOD and every data group it signs that PACE opens were read".to_owned()),
             );
             f
         }
@@ -365,10 +561,14 @@ pub(crate) fn verify_files<T: CardTransport>(
     policy: &VerifyPolicy<'_>,
     mut report: VerifyReport,
 ) -> Result<VerifyReport, Error> {
-    let pa = match files.get(ektp_lds::LdsFile::Sod) {
+    let profile = session.profile().clone();
+    let (pa, signed) = match files.get(ektp_lds::LdsFile::Sod) {
         Some(sod) => {
             report.sod_sha256 = Some(sha256_hex(sod));
-            passive_authentication(sod, &files.data_groups(), policy.trust, policy.at)
+            (
+                passive_authentication(sod, &files.data_groups(), policy.trust, policy.at),
+                signed_groups(sod),
+            )
         }
         None => {
             report.push(
@@ -378,15 +578,11 @@ pub(crate) fn verify_files<T: CardTransport>(
             return Ok(report.finish());
         }
     };
-    let pa_result = if pa.passed() {
-        Ok("EF.SOD signature chains to a trusted root, the signer is valid and not revoked, and every data group hash matches".to_owned())
-    } else {
-        Err(pa.failures().next().map_or_else(
-            || "Passive Authentication failed".to_owned(),
-            |(name, f)| format!("{name}: {f}"),
-        ))
-    };
-    report.push(CheckKind::PassiveAuthentication, pa_result);
+    report.push(
+        CheckKind::PassiveAuthentication,
+        pa_result(&pa, &signed, &profile),
+    );
+    report.push(CheckKind::IssuingState, issuing_state(files, &pa, &profile));
     report.passive_authentication = Some(pa);
 
     report.push(
@@ -429,11 +625,45 @@ impl<T: CardTransport> Card<T> {
     /// # Errors
     /// [`Error::Iso`] when the card is removed or the reader fails before PACE can run.
     pub fn verify(&mut self, can: &Can, policy: &VerifyPolicy<'_>) -> Result<VerifyReport, Error> {
+        let mut report = VerifyReport::new();
+        match self.lifecycle() {
+            Ok(Lifecycle::Issued) => report.push(
+                CheckKind::Lifecycle,
+                Ok("the chip is issued (locked): no file on it can be written".to_owned()),
+            ),
+            Ok(Lifecycle::Personalizing) => report.push(
+                CheckKind::Lifecycle,
+                Err(
+                    "the chip is not locked: still personalizing (pulled before ACTIVATE), so \
+                     anyone holding the batch key can rewrite it; do not hand it out, finish \
+                     it at the printing station with `ektp personalize`"
+                        .to_owned(),
+                ),
+            ),
+            Ok(Lifecycle::Blank) => {
+                report.push(
+                    CheckKind::Lifecycle,
+                    Err(
+                        "blank card: not personalized (nothing to verify; personalize it at \
+                         the printing station)"
+                            .to_owned(),
+                    ),
+                );
+                return Ok(report.finish());
+            }
+            Err(e) if e.is_card_removed() => return Err(e),
+            Err(e) => report.push(
+                CheckKind::Lifecycle,
+                Err(format!(
+                    "the chip does not tell its lifecycle state ({e}): ektp cannot tell \
+                     that it is locked"
+                )),
+            ),
+        }
         match self.pace(can) {
-            Ok(mut session) => verify_session(&mut session, policy),
+            Ok(mut session) => read_and_verify(&mut session, policy, report),
             Err(e) if e.is_card_removed() => Err(e),
             Err(e) => {
-                let mut report = VerifyReport::new();
                 report.push(CheckKind::Pace, Err(e.to_string()));
                 Ok(report.finish())
             }

@@ -68,7 +68,9 @@ fn every_valid_specimen_personalizes_reads_back_and_verifies() {
         };
         let report = card.verify(&can, &policy).unwrap();
         assert!(report.passed, "{name}: {report:?}");
-        assert_eq!(report.checks.len(), 6);
+        // lifecycle, pace, read_data, passive_authentication, issuing_state,
+        // active_authentication, not_revoked, record_match.
+        assert_eq!(report.checks.len(), 8);
         assert_eq!(
             report.document_number.as_deref(),
             Some(app.holder.document_number.as_str())

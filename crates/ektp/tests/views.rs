@@ -158,9 +158,11 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
     assert_eq!(
         names,
         [
+            "lifecycle",
             "pace",
             "read_data",
             "passive_authentication",
+            "issuing_state",
             "active_authentication",
             "not_revoked",
             "record_match",
@@ -206,7 +208,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
         .iter()
         .map(|c| c["check"].as_str().unwrap())
         .collect();
-    assert_eq!(ran, names[..6]);
+    assert_eq!(ran, names[..8]);
     for c in checks {
         assert_eq!(keys(c), BTreeSet::from(["check", "passed", "reason"]));
         assert_eq!(c["passed"], true);
@@ -219,10 +221,11 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "not_read",
             "passed",
             "root",
+            "root_country",
             "signer"
         ])
     );
-    let line = report.checks[4].to_string();
+    let line = report.checks[6].to_string();
     assert_eq!(
         line,
         "PASS  not_revoked              document number IDA000001 is not revoked"

@@ -23,7 +23,8 @@ pub struct VerifyArgs {
     /// Trust store directory: department roots and CRLs [config: trust_dir]
     #[arg(long, value_name = "DIR")]
     pub trust: Option<PathBuf>,
-    /// The application the card must carry (NIK, name, date of birth, document number)
+    /// The application the card must carry (NIK, name, date of birth, document number, and
+    /// every data group it determines, portrait and signature included)
     #[arg(long, value_name = "APPLICATION.json")]
     pub expect: Option<PathBuf>,
     /// Revoked document numbers, one per line [config: revocation_list]
