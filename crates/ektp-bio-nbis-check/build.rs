@@ -24,7 +24,8 @@ fn main() {
     for f in bozorth {
         b.file(format!("nbis/bozorth/src/lib/bozorth3/{f}.c"));
     }
-    b.file("shim/bozorth_shim.c")
+    b.file("shim/bozorth3_fresh.c")
+        .file("shim/bozorth_shim.c")
         .include("nbis/bozorth/include")
         .flag_if_supported("-w")
         .compile("nbis_bozorth3");

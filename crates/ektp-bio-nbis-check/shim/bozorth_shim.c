@@ -1,6 +1,7 @@
 /* The stock `bozorth3` command's path for one probe/gallery pair of .xyt files with quality,
  * as a function: bz_prune() (bz_load's second half: theta folded to (-180, 180], the
- * max_minutiae of highest quality kept, sorted) on each side, then bozorth_main().
+ * max_minutiae of highest quality kept, sorted) on each side, then bozorth_main(), from the
+ * zeroed state of a new process (see bozorth3_fresh.c).
  * The globals below are the ones stock NBIS defines in bozorth3's main program, with its
  * defaults (nbis-rs's bozorth_glue.c sets min_computable_minutiae to 15; stock is 10). */
 #include <stdio.h>
@@ -16,6 +17,8 @@ int verbose_load = 0;
 int verbose_bozorth = 0;
 int verbose_threshold = 0;
 
+
+void ektp_bozorth3_reset(void);
 
 static struct xytq_struct probe_q, gallery_q;
 
@@ -40,6 +43,7 @@ int ektp_bozorth3(const int *px, const int *py, const int *pt, const int *pq, in
    struct xyt_struct *p, *g;
    int score;
    errorfp = stderr;
+   ektp_bozorth3_reset();
    fill(&probe_q, px, py, pt, pq, pn);
    fill(&gallery_q, gx, gy, gt, gq, gn);
    p = bz_prune(&probe_q, 0);
