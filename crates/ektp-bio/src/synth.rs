@@ -198,7 +198,12 @@ impl SyntheticFinger {
         let kernels = gabor_bank(period);
         // Seeds: small blobs of random sign inside the outline.
         let mut ridges = vec![0f32; MW * MH];
-        let seeds = rng.range(16.0, 30.0) as usize;
+        // Arches grow into long laminar ridges with few defects: seed them more densely.
+        let seeds = if class == PatternClass::Arch {
+            rng.range(70.0, 100.0)
+        } else {
+            rng.range(22.0, 34.0)
+        } as usize;
         for _ in 0..seeds {
             let a = rng.range(0.0, 2.0 * PI);
             let r = rng.unit().sqrt() * 0.9;
@@ -340,7 +345,10 @@ impl SyntheticFinger {
                     let ridge = self.sample(mx, my);
                     ink = contact * 0.5 * (1.0 + (2.5 * (ridge + pressure)).tanh());
                 }
-                let grey = background - (background - ridge_grey) * ink + noise * rng.gauss();
+                // Sensor noise is strongest where the finger touches; a live scanner's background
+                // is close to flat.
+                let sigma = if contact > 0.0 { noise } else { 0.6 };
+                let grey = background - (background - ridge_grey) * ink + sigma * rng.gauss();
                 pixels.push(grey.round().clamp(0.0, 255.0) as u8);
             }
         }
