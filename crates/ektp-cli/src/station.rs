@@ -91,6 +91,11 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
         })?;
     let trust = TrustStore::load_dir(&dir)
         .or_config(|| format!("cannot load the trust store {}", dir.display()))?;
+    if global.verbosity >= -1 {
+        for warning in rejected_warnings(&trust) {
+            eprintln!("{warning}");
+        }
+    }
     if trust.roots().is_empty() {
         return Err(Fail::config(anyhow::anyhow!(
             "trust store {} holds no root certificate: put the department root (.pem/.crt) there",
@@ -98,6 +103,27 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
         )));
     }
     Ok(trust)
+}
+
+/// One warning per certificate in the trust directory that is not a root and so is ignored
+/// (a document signer certificate copied there must not be able to mint signers):
+/// `ignored FILE: SUBJECT cannot be a trusted root: REASON`. Printed on stderr, never in the
+/// `--json` output on stdout.
+pub fn rejected_warnings(trust: &TrustStore) -> Vec<String> {
+    trust
+        .rejected()
+        .iter()
+        .map(|r| {
+            let file = r
+                .path
+                .as_ref()
+                .map_or_else(|| "certificate".to_owned(), |p| p.display().to_string());
+            format!(
+                "warning: ignored {file}: {} cannot be a trusted root: {}",
+                r.subject, r.problem
+            )
+        })
+        .collect()
 }
 
 /// Options naming a printing station's keys.
@@ -244,6 +270,32 @@ pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn certificates_in_the_trust_directory_that_are_not_roots_are_named() {
+        let dir = std::env::temp_dir().join(format!("ektp-station-trust-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pki =
+            ektp_pki::test_pki::generate_test_pki(&dir, std::time::SystemTime::now()).unwrap();
+        let clean = TrustStore::load_dir(&pki.trust_dir).unwrap();
+        assert!(rejected_warnings(&clean).is_empty());
+        // A document signer's certificate copied into the trust directory.
+        let (ds_cert, _) = pki.document_signers.first().unwrap();
+        let planted = pki.trust_dir.join("ds.crt.pem");
+        std::fs::copy(ds_cert, &planted).unwrap();
+        let trust = TrustStore::load_dir(&pki.trust_dir).unwrap();
+        let warnings = rejected_warnings(&trust);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert!(
+            w.starts_with(&format!("warning: ignored {}: ", planted.display())),
+            "{w}"
+        );
+        assert!(w.contains("Document Signer 1"), "{w}");
+        assert!(w.contains("cannot be a trusted root: "), "{w}");
+        assert!(w.contains("not a CA certificate"), "{w}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn master_key_file_takes_64_hex_digits_and_comments() {
