@@ -26,9 +26,13 @@ pub struct VerifyArgs {
     /// The application the card must carry (NIK, name, date of birth, document number)
     #[arg(long, value_name = "APPLICATION.json")]
     pub expect: Option<PathBuf>,
-    /// Revoked document numbers, one per line [config: revocation_list]
+    /// Revoked document numbers, one per line [config: revocation_list]; without it
+    /// `not_revoked` is SKIP (not checked)
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
+    /// Refuse to verify without a revocation list [config: require_revocation_list]
+    #[arg(long)]
+    pub require_revoked: bool,
     /// The printing station's issuance journal: the card must be the one recorded as issued
     /// (same document number and EF.SOD) [config: journal]
     #[arg(long, value_name = "FILE")]
@@ -132,10 +136,16 @@ pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbo
     }
 }
 
-fn load_revocations(path: Option<&Path>) -> Result<RevocationList, Fail> {
+/// The revocation list; without one, `not_revoked` is not checked, unless the desk requires
+/// a list (then a usage error before the card is touched).
+fn load_revocations(path: Option<&Path>, required: bool) -> Result<RevocationList, Fail> {
     match path {
         Some(p) => RevocationList::load(p)
             .or_config(|| format!("cannot load the revocation list {}", p.display())),
+        None if required => Err(Fail::usage(
+            "this desk requires a revocation list: give --revoked FILE or revocation_list in \
+             --config",
+        )),
         None => Ok(RevocationList::new()),
     }
 }
@@ -162,7 +172,8 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         .revoked
         .clone()
         .or_else(|| global.config.revocation_list.clone());
-    let revoked = load_revocations(revoked_path.as_deref())?;
+    let required = args.require_revoked || global.config.require_revocation_list;
+    let revoked = load_revocations(revoked_path.as_deref(), required)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
 
@@ -268,6 +279,34 @@ mod tests {
             journal.result().to_string(),
             "FAIL  journal                  not recorded as issued"
         );
+    }
+
+    #[test]
+    fn a_desk_that_requires_the_revocation_list_refuses_to_run_without_it() {
+        let f = load_revocations(None, true).unwrap_err();
+        assert_eq!(f.kind, crate::exit::Kind::Usage);
+        assert!(
+            f.error.to_string().contains("--revoked FILE"),
+            "{}",
+            f.error
+        );
+        assert!(!load_revocations(None, false).unwrap().is_given());
+        let dir = std::env::temp_dir().join(format!("ektp-cli-revoked-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("revoked.txt");
+        std::fs::write(&path, "\u{FEFF}ida000001\n").unwrap();
+        assert!(
+            load_revocations(Some(&path), true)
+                .unwrap()
+                .is_revoked("IDA000001")
+        );
+        std::fs::write(&path, "IDA000001\nIDA 00002\n").unwrap();
+        let f = load_revocations(Some(&path), false).unwrap_err();
+        assert_eq!(f.kind, crate::exit::Kind::Config);
+        let line = crate::exit::message(&f.error);
+        assert!(line.contains("line 2"), "{line}");
+        assert!(!line.contains("reinsert"), "{line}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
