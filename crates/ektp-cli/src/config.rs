@@ -8,6 +8,7 @@
 //! master_key_file = "/etc/ektp/perso-master.hex"  # batch personalization master key (64 hex digits)
 //! journal = "/var/lib/ektp/journal.sqlite"      # the station's issuance journal
 //! revocation_list = "/etc/ektp/revoked.txt"     # revoked document numbers, one per line
+//! require_revocation_list = true                # verify refuses to run without the list
 //! ```
 //!
 //! Relative paths are resolved against the configuration file's directory. Command-line options
@@ -35,6 +36,10 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     /// Revocation list of document numbers.
     pub revocation_list: Option<PathBuf>,
+    /// `verify` refuses to run without a revocation list (instead of reporting `not_revoked`
+    /// as not checked).
+    #[serde(default)]
+    pub require_revocation_list: bool,
 }
 
 /// Largest configuration file accepted.

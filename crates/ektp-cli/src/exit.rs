@@ -179,7 +179,11 @@ fn is_card_error(error: &anyhow::Error) -> bool {
     find_pcsc(error).is_some()
         || find_transport(error).is_some()
         || error.chain().any(|c| {
-            c.downcast_ref::<ektp::Error>().is_some() || crate::commands::sim::is_vpcd_error(c)
+            // A revocation list or another file the host library reads is the operator's to
+            // fix, not the card's.
+            c.downcast_ref::<ektp::Error>().is_some_and(|e| {
+                !matches!(e, ektp::Error::RevocationList(_) | ektp::Error::Io { .. })
+            }) || crate::commands::sim::is_vpcd_error(c)
         })
 }
 
@@ -292,6 +296,16 @@ mod tests {
         );
         assert!(line.contains("reinsert the card"), "{line}");
         assert_eq!(Fail::from_anyhow(e).kind, Kind::Card);
+    }
+
+    #[test]
+    fn a_malformed_revocation_list_is_a_file_error_not_a_card_error() {
+        let e = ektp::RevocationList::parse("IDA000001\nnot a number\n").unwrap_err();
+        let e = anyhow::Error::new(e).context("cannot load the revocation list revoked.txt");
+        let line = message(&e);
+        assert!(line.contains("line 2"), "{line}");
+        assert!(!line.contains("card"), "{line}");
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Config);
     }
 
     #[test]

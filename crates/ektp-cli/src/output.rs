@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use ektp::{HolderRecord, Stats, Step, VerifyReport};
+use ektp::{CheckKind, HolderRecord, Stats, Step, VerifyReport};
 use ektp_lds::LdsFile;
 
 use crate::exit::{Fail, Tag};
@@ -149,14 +149,65 @@ pub fn dmy(iso: &str) -> String {
     parts.join("-")
 }
 
-/// Every check of a verification report, one a line: `PASS  check: reason`.
+/// Every check of a verification report, one a line: `PASS  check: reason` (`FAIL`, or
+/// `SKIP` for a check that was not made).
 pub fn report_text(report: &VerifyReport) -> String {
     report.checks.iter().map(|c| format!("{c}\n")).collect()
+}
+
+/// The verdict line of `ektp verify`: a card that passed every check made, with a check not
+/// made (`SKIP`, e.g. no revocation list), says so rather than "every check passed".
+pub fn verdict(report: &VerifyReport, passed: bool) -> String {
+    if !passed {
+        return "NOT VERIFIED: do not hand this card out".to_owned();
+    }
+    let not_checked: Vec<&str> = report
+        .not_checked()
+        .map(|c| match c.check {
+            CheckKind::NotRevoked => "revocation not checked (no revocation list given)",
+            other => other.as_str(),
+        })
+        .collect();
+    if not_checked.is_empty() {
+        "VERIFIED: every check passed".to_owned()
+    } else {
+        format!(
+            "VERIFIED: every check made passed; {}",
+            not_checked.join("; ")
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_skipped_revocation_check_is_named_in_the_verdict() {
+        let check = |check, passed, skipped| ektp::CheckResult {
+            check,
+            passed,
+            skipped,
+            reason: String::new(),
+        };
+        let mut report = VerifyReport {
+            passed: true,
+            checks: vec![
+                check(CheckKind::Pace, true, false),
+                check(CheckKind::NotRevoked, false, true),
+            ],
+            passive_authentication: None,
+            document_number: None,
+            sod_sha256: None,
+        };
+        let line = verdict(&report, true);
+        assert!(line.contains("revocation not checked"), "{line}");
+        assert!(!line.contains("every check passed"), "{line}");
+        assert!(report_text(&report).contains("SKIP  not_revoked"));
+        report.checks.pop();
+        assert_eq!(verdict(&report, true), "VERIFIED: every check passed");
+        assert!(verdict(&report, false).starts_with("NOT VERIFIED"));
+    }
 
     #[test]
     fn steps_read_as_sentences() {

@@ -91,6 +91,11 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
         })?;
     let trust = TrustStore::load_dir(&dir)
         .or_config(|| format!("cannot load the trust store {}", dir.display()))?;
+    if global.verbosity >= -1 {
+        for warning in rejected_warnings(&trust) {
+            eprintln!("{warning}");
+        }
+    }
     if trust.roots().is_empty() {
         return Err(Fail::config(anyhow::anyhow!(
             "trust store {} holds no root certificate: put the department root (.pem/.crt) there",
@@ -98,6 +103,27 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
         )));
     }
     Ok(trust)
+}
+
+/// One warning per certificate in the trust directory that is not a root and so is ignored
+/// (a document signer certificate copied there must not be able to mint signers):
+/// `ignored FILE: SUBJECT cannot be a trusted root: REASON`. Printed on stderr, never in the
+/// `--json` output on stdout.
+pub fn rejected_warnings(trust: &TrustStore) -> Vec<String> {
+    trust
+        .rejected()
+        .iter()
+        .map(|r| {
+            let file = r
+                .path
+                .as_ref()
+                .map_or_else(|| "certificate".to_owned(), |p| p.display().to_string());
+            format!(
+                "warning: ignored {file}: {} cannot be a trusted root: {}",
+                r.subject, r.problem
+            )
+        })
+        .collect()
 }
 
 /// Options naming a printing station's keys.
@@ -161,13 +187,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
                 "no document signer certificate: give --signer-cert FILE or signer_certificate in --config",
             )
         })?;
-    let signer = RingSigner::from_files(&key, &cert).or_config(|| {
-        format!(
-            "cannot load the document signer ({} with {})",
-            key.display(),
-            cert.display()
-        )
-    })?;
+    let signer = load_signer(&key, &cert)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
     let master_key = if args.test_master_key {
         if global.verbosity >= -1 {
@@ -195,22 +215,44 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
     })
 }
 
-/// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is
-/// read through a bounded reader and never echoed in an error.
-pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
-    use std::io::Read as _;
-    let what = || format!("cannot read the master key file {}", path.display());
-    let file = std::fs::File::open(path).or_config(what)?;
-    let mut text = Zeroizing::new(String::new());
-    file.take(MAX_MASTER_KEY_FILE_LEN.saturating_add(1))
-        .read_to_string(&mut text)
+/// Loads the document signer: its private key through [`ektp_fs::read_secret`] (a key file
+/// group or others can read is refused with the `chmod 600` advice), its certificate as a
+/// public file.
+pub fn load_signer(key: &Path, cert: &Path) -> Result<RingSigner, Fail> {
+    let what = || {
+        format!(
+            "cannot load the document signer ({} with {})",
+            key.display(),
+            cert.display()
+        )
+    };
+    let max = u64::try_from(ektp_pki::keys::MAX_FILE_LEN).unwrap_or(u64::MAX);
+    let key_bytes = ektp_fs::read_secret(key, max).or_config(what)?;
+    let key = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
+    let cert_bytes =
+        ektp_pki::keys::read_bounded(cert, ektp_pki::Structure::Certificate).or_config(what)?;
+    let cert_der = ektp_pki::keys::certificates_from_bytes(&cert_bytes)
+        .or_config(what)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{} holds no certificate", cert.display()))
         .or_config(what)?;
-    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_MASTER_KEY_FILE_LEN {
-        return Err(Fail::config(anyhow::anyhow!(
+    RingSigner::new(&key, cert_der).or_config(what)
+}
+
+/// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is
+/// read through [`ektp_fs::read_secret`] (bounded; refused if group or others can read it,
+/// with the `chmod 600` advice) and never echoed in an error.
+pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
+    let what = || format!("cannot read the master key file {}", path.display());
+    let bytes = ektp_fs::read_secret(path, MAX_MASTER_KEY_FILE_LEN).map_err(|e| match e {
+        ektp_fs::FsError::TooLarge { .. } => Fail::config(anyhow::anyhow!(
             "master key file {} is too large: it must hold 64 hex digits",
             path.display()
-        )));
-    }
+        )),
+        other => Fail::config(anyhow::Error::new(other).context(what())),
+    })?;
+    let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
     let digits: Zeroizing<String> = Zeroizing::new(
         text.lines()
             .filter(|l| !l.trim_start().starts_with('#'))
@@ -230,19 +272,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn certificates_in_the_trust_directory_that_are_not_roots_are_named() {
+        let dir = std::env::temp_dir().join(format!("ektp-station-trust-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pki =
+            ektp_pki::test_pki::generate_test_pki(&dir, std::time::SystemTime::now()).unwrap();
+        let clean = TrustStore::load_dir(&pki.trust_dir).unwrap();
+        assert!(rejected_warnings(&clean).is_empty());
+        // A document signer's certificate copied into the trust directory.
+        let (ds_cert, _) = pki.document_signers.first().unwrap();
+        let planted = pki.trust_dir.join("ds.crt.pem");
+        std::fs::copy(ds_cert, &planted).unwrap();
+        let trust = TrustStore::load_dir(&pki.trust_dir).unwrap();
+        let warnings = rejected_warnings(&trust);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert!(
+            w.starts_with(&format!("warning: ignored {}: ", planted.display())),
+            "{w}"
+        );
+        assert!(w.contains("Document Signer 1"), "{w}");
+        assert!(w.contains("cannot be a trusted root: "), "{w}");
+        assert!(w.contains("not a CA certificate"), "{w}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn master_key_file_takes_64_hex_digits_and_comments() {
         let dir = std::env::temp_dir().join(format!("ektp-station-key-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.hex");
-        std::fs::write(&good, format!("# batch 7\n{}\n", "0f".repeat(32))).unwrap();
+        ektp_fs::write_private(
+            &good,
+            format!("# batch 7\n{}\n", "0f".repeat(32)).as_bytes(),
+        )
+        .unwrap();
         assert_eq!(read_master_key(&good).unwrap().expose_bytes(), &[0x0f; 32]);
         let bad = dir.join("bad.hex");
-        std::fs::write(&bad, "0f0f").unwrap();
+        ektp_fs::write_private(&bad, b"0f0f").unwrap();
         let e = read_master_key(&bad).unwrap_err().error.to_string();
         assert!(e.contains("64 hex digits"), "{e}");
         assert!(!e.contains("0f0f"));
         let big = dir.join("big.hex");
-        std::fs::write(&big, "0".repeat(10_000)).unwrap();
+        ektp_fs::write_private(&big, "0".repeat(10_000).as_bytes()).unwrap();
         assert!(read_master_key(&big).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }

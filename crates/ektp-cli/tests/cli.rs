@@ -635,12 +635,14 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         "read_data",
         "passive_authentication",
         "active_authentication",
-        "not_revoked",
         "record_match",
     ] {
         assert!(out.contains(&format!("PASS  {check}")), "{check}: {out}");
     }
+    // Without --revoked, revocation is not checked: SKIP, not PASS, and the verdict says so.
+    assert!(out.contains("SKIP  not_revoked"), "{out}");
     assert!(out.contains("VERIFIED"), "{out}");
+    assert!(out.contains("revocation not checked"), "{out}");
 
     // Revoked document number: exit 1, reason on stderr.
     std::fs::write(dir.join("revoked.txt"), "# lost\nIDA000001\n").unwrap();

@@ -423,6 +423,8 @@ pub enum Status {
     Pass,
     /// The check failed.
     Fail,
+    /// The check was not made (what it needs was not given, e.g. no revocation list).
+    Skip,
 }
 
 impl Status {
@@ -431,19 +433,21 @@ impl Status {
         if passed { Self::Pass } else { Self::Fail }
     }
 
-    /// Stable snake_case name for machines (`pass`, `fail`).
+    /// Stable snake_case name for machines (`pass`, `fail`, `skip`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::Fail => "fail",
+            Self::Skip => "skip",
         }
     }
 
-    /// The word people read in a report line (`PASS`, `FAIL`).
+    /// The word people read in a report line (`PASS`, `FAIL`, `SKIP`).
     pub const fn label(self) -> &'static str {
         match self {
             Self::Pass => "PASS",
             Self::Fail => "FAIL",
+            Self::Skip => "SKIP",
         }
     }
 }

@@ -310,16 +310,20 @@ fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    let mut f = options.open(path).map_err(io)?;
+    // A private key: created 0600, `O_EXCL|O_NOFOLLOW` (whatever the umask, never through a
+    // symlink planted at its name).
+    let mut f = if private {
+        ektp_fs::create_private(path).map_err(|e| match e {
+            ektp_fs::FsError::Io { source, .. } => io(source),
+            other => io(std::io::Error::other(other)),
+        })?
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(io)?
+    };
     f.write_all(contents).map_err(io)?;
     f.sync_all().map_err(io)
 }

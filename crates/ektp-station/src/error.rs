@@ -45,6 +45,27 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The journal (or its directory) could not be examined, created or made private.
+    #[error("cannot open journal {}", path.display())]
+    JournalIo {
+        /// The journal file.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The journal exists but SQLite cannot read or write it: a disk, permission or lock
+    /// problem, not a damaged or foreign file.
+    #[error("cannot use journal {}: {problem}", path.display())]
+    JournalInaccessible {
+        /// The journal file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        problem: &'static str,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// An existing journal was asked for, and none could be opened there.
     #[error("cannot open journal {} (does it exist?)", path.display())]
     JournalMissing {

@@ -224,8 +224,83 @@ fn issued_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedCard> {
 const ISSUED_COLUMNS: &str =
     "application, chip_serial, document_number, sod_sha256, signer, signer_sha256, finished_at";
 
+/// Suffixes of the files SQLite keeps beside a WAL-mode database.
+const SIDE_FILES: [&str; 2] = ["-wal", "-shm"];
+
+/// The journal holds NIKs: a new one is created empty with mode 0600 (`O_EXCL|O_NOFOLLOW`)
+/// before SQLite opens it, so SQLite gives its `-wal` and `-shm` files the same mode; an
+/// existing one that group or others can read (left by an older ektp) is made 0600, with its
+/// side files.
+fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let io = |source| Error::JournalIo {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match ektp_fs::create_private(path) {
+            Ok(_) => Ok(()),
+            Err(ektp_fs::FsError::Io { source, .. }) => Err(io(source)),
+            Err(other) => Err(io(std::io::Error::other(other))),
+        },
+        Err(e) => Err(io(e)),
+        Ok(_) => {
+            let mut files = vec![path.to_path_buf()];
+            for suffix in SIDE_FILES {
+                let mut side = path.as_os_str().to_owned();
+                side.push(suffix);
+                files.push(PathBuf::from(side));
+            }
+            for file in files {
+                let Ok(meta) = std::fs::metadata(&file) else {
+                    continue;
+                };
+                if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                        .map_err(io)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Why the first read of a journal failed: only a file SQLite says is not a database is
+/// "not an ektp journal"; a full, read-only or unreachable disk or a lock is an I/O problem
+/// with the journal, which must never be called corrupt.
+fn open_failure(path: &Path, source: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    let path = path.to_path_buf();
+    match source.sqlite_error_code() {
+        Some(C::NotADatabase) => Error::NotAJournal { path, source },
+        Some(code) => Error::JournalInaccessible {
+            path,
+            problem: match code {
+                C::DiskFull => "the disk is full: free space, then run again",
+                C::ReadOnly => "the journal or its directory is read-only: it must be writable",
+                C::PermissionDenied => "permission denied: run as the journal's owner",
+                C::DatabaseBusy | C::DatabaseLocked => {
+                    "another process holds the journal: let it finish"
+                }
+                C::CannotOpen => {
+                    "it, its -wal or -shm file or its directory cannot be opened for writing \
+                     (read-only or full disk, permissions?)"
+                }
+                C::DatabaseCorrupt => {
+                    "SQLite reports the database damaged: restore it from the backup"
+                }
+                _ => "the disk or file system failed (full, read-only, removed?)",
+            },
+            source,
+        },
+        None => Error::JournalUnusable { path, source },
+    }
+}
+
 impl Journal {
-    /// Opens the journal at `path`, creating it (and its schema) if it does not exist.
+    /// Opens the journal at `path`, creating it (and its schema) if it does not exist. The
+    /// journal holds NIKs: it is created with mode 0600, and an existing one others can read
+    /// is made 0600.
     ///
     /// # Errors
     /// If the file cannot be opened or created, is not an ektp journal, or was written by a
@@ -240,6 +315,7 @@ impl Journal {
                 directory: parent.to_path_buf(),
             });
         }
+        make_private(path)?;
         let conn = Connection::open(path).map_err(|source| Error::JournalOpen {
             path: path.to_path_buf(),
             source,
@@ -265,17 +341,11 @@ impl Journal {
     }
 
     fn setup(conn: Connection, path: &Path) -> Result<Self> {
-        let ctx = |source| Error::JournalUnusable {
-            path: path.to_path_buf(),
-            source,
-        };
+        let ctx = |source| open_failure(path, source);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|source| Error::NotAJournal {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .map_err(|source| open_failure(path, source))?;
         if version > SCHEMA_VERSION {
             return Err(Error::NewerJournal {
                 path: path.to_path_buf(),
@@ -648,6 +718,59 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("does not exist"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(path).unwrap().mode() & 0o777
+    }
+
+    #[test]
+    fn journal_is_private() {
+        let (dir, mut j) = temp_journal("private");
+        j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        let path = dir.join("journal.sqlite");
+        for file in ["journal.sqlite", "journal.sqlite-wal", "journal.sqlite-shm"] {
+            let f = dir.join(file);
+            assert!(f.exists(), "{file}");
+            assert_eq!(mode(&f), 0o600, "{file} holds NIKs");
+        }
+        drop(j);
+        // A journal an older ektp left readable by others is made private when opened.
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .unwrap();
+        drop(Journal::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A journal the station cannot open for writing (here: SQLite cannot open its write-ahead
+    /// log, which a directory stands in the way of — the same `SQLITE_CANTOPEN` as a read-only
+    /// disk or a denied permission, which would not stop root) is reported as an I/O problem,
+    /// not as a file that is not a journal.
+    #[test]
+    fn unwritable_journal_is_not_called_corrupt() {
+        let (dir, mut j) = temp_journal("unwritable");
+        j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        drop(j);
+        let path = dir.join("journal.sqlite");
+        let wal = dir.join("journal.sqlite-wal");
+        let _ = std::fs::remove_file(&wal);
+        std::fs::create_dir(&wal).unwrap();
+        for e in [
+            Journal::open(&path).unwrap_err(),
+            Journal::open_existing(&path).unwrap_err(),
+        ] {
+            assert!(!matches!(e, Error::NotAJournal { .. }), "{e:?}");
+            let text = e.to_string();
+            assert!(!text.contains("not an ektp journal"), "{text}");
+            assert!(text.contains(&path.display().to_string()), "{text}");
+        }
+        std::fs::remove_dir(&wal).unwrap();
+        // The journal itself is intact.
+        let j = Journal::open_existing(&path).unwrap();
+        assert_eq!(j.in_progress().unwrap().len(), 1);
         std::fs::remove_dir_all(dir).unwrap();
     }
 

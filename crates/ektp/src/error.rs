@@ -75,6 +75,9 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A revocation list file is malformed (a file problem, not a card problem).
+    #[error(transparent)]
+    RevocationList(#[from] crate::revocation::RevocationListError),
     /// The system random number generator failed.
     #[error("system random number generator failed")]
     Rng,

@@ -6,6 +6,7 @@ pub mod contents;
 mod error;
 pub mod personalize;
 pub mod read;
+pub mod revocation;
 pub mod session;
 pub mod trace;
 pub mod verify;

@@ -1,8 +1,6 @@
 //! Verification at the pickup desk: Passive Authentication, Active Authentication, revocation
 //! and the match with the application record, in one report.
 
-use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::SystemTime;
 
 use ektp_iso7816::CardTransport;
@@ -15,6 +13,8 @@ use ektp_sm::card_access::{SecurityInfo, SecurityInfos};
 
 use crate::Error;
 use crate::contents::{CardFiles, ReadRequest};
+pub use crate::revocation::RevocationList;
+use crate::revocation::{NOT_CHECKED, check_not_revoked};
 use crate::session::{Card, SecureSession};
 
 /// SHA-256 as lowercase hex.
@@ -24,70 +24,6 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Most document numbers a revocation list file may hold.
-pub const MAX_REVOKED: usize = 1_000_000;
-
-/// Document numbers the department has revoked (lost, stolen, replaced cards).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RevocationList {
-    numbers: BTreeSet<String>,
-}
-
-impl RevocationList {
-    /// An empty list.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds a document number.
-    pub fn revoke(&mut self, document_number: &str) {
-        self.numbers.insert(document_number.trim().to_owned());
-    }
-
-    /// Whether `document_number` is revoked.
-    pub fn is_revoked(&self, document_number: &str) -> bool {
-        self.numbers.contains(document_number.trim())
-    }
-
-    /// Parses a list: one document number per line; blank lines and `#` comments ignored.
-    ///
-    /// # Errors
-    /// [`Error::Malformed`] for a line that is not a document number, or a list too long.
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        let mut list = Self::new();
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or_default().trim();
-            if line.is_empty() {
-                continue;
-            }
-            if line.len() > 9 || !line.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(Error::Malformed {
-                    what: "revocation list line is not a document number",
-                });
-            }
-            if list.numbers.len() >= MAX_REVOKED {
-                return Err(Error::Malformed {
-                    what: "revocation list too long",
-                });
-            }
-            list.revoke(line);
-        }
-        Ok(list)
-    }
-
-    /// Loads a list from a file.
-    ///
-    /// # Errors
-    /// [`Error::Io`] or as [`RevocationList::parse`].
-    pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            what: "revocation list",
-            source: e,
-        })?;
-        Self::parse(&text)
-    }
 }
 
 /// One check of a verification. Its stable name ([`CheckKind::as_str`]) is the JSON `check`
@@ -167,16 +103,24 @@ impl serde::Serialize for CheckKind {
 pub struct CheckResult {
     /// Which check.
     pub check: CheckKind,
-    /// Whether it passed.
+    /// Whether it passed (false for a check that was not made).
     pub passed: bool,
-    /// Why it passed or failed, for a person.
+    /// The check was not made (no revocation list was given): it shows as `SKIP`, has
+    /// `passed: false`, and does not fail the report on its own.
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub skipped: bool,
+    /// Why it passed, failed or was not made, for a person.
     pub reason: String,
 }
 
 impl CheckResult {
     /// How it came out ([`Status::label`] is the word a report line starts with).
     pub const fn status(&self) -> Status {
-        Status::from_passed(self.passed)
+        if self.skipped {
+            Status::Skip
+        } else {
+            Status::from_passed(self.passed)
+        }
     }
 }
 
@@ -196,7 +140,8 @@ impl core::fmt::Display for CheckResult {
 /// Everything a pickup desk learns from a card: every check with its reason.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
-    /// True only if every check passed.
+    /// True only if every check passed or was not made (`SKIP`; see
+    /// [`VerifyReport::not_checked`]).
     pub passed: bool,
     /// The checks, in the order they ran.
     pub checks: Vec<CheckResult>,
@@ -228,18 +173,34 @@ impl VerifyReport {
         self.checks.push(CheckResult {
             check,
             passed,
+            skipped: false,
             reason,
         });
     }
 
+    /// Records a check that could not be made, with why (`SKIP`).
+    pub(crate) fn push_not_checked(&mut self, check: CheckKind, reason: &str) {
+        self.checks.push(CheckResult {
+            check,
+            passed: false,
+            skipped: true,
+            reason: reason.to_owned(),
+        });
+    }
+
     pub(crate) fn finish(mut self) -> Self {
-        self.passed = !self.checks.is_empty() && self.checks.iter().all(|c| c.passed);
+        self.passed = !self.checks.is_empty() && self.checks.iter().all(|c| c.passed || c.skipped);
         self
     }
 
     /// The first failed check.
     pub fn first_failure(&self) -> Option<&CheckResult> {
-        self.checks.iter().find(|c| !c.passed)
+        self.checks.iter().find(|c| !c.passed && !c.skipped)
+    }
+
+    /// The checks that were not made (`SKIP`), e.g. `not_revoked` without a revocation list.
+    pub fn not_checked(&self) -> impl Iterator<Item = &CheckResult> {
+        self.checks.iter().filter(|c| c.skipped)
     }
 
     /// The check of `kind`, if it ran.
@@ -601,15 +562,14 @@ pub(crate) fn verify_files<T: CardTransport>(
         });
     match doc {
         Ok(doc) => {
-            let r = if policy.revoked.is_revoked(&doc) {
-                Err(format!("document number {doc} is on the revocation list"))
-            } else {
-                Ok(format!("document number {doc} is not revoked"))
-            };
-            report.push(CheckKind::NotRevoked, r);
+            match check_not_revoked(policy.revoked, &doc) {
+                Some(r) => report.push(CheckKind::NotRevoked, r),
+                None => report.push_not_checked(CheckKind::NotRevoked, NOT_CHECKED),
+            }
             report.document_number = Some(doc);
         }
-        Err(e) => report.push(CheckKind::NotRevoked, Err(e)),
+        Err(e) if policy.revoked.is_given() => report.push(CheckKind::NotRevoked, Err(e)),
+        Err(_) => report.push_not_checked(CheckKind::NotRevoked, NOT_CHECKED),
     }
 
     if let Some(expected) = policy.expected {

@@ -148,7 +148,7 @@ fn a_card_for_another_person_fails_the_record_match() {
     let app = specimen("pria");
     let other = specimen("wanita");
     let mut card = personalized(&app, &pki, 43);
-    let revoked = RevocationList::new();
+    let revoked = RevocationList::empty();
     let policy = VerifyPolicy {
         trust: &pki.trust,
         revoked: &revoked,

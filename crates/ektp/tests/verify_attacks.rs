@@ -114,7 +114,7 @@ fn desk(
     trust: &TrustStore,
     expected: Option<&Application>,
 ) -> VerifyReport {
-    let revoked = RevocationList::new();
+    let revoked = RevocationList::empty();
     let policy = VerifyPolicy {
         trust,
         revoked: &revoked,

@@ -181,7 +181,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
     let pki = pki();
     let app = specimen("pria");
     let mut card = personalized(&app, &pki, 10);
-    let revoked = RevocationList::new();
+    let revoked = RevocationList::empty();
     let policy = VerifyPolicy {
         trust: &pki.trust,
         revoked: &revoked,

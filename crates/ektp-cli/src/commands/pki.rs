@@ -37,13 +37,21 @@ pub fn run(cmd: &PkiCommand, global: &Global) -> Result<ExitCode, Fail> {
     }
 }
 
-fn write_new(path: &Path, contents: &[u8]) -> Result<(), Fail> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, contents))
-        .or_config(|| format!("cannot write {}", path.display()))
+/// Writes a new file (never overwriting, never through a symlink), 0600 if `private`.
+fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), Fail> {
+    let what = || format!("cannot write {}", path.display());
+    let mut file = if private {
+        ektp_fs::create_private(path).or_config(what)?
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .or_config(what)?
+    };
+    std::io::Write::write_all(&mut file, contents)
+        .and_then(|()| file.sync_all())
+        .or_config(what)
 }
 
 fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
@@ -59,6 +67,7 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     write_new(
         &master,
         format!("{}\n", ektp_sm::perso::TEST_MASTER_KEY_HEX.trim()).as_bytes(),
+        true,
     )?;
     let station = dir.join("station-TEST-ONLY.toml");
     let name = |p: &Path| {
@@ -76,7 +85,7 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
         name(&files.trust_dir),
         name(&master),
     );
-    write_new(&station, toml.as_bytes())?;
+    write_new(&station, toml.as_bytes(), false)?;
 
     let mut written: Vec<(String, PathBuf)> = vec![
         (

@@ -67,8 +67,11 @@ fn undecodable(e: ektp::Error) -> Fail {
     Fail::card(anyhow::anyhow!("the card's data does not decode: {e}"))
 }
 
+/// Writes an image read from the card. A portrait or signature is personal data: the file is
+/// written 0600 through an `O_EXCL|O_NOFOLLOW` temporary and renamed into place (a symlink
+/// planted at `path` is replaced, not followed).
 fn write_image(path: &Path, bytes: &[u8], what: &str, format: ImageFormat) -> Result<(), Fail> {
-    std::fs::write(path, bytes)
+    ektp_fs::write_private(path, bytes)
         .or_config(|| format!("cannot write the {what} to {}", path.display()))?;
     eprintln!(
         "{what} ({}, {} bytes) written to {}",
@@ -250,5 +253,31 @@ mod tests {
         );
         assert_eq!(request(&[]), ReadRequest::HOLDER);
         assert!(T::try_parse_from(["t", "--can", "1", "--only", "shoe_size"]).is_err());
+    }
+
+    #[test]
+    fn photo_output_is_private() {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        let dir = std::env::temp_dir().join(format!("ektp-cli-photo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+        let photo = dir.join("photo.jpg");
+        write_image(&photo, b"\xFF\xD8portrait", "portrait", ImageFormat::Jpeg).unwrap();
+        assert_eq!(mode(&photo), 0o600, "a portrait is personal data");
+        // Replacing a file others could read leaves a private one.
+        let signature = dir.join("signature.jpg");
+        std::fs::write(&signature, b"old").unwrap();
+        std::fs::set_permissions(&signature, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_image(
+            &signature,
+            b"\xFF\xD8sig",
+            "signature image",
+            ImageFormat::Jpeg,
+        )
+        .unwrap();
+        assert_eq!(mode(&signature), 0o600);
+        assert_eq!(std::fs::read(&signature).unwrap(), b"\xFF\xD8sig");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

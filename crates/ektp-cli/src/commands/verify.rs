@@ -10,7 +10,7 @@ use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, Ve
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
-use crate::output::{ms, print_json, report_text, stats_line};
+use crate::output::{ms, print_json, report_text, stats_line, verdict};
 use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
 use ektp_station::Journal;
 
@@ -27,9 +27,13 @@ pub struct VerifyArgs {
     /// every data group it determines, portrait and signature included)
     #[arg(long, value_name = "APPLICATION.json")]
     pub expect: Option<PathBuf>,
-    /// Revoked document numbers, one per line [config: revocation_list]
+    /// Revoked document numbers, one per line [config: revocation_list]; without it
+    /// `not_revoked` is SKIP (not checked)
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
+    /// Refuse to verify without a revocation list [config: require_revocation_list]
+    #[arg(long)]
+    pub require_revoked: bool,
     /// The printing station's issuance journal: the card must be the one recorded as issued
     /// (same document number and EF.SOD) [config: journal]
     #[arg(long, value_name = "FILE")]
@@ -53,6 +57,7 @@ impl JournalCheck {
         CheckResult {
             check: CheckKind::Journal,
             passed: self.passed,
+            skipped: false,
             reason: self.reason.clone(),
         }
     }
@@ -132,10 +137,16 @@ pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbo
     }
 }
 
-fn load_revocations(path: Option<&Path>) -> Result<RevocationList, Fail> {
+/// The revocation list; without one, `not_revoked` is not checked, unless the desk requires
+/// a list (then a usage error before the card is touched).
+fn load_revocations(path: Option<&Path>, required: bool) -> Result<RevocationList, Fail> {
     match path {
         Some(p) => RevocationList::load(p)
             .or_config(|| format!("cannot load the revocation list {}", p.display())),
+        None if required => Err(Fail::usage(
+            "this desk requires a revocation list: give --revoked FILE or revocation_list in \
+             --config",
+        )),
         None => Ok(RevocationList::new()),
     }
 }
@@ -162,7 +173,8 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         .revoked
         .clone()
         .or_else(|| global.config.revocation_list.clone());
-    let revoked = load_revocations(revoked_path.as_deref())?;
+    let required = args.require_revoked || global.config.require_revocation_list;
+    let revoked = load_revocations(revoked_path.as_deref(), required)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
 
@@ -204,11 +216,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
         println!(
             "{} in {} ({})",
-            if passed {
-                "VERIFIED: every check passed"
-            } else {
-                "NOT VERIFIED: do not hand this card out"
-            },
+            verdict(&report, passed),
             ms(took),
             stats_line(&card.stats())
         );
@@ -216,7 +224,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     if passed {
         return Ok(exit::OK);
     }
-    for c in report.checks.iter().filter(|c| !c.passed) {
+    for c in report.checks.iter().filter(|c| !c.passed && !c.skipped) {
         eprintln!("FAILED {}: {}", c.check, c.reason);
     }
     if let Some(j) = journal_result.filter(|j| !j.passed) {
@@ -237,6 +245,7 @@ mod tests {
             checks: vec![CheckResult {
                 check: CheckKind::NotRevoked,
                 passed: true,
+                skipped: false,
                 reason: "document number IDA000001 is not revoked".to_owned(),
             }],
             passive_authentication: None,
@@ -271,6 +280,34 @@ mod tests {
             journal.result().to_string(),
             "FAIL  journal                  not recorded as issued"
         );
+    }
+
+    #[test]
+    fn a_desk_that_requires_the_revocation_list_refuses_to_run_without_it() {
+        let f = load_revocations(None, true).unwrap_err();
+        assert_eq!(f.kind, crate::exit::Kind::Usage);
+        assert!(
+            f.error.to_string().contains("--revoked FILE"),
+            "{}",
+            f.error
+        );
+        assert!(!load_revocations(None, false).unwrap().is_given());
+        let dir = std::env::temp_dir().join(format!("ektp-cli-revoked-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("revoked.txt");
+        std::fs::write(&path, "\u{FEFF}ida000001\n").unwrap();
+        assert!(
+            load_revocations(Some(&path), true)
+                .unwrap()
+                .is_revoked("IDA000001")
+        );
+        std::fs::write(&path, "IDA000001\nIDA 00002\n").unwrap();
+        let f = load_revocations(Some(&path), false).unwrap_err();
+        assert_eq!(f.kind, crate::exit::Kind::Config);
+        let line = crate::exit::message(&f.error);
+        assert!(line.contains("line 2"), "{line}");
+        assert!(!line.contains("reinsert"), "{line}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
