@@ -1,7 +1,8 @@
 //! Issue 12 through the real pcscd and the vpcd reader: `ektp verify` exits 1, with the
 //! reason on stderr and in `--json`, for each card a forger can make that an older desk passed:
-//! an unlocked card, a foreign root's signature, a swapped portrait, and an EF.COM that hides
-//! the groups it swapped. The library-level tests of the same attacks are in
+//! an unlocked card, a foreign root's signature, a swapped portrait, an EF.COM that hides
+//! the groups it swapped, a signer minted with a document signer's key, a delta CRL hiding a
+//! revoked signer, and a revoked document number written in lower case. The library-level tests of the same attacks are in
 //! `crates/ektp/tests/verify_attacks.rs`; this file shows what the desk operator sees.
 
 #![allow(
@@ -279,9 +280,26 @@ fn trust(dir: &Path, name: &str, root: &TestCa) {
 /// Serves `chip` and runs `ektp --json verify` (with `--expect` for the application):
 /// exit 1, the failed check named on stderr with `reason`, and the same in the JSON.
 fn refused(dir: &TempDir, name: &str, chip: Chip, expect: bool, check: &str, reason: &str) {
+    let extra: &[&str] = if expect {
+        &["--expect", &specimen_path("pria")]
+    } else {
+        &[]
+    };
+    refused_with(dir, name, chip, &dir.join("trust"), extra, check, reason);
+}
+
+/// As [`refused`], with another trust directory and more `verify` options.
+fn refused_with(
+    dir: &TempDir,
+    name: &str,
+    chip: Chip,
+    trust_dir: &Path,
+    extra: &[&str],
+    check: &str,
+    reason: &str,
+) {
     let state = dir.join(&format!("{name}.json"));
     chip.save(&state).unwrap();
-    let trust_dir = dir.join("trust");
     let sim = Sim::start(&state);
     let mut args = vec![
         "--reader".to_owned(),
@@ -293,9 +311,7 @@ fn refused(dir: &TempDir, name: &str, chip: Chip, expect: bool, check: &str, rea
         "--trust".to_owned(),
         trust_dir.to_string_lossy().into_owned(),
     ];
-    if expect {
-        args.extend(["--expect".to_owned(), specimen_path("pria")]);
-    }
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
     let o = ektp().args(&args).output().unwrap();
     drop(sim);
     assert_eq!(o.status.code(), Some(1), "{name}: {}", show(&o));
@@ -419,5 +435,101 @@ fn verify_refuses_unlocked_foreign_signed_portrait_swapped_and_ef_com_hiding_car
         false,
         "passive_authentication",
         "DG2",
+    );
+}
+
+/// The trust-store and revocation attacks, as the desk operator sees them: a signer minted
+/// with a document signer's key (its certificate and CRL dropped into the trust directory),
+/// a root-signed delta CRL that would hide the revocation of the card's signer, and a revoked
+/// document number written in lower case.
+#[test]
+fn verify_refuses_ds_minted_signers_delta_crl_overrides_and_lower_case_revoked_entries() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(300)).unwrap();
+    let dir = TempDir::new("desk-trust");
+    let now = SystemTime::now();
+    let app = specimen("pria");
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA ID",
+        &TestKey::EcdsaP256,
+        now - DAY,
+        now + DAY * 3650,
+    )
+    .unwrap();
+    let genuine = root
+        .issue_document_signer(&DocumentSignerSpec::new("DS ID", TestKey::EcdsaP256, now))
+        .unwrap();
+
+    // A document signer's certificate and a CRL its key signed, next to the real root.
+    let minted_trust = dir.join("minted-trust");
+    std::fs::create_dir_all(&minted_trust).unwrap();
+    trust(&minted_trust, "root", &root);
+    let (minted, minted_crl) = genuine
+        .mint_signer_and_crl(&DocumentSignerSpec::new("Minted", TestKey::EcdsaP256, now))
+        .unwrap();
+    std::fs::write(minted_trust.join("ds.der"), genuine.certificate_der()).unwrap();
+    std::fs::write(minted_trust.join("ds.crl"), &minted_crl).unwrap();
+    let card = forge(*b"MINTED01", &app, &minted.signer().unwrap(), true, |_| {});
+    refused_with(
+        &dir,
+        "minted",
+        card,
+        &minted_trust,
+        &[],
+        "passive_authentication",
+        "cannot be a trusted root",
+    );
+
+    // The base CRL revokes the card's signer; a newer delta CRL lists nothing.
+    let delta_trust = dir.join("delta-trust");
+    std::fs::create_dir_all(&delta_trust).unwrap();
+    std::fs::write(delta_trust.join("root.der"), root.certificate_der()).unwrap();
+    let serial = genuine.serial().unwrap();
+    std::fs::write(
+        delta_trust.join("base.crl"),
+        root.crl(&[&serial], now - DAY * 2, now + DAY * 30, 1)
+            .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        delta_trust.join("delta.crl"),
+        root.delta_crl(&[], now - DAY, now + DAY * 30, 2, 1)
+            .unwrap(),
+    )
+    .unwrap();
+    let card = forge(*b"DELTA001", &app, &genuine.signer().unwrap(), true, |_| {});
+    refused_with(
+        &dir,
+        "delta",
+        card,
+        &delta_trust,
+        &[],
+        "passive_authentication",
+        "revoked",
+    );
+
+    // The card's document number, revoked, written in lower case.
+    let id_trust = dir.join("id-trust");
+    std::fs::create_dir_all(&id_trust).unwrap();
+    trust(&id_trust, "root", &root);
+    let list = dir.join("revoked.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# revoked cards\n{}\n",
+            app.holder.document_number.as_str().to_lowercase()
+        ),
+    )
+    .unwrap();
+    let card = forge(*b"REVOKED1", &app, &genuine.signer().unwrap(), true, |_| {});
+    refused_with(
+        &dir,
+        "revoked",
+        card,
+        &id_trust,
+        &["--revoked", &list.to_string_lossy()],
+        "not_revoked",
+        "on the revocation list",
     );
 }

@@ -14,7 +14,7 @@ use rcgen::{
 };
 use ring::rand::SecureRandom;
 
-use crate::error::{PkiError, Result};
+use crate::error::{DecodeKind, PkiError, Result, Structure};
 use crate::keys::{Pkcs8Key, pem_encode};
 use crate::signer::RingSigner;
 
@@ -169,6 +169,7 @@ impl TestCa {
         Ok(TestDocumentSigner {
             certificate: cert.der().to_vec(),
             key: Pkcs8Key::from_der(key.serialize_der())?,
+            subject: params.distinguished_name,
         })
     }
 
@@ -202,6 +203,80 @@ impl TestCa {
         };
         let issuer = Issuer::from_params(&self.params, &self.key);
         Ok(params.signed_by(&issuer)?.der().to_vec())
+    }
+}
+
+impl TestCa {
+    /// ATTACK, TEST ONLY: a root-signed delta CRL (RFC 5280 §5.2.4: the critical
+    /// deltaCRLIndicator naming `base_crl_number`) listing `revoked`, to show a desk never lets
+    /// a CRL it cannot fully process decide revocation.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if generation or signing fails, [`PkiError::Decode`] if the CRL
+    /// made by `rcgen` has an unexpected shape.
+    pub fn delta_crl(
+        &self,
+        revoked: &[&[u8]],
+        this_update: SystemTime,
+        next_update: SystemTime,
+        crl_number: u64,
+        base_crl_number: u8,
+    ) -> Result<Vec<u8>> {
+        use ektp_iso7816::tlv;
+        use rcgen::SigningKey as _;
+        let crl = self.crl(revoked, this_update, next_update, crl_number)?;
+        let shape = |_| PkiError::decode(Structure::Crl, DecodeKind::X509);
+        let outer = tlv::parse_one(&crl).map_err(shape)?;
+        let mut parts = outer.children().map_err(shape)?;
+        let tbs = parts.expect(0x30).map_err(shape)?;
+        let algorithm = parts.expect(0x30).map_err(shape)?;
+        // deltaCRLIndicator (2.5.29.27), critical, BaseCRLNumber.
+        let mut delta = tlv::Writer::new();
+        delta.nested(0x30, |w| {
+            w.put(0x06, &[0x55, 0x1D, 0x1B])
+                .put(0x01, &[0xFF])
+                .put(0x04, &tlv::encode(0x02, &[base_crl_number]));
+        });
+        let mut fields = tbs.children().map_err(shape)?;
+        let mut new_tbs = tlv::Writer::new();
+        let mut extended = false;
+        new_tbs.nested(0x30, |w| {
+            while let Ok(Some(field)) = fields.next_tlv() {
+                match field.tag.value() {
+                    0xA0 => {
+                        let exts = field
+                            .children()
+                            .and_then(|mut r| r.expect(0x30))
+                            .map(|e| e.value)
+                            .unwrap_or_default();
+                        w.nested(0xA0, |w| {
+                            w.nested(0x30, |w| {
+                                w.raw(exts).raw(delta.as_bytes());
+                            });
+                        });
+                        extended = true;
+                    }
+                    _ => {
+                        w.raw(field.raw);
+                    }
+                }
+            }
+        });
+        if !extended {
+            return Err(PkiError::decode(
+                Structure::Crl,
+                DecodeKind::MissingField("crlExtensions"),
+            ));
+        }
+        let tbs = new_tbs.into_bytes();
+        let signature = self.key.sign(&tbs)?;
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(&signature);
+        let mut out = tlv::Writer::new();
+        out.nested(0x30, |w| {
+            w.raw(&tbs).raw(algorithm.raw).put(0x03, &bits);
+        });
+        Ok(out.into_bytes())
     }
 }
 
@@ -253,6 +328,8 @@ const DAY: Duration = Duration::from_secs(86_400);
 pub struct TestDocumentSigner {
     certificate: Vec<u8>,
     key: Pkcs8Key,
+    /// Its subject, for the attack generators that use its key as an issuer.
+    subject: DistinguishedName,
 }
 
 impl TestDocumentSigner {
@@ -287,6 +364,48 @@ impl TestDocumentSigner {
     /// As [`RingSigner::new`].
     pub fn signer(&self) -> Result<RingSigner> {
         RingSigner::new(&self.key, self.certificate.clone())
+    }
+
+    /// ATTACK, TEST ONLY: what someone holding this document signer's key can make. A new
+    /// "document signer" certificate issued with this key (issuer = this signer's subject) and a
+    /// current empty CRL signed by it, to drop into a desk's trust directory next to this
+    /// signer's certificate. A desk must refuse cards signed by the minted signer.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if generation fails.
+    pub fn mint_signer_and_crl(
+        &self,
+        spec: &DocumentSignerSpec,
+    ) -> Result<(TestDocumentSigner, Vec<u8>)> {
+        let own_key = KeyPair::try_from(self.key.as_der())?;
+        let mut as_issuer = CertificateParams::default();
+        as_issuer.distinguished_name = self.subject.clone();
+        let issuer = Issuer::new(as_issuer, &own_key);
+        let key = key_pair(&spec.key)?;
+        let mut params = CertificateParams::default();
+        params.distinguished_name = dn(&spec.country, &spec.organization, &spec.common_name)?;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.not_before = spec.not_before.into();
+        params.not_after = spec.not_after.into();
+        params.serial_number = Some(random_serial()?);
+        let cert = params.signed_by(&key, &issuer)?;
+        let crl = CertificateRevocationListParams {
+            this_update: spec.not_before.into(),
+            next_update: spec.not_after.into(),
+            crl_number: SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: Vec::new(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        }
+        .signed_by(&issuer)?;
+        Ok((
+            TestDocumentSigner {
+                certificate: cert.der().to_vec(),
+                key: Pkcs8Key::from_der(key.serialize_der())?,
+                subject: params.distinguished_name,
+            },
+            crl.der().to_vec(),
+        ))
     }
 }
 
