@@ -269,4 +269,27 @@ impl CvCertificate {
     pub fn role(&self) -> Role {
         self.body.role()
     }
+
+    /// Checks this certificate's signature over its body as read with `issuer_key` on
+    /// `curve` (the issuer's certificate key and the CVCA's curve), without the other chain
+    /// checks of [`super::ChainValidator`]: for tools that show one certificate beside its
+    /// issuer.
+    ///
+    /// # Errors
+    /// [`CvcError::InvalidPublicKey`] if the issuer's point is not on `curve`,
+    /// [`CvcError::SignatureInvalid`] if the signature does not verify.
+    pub fn verify_signature(
+        &self,
+        curve: super::Curve,
+        issuer_key: &CvPublicKey,
+    ) -> Result<(), CvcError> {
+        super::chain::verify_with(
+            curve,
+            issuer_key,
+            &self.body.chr,
+            &self.body.car,
+            &self.raw_body,
+            &self.signature,
+        )
+    }
 }
