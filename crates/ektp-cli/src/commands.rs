@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod cvc;
 pub mod demo;
 pub mod docs;
 pub mod personalize;

@@ -73,6 +73,9 @@ enum Command {
     /// TEST PKI and certificate tools
     #[command(subcommand)]
     Pki(commands::pki::PkiCommand),
+    /// Terminal PKI for Extended Access Control: CVCA, DV and terminal CV certificates
+    #[command(subcommand)]
+    Cvc(commands::cvc::CvcCommand),
     /// Validate application files without a card (every problem, by field)
     Check(commands::check::CheckArgs),
     /// Personalize one blank card in the reader from an application file
@@ -133,6 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
     match cli.command {
         Command::Readers => commands::readers::run(&global),
         Command::Pki(cmd) => commands::pki::run(&cmd, &global),
+        Command::Cvc(cmd) => commands::cvc::run(&cmd, &global),
         Command::Check(args) => commands::check::run(&args, &global),
         Command::Personalize(args) => commands::personalize::run(&args, &global),
         Command::Batch(args) => batch::run(&args, &global),

@@ -1,0 +1,344 @@
+//! `ektp cvc show FILE [--issuer CERT]`: describe a CV certificate or request, and check its
+//! signature (a self-signed CVCA certificate and a request's inner signature always; a
+//! certificate issued by someone else with `--issuer`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use ektp_pki::cvc::{
+    CertificateRequest, Curve, CvCertificate, CvDate, CvcError, Role, TerminalType,
+};
+use serde_json::{Value, json};
+
+use super::{curve_of, read_certificate, read_file, rights_text, today};
+use crate::config::Global;
+use crate::exit::{self, Fail};
+use crate::output::print_json;
+
+/// `ektp cvc show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The CV certificate (`.cvcert`) or request (`.req`, `.cvreq`), DER
+    file: PathBuf,
+    /// The issuer's certificate: check FILE's signature with its key (for a request: the
+    /// outer signature)
+    #[arg(long, value_name = "CERT")]
+    issuer: Option<PathBuf>,
+}
+
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Cvca => "cvca",
+        Role::DvDomestic => "dv_domestic",
+        Role::DvForeign => "dv_foreign",
+        Role::Terminal => "terminal",
+    }
+}
+
+fn terminal_code(t: TerminalType) -> &'static str {
+    match t {
+        TerminalType::InspectionSystem => "inspection_system",
+        TerminalType::AuthenticationTerminal => "authentication_terminal",
+        TerminalType::SignatureTerminal => "signature_terminal",
+        _ => "other",
+    }
+}
+
+fn curve_code(c: Curve) -> &'static str {
+    match c {
+        Curve::NistP256 => "P-256",
+        _ => "brainpoolP256r1",
+    }
+}
+
+fn rights_list(text: &str) -> Vec<&str> {
+    if text == "none" {
+        Vec::new()
+    } else {
+        text.split(',').collect()
+    }
+}
+
+/// A certificate as JSON (without the signature check).
+pub(crate) fn certificate_json(c: &CvCertificate) -> Value {
+    let b = c.body();
+    let rights = rights_text(b.chat.rights());
+    json!({
+        "kind": "certificate",
+        "car": b.car.as_str(),
+        "chr": b.chr.as_str(),
+        "role": role_code(b.role()),
+        "self_signed": b.is_self_signed(),
+        "link": b.role() == Role::Cvca && !b.is_self_signed(),
+        "terminal_type": terminal_code(b.chat.terminal_type()),
+        "rights": rights_list(&rights),
+        "effective": b.effective.to_string(),
+        "expiration": b.expiration.to_string(),
+        "curve": curve_of(c).map(curve_code),
+        "domain_parameters": b.public_key.domain_parameters().is_some(),
+        "public_point": hex::encode_upper(b.public_key.point().as_bytes()),
+    })
+}
+
+/// A request as JSON (without the signature checks).
+pub(crate) fn request_json(r: &CertificateRequest) -> Value {
+    let b = r.body();
+    json!({
+        "kind": "request",
+        "car": b.car.as_ref().map(|c| c.as_str()),
+        "chr": b.chr.as_str(),
+        "curve": b.curve().map(curve_code),
+        "outer_car": r.outer().map(|o| o.car.as_str()),
+        "public_point": hex::encode_upper(b.public_key.point().as_bytes()),
+    })
+}
+
+/// What a signature check found.
+struct Check {
+    /// Whose key was used.
+    by: String,
+    /// `Ok` or why not.
+    result: Result<(), CvcError>,
+}
+
+impl Check {
+    fn json(this: Option<&Check>) -> Value {
+        match this {
+            None => json!({"checked": false}),
+            Some(c) => json!({
+                "checked": true,
+                "verified": c.result.is_ok(),
+                "key_of": c.by,
+                "error": c.result.as_ref().err().map(ToString::to_string),
+            }),
+        }
+    }
+
+    fn text(this: Option<&Check>, hint: &str) -> String {
+        match this {
+            None => format!("not checked ({hint})"),
+            Some(Check { by, result: Ok(()) }) => format!("verified with the key of {by}"),
+            Some(Check { by, result: Err(e) }) => format!("NOT VERIFIED with the key of {by}: {e}"),
+        }
+    }
+}
+
+/// Runs `ektp cvc show`.
+pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let bytes = read_file(&a.file)?;
+    match bytes.first() {
+        Some(0x30) => {
+            return Err(Fail::usage(format!(
+                "{} starts like a private key or an X.509 object, not a CV certificate: \
+                 `cvc show` never prints keys; X.509 certificates go to `ektp pki show`",
+                a.file.display()
+            )));
+        }
+        Some(0x67) => return show_request(a, &bytes, global),
+        _ => {}
+    }
+    match CvCertificate::from_bytes(&bytes) {
+        Ok(cert) => show_certificate(a, &cert, global),
+        Err(cert_err) => match CertificateRequest::from_bytes(&bytes) {
+            Ok(_) => show_request(a, &bytes, global),
+            Err(_) => Err(Fail::config(anyhow::Error::new(cert_err).context(format!(
+                "{} is neither a CV certificate nor a certificate request (DER, BSI \
+                 TR-03110-3)",
+                a.file.display()
+            )))),
+        },
+    }
+}
+
+fn issuer_check(cert: &CvCertificate, issuer_path: &Path) -> Result<Check, Fail> {
+    let issuer = read_certificate(issuer_path)?;
+    if issuer.chr() != cert.car() {
+        return Err(Fail::failed(format!(
+            "{} is issued by {}, but --issuer {} is {}'s certificate: give the certificate \
+             whose holder reference is {}",
+            cert.chr(),
+            cert.car(),
+            issuer_path.display(),
+            issuer.chr(),
+            cert.car()
+        )));
+    }
+    let result = match curve_of(&issuer) {
+        Some(curve) => cert.verify_signature(curve, &issuer.body().public_key),
+        None => Err(CvcError::InvalidPublicKey {
+            chr: issuer.chr().clone(),
+            curve: Curve::BrainpoolP256r1,
+        }),
+    };
+    Ok(Check {
+        by: format!("{} ({})", issuer.chr(), issuer_path.display()),
+        result,
+    })
+}
+
+fn validity(now: CvDate, from: CvDate, to: CvDate) -> &'static str {
+    if to < now {
+        "expired"
+    } else if from > now {
+        "not yet effective"
+    } else {
+        "valid today"
+    }
+}
+
+fn show_certificate(a: &ShowArgs, cert: &CvCertificate, global: &Global) -> Result<ExitCode, Fail> {
+    let b = cert.body();
+    let check = if let Some(issuer) = &a.issuer {
+        Some(issuer_check(cert, issuer)?)
+    } else if b.is_self_signed() {
+        b.public_key.domain_parameters().map(|curve| Check {
+            by: format!("{} (self-signed)", b.chr),
+            result: cert.verify_signature(curve, &b.public_key),
+        })
+    } else {
+        None
+    };
+    let now = today()?;
+    let status = validity(now, b.effective, b.expiration);
+    if global.json {
+        let mut v = certificate_json(cert);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("validity".into(), json!(status.replace(' ', "_")));
+            o.insert("signature".into(), Check::json(check.as_ref()));
+        }
+        print_json(&v)?;
+    } else {
+        let kind = match b.role() {
+            Role::Cvca if !b.is_self_signed() => "CVCA link certificate",
+            Role::Cvca => "CVCA certificate",
+            Role::DvDomestic | Role::DvForeign => "DV certificate",
+            Role::Terminal => "terminal certificate",
+        };
+        let curve = match (curve_of(cert), b.public_key.domain_parameters()) {
+            (Some(c), Some(_)) => format!("{c} (domain parameters in the certificate)"),
+            (Some(c), None) => format!("{c} (the CVCA's domain parameters)"),
+            (None, _) => "unknown: the key is on no supported curve".to_owned(),
+        };
+        println!(
+            "{kind} {} (BSI TR-03110-3 CV certificate)",
+            a.file.display()
+        );
+        let rows = [
+            ("CAR", b.car.to_string()),
+            ("CHR", b.chr.to_string()),
+            ("role", b.role().to_string()),
+            ("terminal type", b.chat.terminal_type().to_string()),
+            ("rights", rights_text(b.chat.rights())),
+            ("effective", b.effective.to_string()),
+            (
+                "expires",
+                format!("{} ({status}, today {now})", b.expiration),
+            ),
+            ("curve", curve),
+            (
+                "signature",
+                Check::text(check.as_ref(), "give --issuer CERT to check it"),
+            ),
+        ];
+        for (k, v) in rows {
+            println!("  {k:<14} {v}");
+        }
+    }
+    Ok(match check {
+        Some(Check { result: Err(_), .. }) => exit::Kind::Failed.code(),
+        _ => exit::OK,
+    })
+}
+
+fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode, Fail> {
+    let req = CertificateRequest::from_bytes(bytes).map_err(|e| {
+        Fail::config(anyhow::Error::new(e).context(format!(
+            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
+            a.file.display()
+        )))
+    })?;
+    let b = req.body();
+    let inner = Check {
+        by: format!("{} (the requested key: proof of possession)", b.chr),
+        result: req.verify_inner(),
+    };
+    let outer = match (&a.issuer, req.outer()) {
+        (Some(path), Some(o)) => {
+            let issuer = read_certificate(path)?;
+            if issuer.chr() != &o.car {
+                return Err(Fail::failed(format!(
+                    "the request's outer signature is by {}, but --issuer {} is {}'s certificate",
+                    o.car,
+                    path.display(),
+                    issuer.chr()
+                )));
+            }
+            let result = match curve_of(&issuer) {
+                Some(curve) => req.verify_outer(curve, &issuer.body().public_key),
+                None => Err(CvcError::InvalidPublicKey {
+                    chr: issuer.chr().clone(),
+                    curve: Curve::BrainpoolP256r1,
+                }),
+            };
+            Some(Check {
+                by: format!("{} ({})", issuer.chr(), path.display()),
+                result,
+            })
+        }
+        (Some(_), None) => {
+            return Err(Fail::usage(
+                "this request has no outer signature: --issuer checks only authenticated (67) \
+                 requests",
+            ));
+        }
+        (None, _) => None,
+    };
+    if global.json {
+        let mut v = request_json(&req);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("inner_signature".into(), Check::json(Some(&inner)));
+            o.insert("outer_signature".into(), Check::json(outer.as_ref()));
+        }
+        print_json(&v)?;
+    } else {
+        println!(
+            "certificate request {} (BSI TR-03110-3 §C.2)",
+            a.file.display()
+        );
+        let rows = [
+            (
+                "CAR",
+                b.car
+                    .as_ref()
+                    .map_or_else(|| "(none given)".to_owned(), ToString::to_string),
+            ),
+            ("CHR", b.chr.to_string()),
+            (
+                "curve",
+                b.curve()
+                    .map_or_else(|| "unknown".to_owned(), |c| c.to_string()),
+            ),
+            ("inner signature", Check::text(Some(&inner), "")),
+            (
+                "outer signature",
+                match req.outer() {
+                    None => "none (not an authenticated request)".to_owned(),
+                    Some(o) => Check::text(
+                        outer.as_ref(),
+                        &format!("by {}; give --issuer CERT to check it", o.car),
+                    ),
+                },
+            ),
+        ];
+        for (k, v) in rows {
+            println!("  {k:<16} {v}");
+        }
+    }
+    let failed = inner.result.is_err() || outer.is_some_and(|o| o.result.is_err());
+    Ok(if failed {
+        exit::Kind::Failed.code()
+    } else {
+        exit::OK
+    })
+}
