@@ -186,6 +186,60 @@ impl CertificateBuilder {
     }
 }
 
+impl CertificateBuilder {
+    /// Issuance policy, checked by a CA before it signs (the chip would reject or narrow the
+    /// certificate later; a CA should not issue it at all), at the issuer's `today`:
+    /// 1. the issuer's certificate has not expired ([`CvcError::Expired`] naming the issuer);
+    /// 2. the new certificate has not already expired ([`CvcError::Expired`] naming it);
+    /// 3. its rights are within the issuer's ([`CvcError::RightsExceedIssuer`]): the chip
+    ///    grants only the intersection (BSI TR-03110-3 §2.7), so wider rights would mislead;
+    /// 4. a DV or terminal certificate ends no later than its issuer's
+    ///    ([`CvcError::OutlivesIssuer`]); a CVCA link certificate may, as the new CVCA
+    ///    replaces the old one.
+    ///
+    /// [`CertificateBuilder::issue`] itself does not apply this policy, so tests can still
+    /// make the certificates a chip must refuse.
+    ///
+    /// # Errors
+    /// The first rule broken, as above.
+    pub fn check_issuance(&self, issuer: &CvCertificate, today: CvDate) -> Result<(), CvcError> {
+        let ib = issuer.body();
+        if ib.expiration < today {
+            return Err(CvcError::Expired {
+                chr: ib.chr.clone(),
+                expiration: ib.expiration,
+                current: today,
+            });
+        }
+        if self.expiration < today {
+            return Err(CvcError::Expired {
+                chr: self.chr.clone(),
+                expiration: self.expiration,
+                current: today,
+            });
+        }
+        let granted = ib.chat.rights();
+        let requested = self.chat.rights();
+        if !granted.contains(requested) {
+            return Err(CvcError::RightsExceedIssuer {
+                chr: self.chr.clone(),
+                issuer: ib.chr.clone(),
+                requested,
+                granted,
+            });
+        }
+        if self.chat.role() != Role::Cvca && self.expiration > ib.expiration {
+            return Err(CvcError::OutlivesIssuer {
+                chr: self.chr.clone(),
+                expiration: self.expiration,
+                issuer: ib.chr.clone(),
+                issuer_expiration: ib.expiration,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Makes a certificate request (BSI TR-03110-3 §C.2): the body with the requested CHR and
 /// the signer's key with its domain parameters, signed by that same key.
 #[derive(Debug, Clone)]
@@ -255,5 +309,62 @@ impl CertificateRequest {
                 signature,
             }),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{AccessRights, Curve, SoftwareCvSigner};
+    use super::*;
+
+    #[test]
+    fn issuance_policy() {
+        let d = |s| CvDate::from_yymmdd(s).unwrap();
+        let r = |s| CertificateReference::new(s).unwrap();
+        let key = SoftwareCvSigner::generate(Curve::NistP256).unwrap();
+        let cvca = CertificateBuilder::new(
+            r("IDCVCA00001"),
+            Chat::inspection_system(Role::Cvca, AccessRights::READ_DG3),
+            d("260101"),
+            d("261231"),
+        )
+        .self_signed(&key)
+        .unwrap();
+        let dv = |rights, to| {
+            CertificateBuilder::new(
+                r("IDDV00001"),
+                Chat::inspection_system(Role::DvDomestic, rights),
+                d("260601"),
+                d(to),
+            )
+        };
+        let dg3 = AccessRights::READ_DG3;
+        let dg4 = AccessRights::READ_DG4;
+        assert_eq!(dv(dg3, "260901").check_issuance(&cvca, d("260601")), Ok(()));
+        assert!(matches!(
+            dv(dg3.union(dg4), "260901").check_issuance(&cvca, d("260601")),
+            Err(CvcError::RightsExceedIssuer { requested, granted, .. })
+                if requested == dg3.union(dg4) && granted == dg3
+        ));
+        assert!(matches!(
+            dv(dg3, "270101").check_issuance(&cvca, d("260601")),
+            Err(CvcError::OutlivesIssuer { .. })
+        ));
+        assert!(matches!(
+            dv(dg3, "260901").check_issuance(&cvca, d("270101")),
+            Err(CvcError::Expired { chr, .. }) if chr.as_str() == "IDCVCA00001"
+        ));
+        assert!(matches!(
+            dv(dg3, "260901").check_issuance(&cvca, d("261001")),
+            Err(CvcError::Expired { chr, .. }) if chr.as_str() == "IDDV00001"
+        ));
+        // A link certificate (new CVCA) may outlive the old one.
+        let link = CertificateBuilder::new(
+            r("IDCVCA00002"),
+            Chat::inspection_system(Role::Cvca, dg3),
+            d("260601"),
+            d("290601"),
+        );
+        assert_eq!(link.check_issuance(&cvca, d("260601")), Ok(()));
     }
 }

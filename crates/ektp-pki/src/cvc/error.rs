@@ -180,6 +180,34 @@ pub enum CvcError {
         /// The certificate holder.
         chr: CertificateReference,
     },
+    /// Issuance policy: the certificate asks for rights its issuer does not hold
+    /// ([`super::CertificateBuilder::check_issuance`]).
+    #[error("{issuer} may grant only {granted}, not {requested} ({chr})")]
+    RightsExceedIssuer {
+        /// The certificate holder.
+        chr: CertificateReference,
+        /// The issuer.
+        issuer: CertificateReference,
+        /// The rights asked for.
+        requested: super::AccessRights,
+        /// The issuer's rights.
+        granted: super::AccessRights,
+    },
+    /// Issuance policy: a DV or terminal certificate would end after its issuer's
+    /// ([`super::CertificateBuilder::check_issuance`]).
+    #[error(
+        "{chr} would end on {expiration}, after its issuer {issuer} ends on {issuer_expiration}"
+    )]
+    OutlivesIssuer {
+        /// The certificate holder.
+        chr: CertificateReference,
+        /// Its expiration date.
+        expiration: CvDate,
+        /// The issuer.
+        issuer: CertificateReference,
+        /// The issuer's expiration date.
+        issuer_expiration: CvDate,
+    },
     /// The issuer's role may not issue a certificate with the subject's role.
     #[error("a {issuer} may not issue a {subject} certificate ({chr})")]
     RoleNotAllowed {
