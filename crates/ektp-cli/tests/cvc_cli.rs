@@ -495,7 +495,7 @@ fn terminal_rights_beyond_the_dv_are_refused() {
         2,
     );
     assert!(
-        err.contains("the CVCA IDCVCA00009 may delegate only read-dg4, not read-dg3"),
+        err.contains("the CVCA IDCVCA00009 may grant only read-dg4; it cannot grant read-dg3"),
         "{err}"
     );
     assert!(!dir.join("x.key").exists());
@@ -692,6 +692,46 @@ fn a_key_that_is_not_the_dv_s_or_a_forged_signature_is_caught() {
     assert!(
         err.contains("is not the key of the DV certificate IDDVBANK00001"),
         "{err}"
+    );
+    // A request whose signature is not by its own key proves no possession: refused, exit 1.
+    let req =
+        CertificateRequest::from_bytes(&std::fs::read(dir.join("term.req")).unwrap()).unwrap();
+    let other = key(&dir, "dv.key");
+    let forged = CertificateRequest::new(
+        req.body().clone(),
+        other.sign(req.raw_body()).unwrap(),
+        None,
+    );
+    std::fs::write(dir.join("forged.req"), forged.to_bytes()).unwrap();
+    let err = fails(
+        &dir,
+        &[
+            "cvc",
+            "issue-is",
+            "--dv-cert",
+            "dv.cvcert",
+            "--dv-key",
+            "dv.key",
+            "--request",
+            "forged.req",
+            "--rights",
+            "read-dg3",
+            "--out",
+            "t.cvcert",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("does not prove possession of its key"),
+        "{err}"
+    );
+    assert!(!dir.join("t.cvcert").exists());
+    let out = run(&dir, &["cvc", "show", "forged.req"]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner signature  NOT VERIFIED"),
+        "{}",
+        show(&out)
     );
     // A stranger's DV with the same name: `show --issuer` says NOT VERIFIED and exits 1.
     let stranger = dir.join("stranger");

@@ -611,17 +611,6 @@ fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, Fail> {
 
 fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fail> {
     let cvca = load_cvca(&a.cvca_dir)?;
-    let cvca_body = cvca.cert.body();
-    let rights = rights_of(&a.rights);
-    let granted = cvca_body.chat.rights();
-    if !granted.contains(rights) {
-        return Err(Fail::usage(format!(
-            "the CVCA {} may delegate only {}, not {}: give --rights within those",
-            cvca_body.chr,
-            rights_text(granted),
-            rights_text(rights)
-        )));
-    }
     let request = a.request.as_deref().map(read_request).transpose()?;
     let holder = match (&a.holder, &request) {
         (Some(h), _) => reference(h, "--holder")?,
@@ -632,22 +621,33 @@ fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fail> {
             ));
         }
     };
+    if let Some(car) = request.as_ref().and_then(|r| r.body().car.as_ref())
+        && car != cvca.cert.chr()
+    {
+        return Err(Fail::usage(format!(
+            "the request is addressed to {car}, not to the current CVCA ({}): ask the agency \
+             group for a request with `--car {}`",
+            cvca.cert.chr(),
+            cvca.cert.chr()
+        )));
+    }
     let from = effective(a.from.as_deref())?;
     let to = after_months(from, a.months).ok_or_else(|| lifetime_error("DV certificate"))?;
-    check_within_issuer(
-        &cvca.cert,
-        to,
-        "--months",
-        "roll the CVCA over (`ektp cvc link`)",
-    )?;
-    check_not_expired(to, "--from")?;
     let curve = cvca.key.curve();
     let role = if a.foreign {
         Role::DvForeign
     } else {
         Role::DvDomestic
     };
-    let builder = CertificateBuilder::new(holder, Chat::inspection_system(role, rights), from, to);
+    let builder = CertificateBuilder::new(
+        holder,
+        Chat::inspection_system(role, rights_of(&a.rights)),
+        from,
+        to,
+    );
+    builder
+        .check_issuance(&cvca.cert, today()?)
+        .map_err(|e| policy_error(e, &cvca.cert, "--months"))?;
     let mut files: Vec<(&str, &Path)> = vec![("DV certificate", &a.out)];
     let cert = match (&request, &a.key_out) {
         (Some(req), _) => {
@@ -692,34 +692,60 @@ fn check_request_curve(req: &CertificateRequest, curve: Curve) -> Result<(), Fai
     }
 }
 
-/// A certificate must not outlive its issuer: the chip would accept it only while the
-/// issuer's certificate is valid anyway.
-fn check_within_issuer(
-    issuer: &CvCertificate,
-    to: CvDate,
-    option: &str,
-    renew: &str,
-) -> Result<(), Fail> {
-    let end = issuer.body().expiration;
-    if to > end {
-        return Err(Fail::usage(format!(
-            "the certificate would end on {to}, after its issuer {} ends on {end}: give a \
-             shorter {option}, or {renew}",
-            issuer.chr()
-        )));
+/// What to do when the issuance policy ([`CertificateBuilder::check_issuance`]) refuses.
+fn policy_error(e: CvcError, issuer: &CvCertificate, lifetime_option: &str) -> Fail {
+    let is_dv = issuer.role().is_dv();
+    let renew = if is_dv {
+        "ask the department for a new DV certificate (`ektp cvc issue-dv`)"
+    } else {
+        "roll the CVCA over (`ektp cvc link`)"
+    };
+    match e {
+        CvcError::Expired {
+            chr,
+            expiration,
+            current,
+        } if &chr == issuer.chr() => Fail::failed(format!(
+            "the {} certificate {chr} expired on {expiration} (today is {current}): {renew} \
+             before issuing with it",
+            if is_dv { "DV" } else { "CVCA" }
+        )),
+        CvcError::Expired {
+            expiration,
+            current,
+            ..
+        } => Fail::usage(format!(
+            "the certificate would have expired on {expiration}, before today ({current}): \
+             choose a later --from or a longer lifetime"
+        )),
+        CvcError::RightsExceedIssuer {
+            issuer,
+            requested,
+            granted,
+            ..
+        } => Fail::usage(format!(
+            "the {} {issuer} may grant only {}; it cannot grant {}: give --rights within \
+             those{}",
+            if is_dv { "DV" } else { "CVCA" },
+            rights_text(granted),
+            rights_text(requested.intersection(AccessRights::from_bits(!granted.bits()))),
+            if is_dv {
+                ", or ask the department for a DV certificate with those rights"
+            } else {
+                ""
+            }
+        )),
+        CvcError::OutlivesIssuer {
+            expiration,
+            issuer,
+            issuer_expiration,
+            ..
+        } => Fail::usage(format!(
+            "the certificate would end on {expiration}, after its issuer {issuer} ends on \
+             {issuer_expiration}: give a shorter {lifetime_option}, or {renew}"
+        )),
+        other => Fail::usage(format!("cannot issue the certificate: {other}")),
     }
-    Ok(())
-}
-
-fn check_not_expired(to: CvDate, option: &str) -> Result<(), Fail> {
-    let now = today()?;
-    if to < now {
-        return Err(Fail::usage(format!(
-            "the certificate would have expired on {to}, before today ({now}): choose a later \
-             {option} or a longer lifetime"
-        )));
-    }
-    Ok(())
 }
 
 fn request(a: &RequestArgs, global: &Global) -> Result<ExitCode, Fail> {
@@ -772,25 +798,22 @@ fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fail> {
             dvb.chr
         )));
     }
-    let now = today()?;
-    if dvb.expiration < now {
-        return Err(Fail::failed(format!(
-            "the DV certificate {} expired on {} (today is {now}): ask the department for a \
-             new DV certificate (`ektp cvc issue-dv`) before issuing terminals",
-            dvb.chr, dvb.expiration
-        )));
-    }
-    let rights = rights_of(&a.rights);
-    let granted = dvb.chat.rights();
-    if !granted.contains(rights) {
-        return Err(Fail::usage(format!(
-            "the DV {} may grant only {}; it cannot grant {}: give --rights within those, or \
-             ask the department for a DV certificate with those rights",
-            dvb.chr,
-            rights_text(granted),
-            rights_text(rights.intersection(AccessRights::from_bits(!granted.bits())))
-        )));
-    }
+    let req = read_request(&a.request)?;
+    let holder = match &a.holder {
+        Some(h) => reference(h, "--holder")?,
+        None => req.body().chr.clone(),
+    };
+    let from = effective(a.from.as_deref())?;
+    let to = after_days(from, a.days).ok_or_else(|| lifetime_error("terminal certificate"))?;
+    let builder = CertificateBuilder::new(
+        holder,
+        Chat::inspection_system(Role::Terminal, rights_of(&a.rights)),
+        from,
+        to,
+    );
+    builder
+        .check_issuance(&dv, today()?)
+        .map_err(|e| policy_error(e, &dv, "--days"))?;
     let key = read_key(&a.dv_key)?;
     if key.public_point() != *dvb.public_key.point() {
         return Err(Fail::config(anyhow::anyhow!(
@@ -800,7 +823,6 @@ fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fail> {
             a.dv_cert.display()
         )));
     }
-    let req = read_request(&a.request)?;
     if let Some(car) = &req.body().car
         && car != &dvb.chr
     {
@@ -811,27 +833,9 @@ fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fail> {
         )));
     }
     check_request_curve(&req, key.curve())?;
-    let holder = match &a.holder {
-        Some(h) => reference(h, "--holder")?,
-        None => req.body().chr.clone(),
-    };
-    let from = effective(a.from.as_deref())?;
-    let to = after_days(from, a.days).ok_or_else(|| lifetime_error("terminal certificate"))?;
-    check_within_issuer(
-        &dv,
-        to,
-        "--days",
-        "ask the department for a new DV certificate",
-    )?;
-    check_not_expired(to, "--from")?;
-    let cert = CertificateBuilder::new(
-        holder,
-        Chat::inspection_system(Role::Terminal, rights),
-        from,
-        to,
-    )
-    .issue_for_request(&req, &dv, &key)
-    .map_err(|e| issue_error(e, "terminal certificate"))?;
+    let cert = builder
+        .issue_for_request(&req, &dv, &key)
+        .map_err(|e| issue_error(e, "terminal certificate"))?;
     write_public(&a.out, &cert.to_bytes())?;
     report(
         global,
