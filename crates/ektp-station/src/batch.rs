@@ -341,7 +341,7 @@ impl<S: CardSource> Run<'_, '_, S> {
     /// Puts `q` back in the queue or takes it out, after what became of its card.
     fn settle(&mut self, q: Queued, done: Issued, millis: u64) -> Result<(), Error> {
         match done {
-            Issued::Issued { card, resumed } => {
+            Issued::Issued { card, resumed, .. } => {
                 self.issued_now = self.issued_now.saturating_add(1);
                 self.consecutive_failures = 0;
                 (self.events)(Event::Card(CardOutcome::Issued {

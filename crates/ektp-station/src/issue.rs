@@ -37,7 +37,6 @@ impl Job<'_> {
 
 /// What became of the card in the reader.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Issued {
     /// The application is issued on this card (`resumed`: a half-written card was finished).
     Issued {
@@ -45,6 +44,8 @@ pub enum Issued {
         card: IssuedCard,
         /// Whether the journal had this application in progress before.
         resumed: bool,
+        /// What the card said (the read-back verification, statistics).
+        personalized: Box<ektp::Personalized>,
     },
     /// The card left the reader before it was finished; put the same card back.
     Pulled,
@@ -133,7 +134,7 @@ pub fn issue<T: CardTransport>(
     };
     match card.personalize(job.app, station, progress) {
         Ok(outcome) => {
-            if let Some(read) = outcome.chip_serial
+            if let Some(read) = outcome.chip_serial.clone()
                 && !read.eq_ignore_ascii_case(&serial)
             {
                 // The reader swapped cards between two commands; nothing sane to record.
@@ -143,7 +144,11 @@ pub fn issue<T: CardTransport>(
                 });
             }
             let card = journal.finish_issued(row, &outcome.sod_sha256, &signer)?;
-            Ok(Issued::Issued { card, resumed })
+            Ok(Issued::Issued {
+                card,
+                resumed,
+                personalized: Box::new(outcome),
+            })
         }
         Err(e) if e.is_card_removed() => Ok(Issued::Pulled),
         Err(e) => {
@@ -234,6 +239,7 @@ fn locked_card<T: CardTransport>(
             Ok(Issued::Issued {
                 card,
                 resumed: true,
+                personalized: Box::new(outcome),
             })
         }
         Err(e) if e.is_card_removed() => Ok(Issued::Pulled),
