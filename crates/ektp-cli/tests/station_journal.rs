@@ -389,12 +389,8 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     }
 }
 
-#[test]
-fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
-    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
-    let reader = Reader::new();
-    reader.wait_empty();
-    let station = Station::new("abandon");
+/// A station with a queue holding the specimen `wanita`; returns the queue directory.
+fn wanita_queue(station: &Station) -> PathBuf {
     let queue = station.dir.join("queue");
     let app = queue.join("wanita");
     std::fs::create_dir_all(&app).unwrap();
@@ -402,11 +398,67 @@ fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), app.join(entry.file_name())).unwrap();
     }
+    queue
+}
+
+#[test]
+fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+    let station = Station::new("abandon");
+    let queue = wanita_queue(&station);
+    let queue = queue.to_str().unwrap();
+
+    // The card is pulled half-way and does not come back before the time-out.
+    let (c, c_serial) = blank(3);
+    let mut batch = Running::start(station.cmd(&["batch", queue, "--card-timeout", "3"]));
+    batch.wait_for_stderr("Insert a blank card");
+    let card = reader.insert(c, Some(Fault::PullAfterExecuting(30)));
+    batch.wait_for_stderr("Put the SAME card back");
+    let c = reader.remove(card);
+    assert_eq!(batch.wait_exit(Duration::from_secs(30)), Some(3), "{}", batch.stderr());
+
+    // Abandoned ("that card must never be handed out"), then put back: refused, for ever.
+    let mut batch = Running::start(station.cmd(&[
+        "batch",
+        queue,
+        "--abandon",
+        &c_serial,
+        "--card-timeout",
+        "3",
+    ]));
+    batch.wait_for_stderr("Insert a blank card");
+    let card = reader.insert(c, None);
+    batch.wait_for_stderr("abandoned chip: destroy it");
+    let c = reader.remove(card);
+    assert_eq!(batch.wait_exit(Duration::from_secs(30)), Some(3), "{}", batch.stderr());
+    assert_ne!(c.lifecycle(), Lifecycle::Issued);
+    let wanita = station.dir.join("queue/wanita/application.json");
+    let card = reader.insert(c, None);
+    let o = station.run(&["personalize", wanita.to_str().unwrap()]);
+    let c = reader.remove(card);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+    assert!(err(&o).contains("abandoned chip: destroy it"), "{}", show(&o));
+    assert_ne!(c.lifecycle(), Lifecycle::Issued);
+    let rows = station.rows("wanita");
+    assert!(rows.iter().all(|r| r.0 != "issued"), "{rows:?}");
+    let o = station.run(&["journal", "list", "--state", "abandoned"]);
+    assert!(out(&o).contains(&c_serial), "{}", show(&o));
+}
+
+#[test]
+fn sigterm_and_ctrl_c_end_a_batch_with_its_summary_and_a_left_card_times_out() {
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let reader = Reader::new();
+    reader.wait_empty();
+    let station = Station::new("signals");
+    let queue = wanita_queue(&station);
     let queue = queue.to_str().unwrap();
 
     // The card is pulled half-way; the operator stops the batch (SIGTERM): the summary comes,
     // and names the half-written chip.
-    let (c, c_serial) = blank(3);
+    let (c, c_serial) = blank(5);
     let mut batch = Running::start(station.cmd(&["--json", "batch", queue]));
     batch.wait_for_stderr("Insert a blank card");
     let card = reader.insert(c, Some(Fault::PullAfterExecuting(30)));
@@ -426,33 +478,19 @@ fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
     assert_eq!(summary["stopped"], true);
     assert_eq!(summary["unfinished"][0]["chip_serial"], c_serial.as_str());
 
-    // Abandoned ("that card must never be handed out"), then put back: refused, for ever.
-    let mut batch = Running::start(station.cmd(&["batch", queue, "--abandon", &c_serial]));
-    batch.wait_for_stderr("Insert a blank card");
-    let card = reader.insert(c, None);
-    batch.wait_for_stderr("abandoned chip: destroy it");
-    let c = reader.remove(card);
+    // Ctrl-C while the batch waits for that card: the same.
+    let mut batch = Running::start(station.cmd(&["batch", queue]));
+    batch.wait_for_stderr("Put back the card with chip serial");
     batch.signal("-INT");
     assert_eq!(batch.wait_exit(Duration::from_secs(20)), Some(130), "{}", batch.stderr());
-    assert!(batch.stderr().contains("Batch summary"), "{}", batch.stderr());
-    assert_ne!(c.lifecycle(), Lifecycle::Issued);
-    let wanita = app.join("application.json");
-    let card = reader.insert(c, None);
-    let o = station.run(&["personalize", wanita.to_str().unwrap()]);
-    let c = reader.remove(card);
-    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
-    assert!(err(&o).contains("abandoned chip: destroy it"), "{}", show(&o));
-    assert_ne!(c.lifecycle(), Lifecycle::Issued);
-    let rows = station.rows("wanita");
-    assert!(rows.iter().all(|r| r.0 != "issued"), "{rows:?}");
-    let o = station.run(&["journal", "list", "--state", "abandoned"]);
-    assert!(out(&o).contains(&c_serial), "{}", show(&o));
+    assert!(batch.stderr().contains("Stopped by the operator"), "{}", batch.stderr());
+    assert!(batch.stderr().contains("half-written: chip"), "{}", batch.stderr());
 
-    // A finished card left in the reader: --card-timeout ends the wait for its removal too.
-    let (d, _) = blank(4);
+    // The card back, finished, and left in the reader: --card-timeout ends the wait for its
+    // removal too.
     let mut batch = Running::start(station.cmd(&["batch", queue, "--card-timeout", "4"]));
-    batch.wait_for_stderr("Insert a blank card");
-    let card = reader.insert(d, None);
+    batch.wait_for_stderr("Put back the card");
+    let card = reader.insert(c, None);
     batch.wait_for_stderr("Issued application wanita");
     let code = batch.wait_exit(Duration::from_secs(30));
     reader.remove(card);
