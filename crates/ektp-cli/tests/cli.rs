@@ -576,7 +576,11 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         &app_path,
     ]);
     assert_eq!(code(&o), 3, "{}", show(&o));
-    assert!(stderr(&o).contains("already issued (locked)"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("already issued (locked)"),
+        "{}",
+        show(&o)
+    );
 
     // Read: JSON, the whole record.
     let photo = dir.join("photo.jpg");

@@ -125,7 +125,9 @@ impl Station {
         )
         .unwrap();
         let mut stmt = db
-            .prepare("SELECT state, chip_serial, reason FROM cards WHERE application = ?1 ORDER BY id")
+            .prepare(
+                "SELECT state, chip_serial, reason FROM cards WHERE application = ?1 ORDER BY id",
+            )
             .unwrap();
         stmt.query_map([application], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
@@ -168,7 +170,7 @@ impl Reader {
     fn insert(&self, mut chip: Chip, fault: Option<Fault>) -> VirtualCard<Chip> {
         for _ in 0..5 {
             let mut config = VpcdConfig::new().with_port(PORT);
-            if let Some(f) = fault.clone() {
+            if let Some(f) = fault {
                 config = config.with_fault(f);
             }
             let card = VirtualCard::insert(chip, &config).unwrap();
@@ -236,7 +238,10 @@ impl Running {
         let start = Instant::now();
         while !self.stderr().contains(text) {
             if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("batch exited ({status}) before saying {text:?}:\n{}", self.stderr());
+                panic!(
+                    "batch exited ({status}) before saying {text:?}:\n{}",
+                    self.stderr()
+                );
             }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
@@ -249,7 +254,13 @@ impl Running {
 
     fn signal(&self, sig: &str) {
         let pid = self.child.id().to_string();
-        assert!(Command::new("kill").args([sig, &pid]).status().unwrap().success());
+        assert!(
+            Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
     }
 
     /// Waits for the exit status, then a moment for the output threads.
@@ -312,7 +323,11 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     let o = station.run(&["personalize", pria]);
     let b = reader.remove(card);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
-    assert!(err(&o).contains("application pria is already issued"), "{}", show(&o));
+    assert!(
+        err(&o).contains("application pria is already issued"),
+        "{}",
+        show(&o)
+    );
     assert!(err(&o).contains("--reissue REASON"), "{}", show(&o));
     assert_eq!(b.lifecycle(), Lifecycle::Blank);
     assert_eq!(station.rows("pria").len(), 1);
@@ -321,7 +336,12 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     // recorded, nothing panics, the old card is superseded.
     let card = reader.insert(b, None);
     let mut child = station
-        .cmd(&["personalize", pria, "--reissue", "card body misprinted, destroyed"])
+        .cmd(&[
+            "personalize",
+            pria,
+            "--reissue",
+            "card body misprinted, destroyed",
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -335,10 +355,28 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     assert_eq!(b.lifecycle(), Lifecycle::Issued);
     let rows = station.rows("pria");
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("failed", a_serial.as_str()));
-    assert!(rows[0].2.as_deref().unwrap().contains("superseded by a reissue: card body misprinted"));
-    assert_eq!((rows[1].0.as_str(), rows[1].1.as_str()), ("issued", b_serial.as_str()));
-    assert!(rows[1].2.as_deref().unwrap().contains("reissue: card body misprinted"));
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("failed", a_serial.as_str())
+    );
+    assert!(
+        rows[0]
+            .2
+            .as_deref()
+            .unwrap()
+            .contains("superseded by a reissue: card body misprinted")
+    );
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str()),
+        ("issued", b_serial.as_str())
+    );
+    assert!(
+        rows[1]
+            .2
+            .as_deref()
+            .unwrap()
+            .contains("reissue: card body misprinted")
+    );
 
     // A locked card for another application: "already issued (locked)", with and without a
     // journal; never "PACE failed" first.
@@ -347,10 +385,20 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     let card = reader.insert(b, None);
     let o = station.run(&["personalize", wanita]);
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
-    assert!(err(&o).contains("already issued (locked): it is not blank"), "{}", show(&o));
+    assert!(
+        err(&o).contains("already issued (locked): it is not blank"),
+        "{}",
+        show(&o)
+    );
     let pki = station.dir.join("pki");
     let o = ektp()
-        .args(["--reader", reader_name(), "personalize", wanita, "--test-master-key"])
+        .args([
+            "--reader",
+            reader_name(),
+            "personalize",
+            wanita,
+            "--test-master-key",
+        ])
         .arg("--signer-key")
         .arg(pki.join("ID-DS1-TEST-ONLY.key.pem"))
         .arg("--signer-cert")
@@ -374,7 +422,11 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     let o = station.run(&["journal", "list"]);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     assert!(out(&o).contains("superseded"), "{}", show(&o));
-    assert!(out(&o).contains("2 rows: 1 issued, 0 failed, 0 abandoned, 1 superseded"), "{}", show(&o));
+    assert!(
+        out(&o).contains("2 rows: 1 issued, 0 failed, 0 abandoned, 1 superseded"),
+        "{}",
+        show(&o)
+    );
     let o = station.run(&["journal", "export", "--csv"]);
     assert_eq!(out(&o).lines().count(), 3, "{}", show(&o));
     assert!(out(&o).starts_with("id,state,application,"), "{}", show(&o));
@@ -385,7 +437,10 @@ fn personalize_records_its_card_in_the_journal_and_never_issues_an_application_t
     let o = station.run(&["journal", "show", &a_serial]);
     assert!(out(&o).contains("row 1: superseded"), "{}", show(&o));
     for args in [&["journal", "list"][..], &["journal", "export", "--csv"]] {
-        assert!(!out(&station.run(args)).contains(PRIA_NIK), "NIK in a report");
+        assert!(
+            !out(&station.run(args)).contains(PRIA_NIK),
+            "NIK in a report"
+        );
     }
 }
 
@@ -417,7 +472,12 @@ fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
     let card = reader.insert(c, Some(Fault::PullAfterExecuting(30)));
     batch.wait_for_stderr("Put the SAME card back");
     let c = reader.remove(card);
-    assert_eq!(batch.wait_exit(Duration::from_secs(30)), Some(3), "{}", batch.stderr());
+    assert_eq!(
+        batch.wait_exit(Duration::from_secs(30)),
+        Some(3),
+        "{}",
+        batch.stderr()
+    );
 
     // Abandoned ("that card must never be handed out"), then put back: refused, for ever.
     let mut batch = Running::start(station.cmd(&[
@@ -432,14 +492,23 @@ fn an_abandoned_chip_put_back_is_refused_by_batch_and_personalize() {
     let card = reader.insert(c, None);
     batch.wait_for_stderr("abandoned chip: destroy it");
     let c = reader.remove(card);
-    assert_eq!(batch.wait_exit(Duration::from_secs(30)), Some(3), "{}", batch.stderr());
+    assert_eq!(
+        batch.wait_exit(Duration::from_secs(30)),
+        Some(3),
+        "{}",
+        batch.stderr()
+    );
     assert_ne!(c.lifecycle(), Lifecycle::Issued);
     let wanita = station.dir.join("queue/wanita/application.json");
     let card = reader.insert(c, None);
     let o = station.run(&["personalize", wanita.to_str().unwrap()]);
     let c = reader.remove(card);
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
-    assert!(err(&o).contains("abandoned chip: destroy it"), "{}", show(&o));
+    assert!(
+        err(&o).contains("abandoned chip: destroy it"),
+        "{}",
+        show(&o)
+    );
     assert_ne!(c.lifecycle(), Lifecycle::Issued);
     let rows = station.rows("wanita");
     assert!(rows.iter().all(|r| r.0 != "issued"), "{rows:?}");
@@ -465,12 +534,21 @@ fn sigterm_and_ctrl_c_end_a_batch_with_its_summary_and_a_left_card_times_out() {
     batch.wait_for_stderr("Put the SAME card back");
     let c = reader.remove(card);
     batch.signal("-TERM");
-    assert_eq!(batch.wait_exit(Duration::from_secs(20)), Some(130), "{}", batch.stderr());
-    assert!(batch.stderr().contains("Batch summary"), "{}", batch.stderr());
+    assert_eq!(
+        batch.wait_exit(Duration::from_secs(20)),
+        Some(130),
+        "{}",
+        batch.stderr()
+    );
     assert!(
-        batch
-            .stderr()
-            .contains(&format!("half-written: chip {c_serial} (application wanita)")),
+        batch.stderr().contains("Batch summary"),
+        "{}",
+        batch.stderr()
+    );
+    assert!(
+        batch.stderr().contains(&format!(
+            "half-written: chip {c_serial} (application wanita)"
+        )),
         "{}",
         batch.stderr()
     );
@@ -482,9 +560,22 @@ fn sigterm_and_ctrl_c_end_a_batch_with_its_summary_and_a_left_card_times_out() {
     let mut batch = Running::start(station.cmd(&["batch", queue]));
     batch.wait_for_stderr("Put back the card with chip serial");
     batch.signal("-INT");
-    assert_eq!(batch.wait_exit(Duration::from_secs(20)), Some(130), "{}", batch.stderr());
-    assert!(batch.stderr().contains("Stopped by the operator"), "{}", batch.stderr());
-    assert!(batch.stderr().contains("half-written: chip"), "{}", batch.stderr());
+    assert_eq!(
+        batch.wait_exit(Duration::from_secs(20)),
+        Some(130),
+        "{}",
+        batch.stderr()
+    );
+    assert!(
+        batch.stderr().contains("Stopped by the operator"),
+        "{}",
+        batch.stderr()
+    );
+    assert!(
+        batch.stderr().contains("half-written: chip"),
+        "{}",
+        batch.stderr()
+    );
 
     // The card back, finished, and left in the reader: --card-timeout ends the wait for its
     // removal too.
@@ -495,5 +586,9 @@ fn sigterm_and_ctrl_c_end_a_batch_with_its_summary_and_a_left_card_times_out() {
     let code = batch.wait_exit(Duration::from_secs(30));
     reader.remove(card);
     assert_eq!(code, Some(0), "{}", batch.stderr());
-    assert!(batch.stderr().contains("was not removed within 4 s"), "{}", batch.stderr());
+    assert!(
+        batch.stderr().contains("was not removed within 4 s"),
+        "{}",
+        batch.stderr()
+    );
 }

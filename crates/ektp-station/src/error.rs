@@ -141,7 +141,9 @@ pub enum Error {
         chip_serial: String,
     },
     /// The chip was abandoned (`--abandon`): it must never be written or handed out.
-    #[error("abandoned chip: destroy it (the journal records chip {chip_serial} as abandoned; it must never be written or handed out)")]
+    #[error(
+        "abandoned chip: destroy it (the journal records chip {chip_serial} as abandoned; it must never be written or handed out)"
+    )]
     AbandonedChip {
         /// The chip, hex.
         chip_serial: String,
@@ -174,7 +176,9 @@ pub enum Error {
         issued_as: String,
     },
     /// `--reissue` for an application the journal has no issued card for.
-    #[error("cannot reissue application {application}: the journal has no card issued for it with document {document_number}")]
+    #[error(
+        "cannot reissue application {application}: the journal has no card issued for it with document {document_number}"
+    )]
     NothingToReissue {
         /// The application.
         application: String,

@@ -118,7 +118,14 @@ pub fn issue<T: CardTransport>(
     };
     let signer = SignerId::from_certificate(station.signer.certificate_der());
     if lifecycle == Lifecycle::Issued {
-        return locked_card(journal, card, job, open.as_ref(), (station, &signer), progress);
+        return locked_card(
+            journal,
+            card,
+            job,
+            open.as_ref(),
+            (station, &signer),
+            progress,
+        );
     }
     let serial = match card.serial() {
         Ok(s) => hex::encode_upper(s),

@@ -444,7 +444,12 @@ fn an_abandoned_chip_put_back_is_refused_for_ever() {
     assert_eq!(summary.issued, 0);
     assert!(summary.unfinished.is_empty());
     let mut journal = f.journal();
-    assert!(journal.find_issued_chip("454B5450C5000000").unwrap().is_none());
+    assert!(
+        journal
+            .find_issued_chip("454B5450C5000000")
+            .unwrap()
+            .is_none()
+    );
     assert!(journal.is_abandoned_chip("454b5450c5000000").unwrap());
     // The journal itself refuses to open a row on it, whatever the caller.
     let e = journal
@@ -529,8 +534,8 @@ mod personalize {
     #[test]
     fn an_issued_application_is_refused_and_a_reissue_supersedes_the_old_card() {
         let f = Fixture::new("perso-reissue");
-        let app = ektp::load_application(Fixture::queue_dir().join("pria/application.json"))
-            .unwrap();
+        let app =
+            ektp::load_application(Fixture::queue_dir().join("pria/application.json")).unwrap();
         let mut job = Job {
             application: "pria",
             app: &app,
@@ -539,7 +544,10 @@ mod personalize {
         let mut journal = f.journal();
         check_not_issued(&journal, &job).unwrap();
         let first = issue_on(&f, &mut journal, f.blank(0), &job);
-        assert!(matches!(first, Issued::Issued { resumed: false, .. }), "{first:?}");
+        assert!(
+            matches!(first, Issued::Issued { resumed: false, .. }),
+            "{first:?}"
+        );
 
         // Again, on a second blank card: refused before the card is touched.
         let e = check_not_issued(&journal, &job).unwrap_err();
@@ -575,7 +583,11 @@ mod personalize {
         let second = issue_on(&f, &mut journal, f.blank(2), &job);
         assert!(matches!(second, Issued::Issued { .. }), "{second:?}");
         assert_eq!(
-            journal.find_issued("IDA000001").unwrap().unwrap().chip_serial,
+            journal
+                .find_issued("IDA000001")
+                .unwrap()
+                .unwrap()
+                .chip_serial,
             "454B5450C5000002"
         );
         drop(journal);

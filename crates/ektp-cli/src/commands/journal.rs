@@ -100,7 +100,10 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
                 details(&rows)
             });
         }
-        JournalCommand::Export { filter: f, csv: as_csv } => {
+        JournalCommand::Export {
+            filter: f,
+            csv: as_csv,
+        } => {
             if *as_csv && global.json {
                 return Err(Fail::usage("export: give --csv or --json, not both"));
             }
