@@ -106,6 +106,17 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
         reissue: args.reissue.as_deref(),
     };
     check_not_issued(&journal, &job).map_err(|e| Fail::new(Kind::Failed, e))?;
+    if args.reissue.is_some()
+        && journal
+            .find_issued_application(&id)
+            .map_err(stopped)?
+            .is_none()
+    {
+        to_stderr(&format!(
+            "note: the journal has no card issued for application {id}: --reissue has nothing \
+             to replace, the card is issued as a first card"
+        ));
+    }
     let transport = connect(global, &args.card)?;
     let mut card = Card::new(transport).map_err(Fail::card)?;
     let started = Instant::now();
