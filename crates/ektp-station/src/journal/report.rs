@@ -110,13 +110,14 @@ pub struct RecordFilter {
 }
 
 impl Journal {
-    /// Opens an existing journal READ-ONLY, for reports: nothing is created, changed or
-    /// locked for writing, so a copy, a read-only mount or a running batch's journal will do.
+    /// Opens an existing journal READ-ONLY (`SQLITE_OPEN_READ_ONLY`) for the station's
+    /// reports: nothing is created or changed, so a copy or a running batch's journal will do.
+    /// (The pickup desk's read-only open, with its own error wording, is a sibling of this.)
     ///
     /// # Errors
     /// If there is no journal at `path`, it cannot be read, is not an ektp journal, or was
     /// written by a newer ektp.
-    pub fn open_read_only(path: &Path) -> Result<Self> {
+    pub fn open_for_reports(path: &Path) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
