@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -35,7 +37,8 @@ pub struct BatchArgs {
     /// The station's keys and trust store (the same options as `ektp personalize`).
     #[command(flatten)]
     pub station: crate::station::StationArgs,
-    /// Stop when no card arrives within SECS seconds (default: wait for ever).
+    /// Stop when no card arrives, or a finished card is not removed, within SECS seconds
+    /// (default: wait for ever).
     #[arg(long, value_name = "SECS")]
     pub card_timeout: Option<u64>,
     /// Stop after issuing N cards.
@@ -129,6 +132,31 @@ struct SummaryLine<'a> {
     exit_code: u8,
 }
 
+/// The exit status after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+const STOPPED: u8 = 130;
+
+/// A flag that Ctrl-C and SIGTERM set: the batch finishes the card in the reader (if any),
+/// stops and prints its summary. A second Ctrl-C stops at once (the journal still knows the
+/// half-written card).
+fn stop_on_signals() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::AcqRel) {
+            to_stderr("Stopping at once.");
+            std::process::exit(i32::from(STOPPED));
+        }
+        to_stderr(
+            "Stopping after the card in the reader (if any) is finished; Ctrl-C again to stop \
+             at once.",
+        );
+    });
+    if let Err(e) = installed {
+        tracing::warn!("cannot catch Ctrl-C ({e}): it will stop the batch without a summary");
+    }
+    stop
+}
+
 /// Runs `ektp batch`.
 ///
 /// # Errors
@@ -168,6 +196,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         card_timeout: args.card_timeout.map(Duration::from_secs),
         max_cards: args.max_cards,
     };
+    let batch = batch.stop_when(stop_on_signals());
     let summary = match batch.run(&mut reader, &station, limits, &mut show) {
         Ok(summary) => summary,
         Err(e) => {
@@ -177,7 +206,11 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     };
     ui.bar.finish_and_clear();
 
-    let exit_code = exit::batch_status(summary.status());
+    let exit_code = if summary.stopped {
+        STOPPED
+    } else {
+        exit::batch_status(summary.status())
+    };
     if global.json {
         let line = SummaryLine {
             event: "summary",

@@ -82,6 +82,8 @@ enum Command {
     Personalize(commands::personalize::PersonalizeArgs),
     /// Printing station: personalize a queue of applications, one card after another
     Batch(batch::BatchArgs),
+    /// Printing station: report the journal (issued, failed, abandoned, in progress; by date)
+    Journal(commands::journal::JournalArgs),
     /// Read the card's data (PACE with the CAN): JSON or a readable summary
     Read(commands::read::ReadArgs),
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
@@ -140,6 +142,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Check(args) => commands::check::run(&args, &global),
         Command::Personalize(args) => commands::personalize::run(&args, &global),
         Command::Batch(args) => batch::run(&args, &global),
+        Command::Journal(args) => commands::journal::run(&args, &global),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),

@@ -546,20 +546,41 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         show(&o)
     );
 
-    // Once issued, personalize only re-verifies (run again through the station config).
+    // Once issued, personalize only re-verifies (no journal: nothing to record).
     let o = run(&[
-        "--config",
-        &dir.s("pki/station-TEST-ONLY.toml"),
         "--reader",
         READER,
         "--json",
         "personalize",
         &app_path,
+        "--signer-key",
+        &key,
+        "--signer-cert",
+        &cert,
+        "--trust",
+        &trust,
+        "--test-master-key",
     ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["already_issued"], true);
     assert_eq!(v["report"]["passed"], true);
+    // Through the station config, whose journal never recorded this card: a locked card is
+    // not blank, and is refused (issue 13).
+    let o = run(&[
+        "--config",
+        &dir.s("pki/station-TEST-ONLY.toml"),
+        "--reader",
+        READER,
+        "personalize",
+        &app_path,
+    ]);
+    assert_eq!(code(&o), 3, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("already issued (locked)"),
+        "{}",
+        show(&o)
+    );
 
     // Read: JSON, the whole record.
     let photo = dir.join("photo.jpg");

@@ -7,12 +7,15 @@
 //! and no application is ever issued twice.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ektp::{Lifecycle, Station, Step};
+use ektp::{Station, Step};
 
-use crate::event::{CardOutcome, Event, Refusal, Summary};
-use crate::journal::{InProgress, IssuedCard, Journal, SignerId, Start};
+use crate::event::{CardOutcome, Event, Summary, Unfinished};
+use crate::issue::{Issued, Job, issue};
+use crate::journal::{ABANDONED_REASON, InProgress, Journal};
 use crate::queue::{Queue, Queued, Rejected};
 use crate::{CardSource, Error};
 
@@ -27,13 +30,11 @@ const WAIT_SLICE: Duration = Duration::from_secs(2);
 /// How often the operator is reminded to take the card out.
 const REMIND_REMOVAL: Duration = Duration::from_secs(60);
 
-/// The reason recorded for an abandoned card.
-const ABANDONED: &str = "abandoned by the operator: card lost or destroyed before it was finished";
-
 /// Where a run stops by itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Limits {
-    /// Stop when no card arrives within this time (`None`: wait for ever).
+    /// Stop when no card arrives within this time, or a finished card is not removed within
+    /// it (`None`: wait for ever).
     pub card_timeout: Option<Duration>,
     /// Stop after issuing this many cards.
     pub max_cards: Option<u64>,
@@ -50,6 +51,7 @@ pub struct Batch {
     rejected: Vec<Rejected>,
     already: u64,
     started: Instant,
+    stop: Arc<AtomicBool>,
 }
 
 impl Batch {
@@ -77,7 +79,7 @@ impl Batch {
                 .ok_or_else(|| Error::NothingToAbandon {
                     chip_serial: serial.to_owned(),
                 })?;
-            journal.finish_failed(row.id, ABANDONED)?;
+            journal.finish_failed(row.id, ABANDONED_REASON)?;
             events(Event::Abandoned {
                 chip_serial: row.chip_serial,
                 application: row.application,
@@ -106,7 +108,17 @@ impl Batch {
             rejected,
             already,
             started,
+            stop: Arc::default(),
         })
+    }
+
+    /// Stops the run when `stop` becomes true (set it from a Ctrl-C or SIGTERM handler): the
+    /// batch checks it between cards and while it waits, never in the middle of a card, and
+    /// ends with its summary.
+    #[must_use]
+    pub fn stop_when(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = stop;
+        self
     }
 
     /// Applications this run will issue (unless a limit stops it first).
@@ -126,11 +138,9 @@ impl Batch {
         limits: Limits,
         events: Events<'_>,
     ) -> Result<Summary, Error> {
-        let signer = SignerId::from_certificate(station.signer.certificate_der());
         let mut run = Run {
             source,
             station,
-            signer,
             limits,
             events,
             batch: self,
@@ -139,10 +149,20 @@ impl Batch {
             failures_by_app: BTreeMap::new(),
             consecutive_failures: 0,
             timed_out: false,
+            stopped: false,
             prompted_for: None,
         };
         run.cards()?;
         let batch = &run.batch;
+        let unfinished = batch
+            .journal
+            .in_progress()?
+            .into_iter()
+            .map(|r| Unfinished {
+                chip_serial: r.chip_serial,
+                application: r.application,
+            })
+            .collect();
         Ok(Summary {
             issued: run.issued_now,
             already_issued: batch.already,
@@ -151,6 +171,8 @@ impl Batch {
             remaining: batch.pending.len(),
             journal_issued_total: batch.journal.issued()?.len(),
             seconds: batch.started.elapsed().as_secs(),
+            unfinished,
+            stopped: run.stopped,
             timed_out: run.timed_out,
         })
     }
@@ -221,27 +243,10 @@ fn unfinished_first(journal: &Journal, todo: Vec<Queued>) -> Result<VecDeque<Que
     Ok(pending)
 }
 
-/// What became of one card put in the reader.
-enum Done {
-    /// The application is issued on this card.
-    Issued(IssuedCard),
-    /// The card left the reader before it was finished; put the same card back.
-    Pulled,
-    /// The card cannot take this application. Nothing was written.
-    Refused(Refusal),
-    /// Writing failed; the card is not locked and the application stays queued.
-    Failed {
-        reason: String,
-        /// The card (not the application) is at fault: do not count it against the application.
-        card_fault: bool,
-    },
-}
-
 /// A batch while it runs.
 struct Run<'a, 's, S> {
     source: &'a mut S,
     station: &'a Station<'s>,
-    signer: SignerId,
     limits: Limits,
     events: Events<'a>,
     batch: Batch,
@@ -250,7 +255,15 @@ struct Run<'a, 's, S> {
     failures_by_app: BTreeMap<String, u32>,
     consecutive_failures: u32,
     timed_out: bool,
+    stopped: bool,
     prompted_for: Option<Event>,
+}
+
+/// How a wait ended.
+enum Waited {
+    Done,
+    TimedOut,
+    Stopped,
 }
 
 impl<S: CardSource> Run<'_, '_, S> {
@@ -261,6 +274,10 @@ impl<S: CardSource> Run<'_, '_, S> {
                 self.batch.pending.push_front(q);
                 break;
             }
+            if self.stop_requested() {
+                self.batch.pending.push_front(q);
+                break;
+            }
             let open = self
                 .batch
                 .journal
@@ -268,20 +285,44 @@ impl<S: CardSource> Run<'_, '_, S> {
                 .into_iter()
                 .find(|r| r.application == q.id);
             self.prompt(&q, open.as_ref());
-            if !self.wait_for_card()? {
-                self.timed_out = true;
-                let seconds = self.limits.card_timeout.unwrap_or_default().as_secs();
-                (self.events)(Event::TimedOut { seconds });
-                self.batch.pending.push_front(q);
-                break;
+            match self.wait_for_card()? {
+                Waited::Done => {}
+                Waited::TimedOut => {
+                    self.timed_out = true;
+                    let seconds = self.limits.card_timeout.unwrap_or_default().as_secs();
+                    (self.events)(Event::TimedOut { seconds });
+                    self.batch.pending.push_front(q);
+                    break;
+                }
+                Waited::Stopped => {
+                    self.batch.pending.push_front(q);
+                    break;
+                }
             }
             let card_started = Instant::now();
-            let done = self.one_card(&q, open.as_ref())?;
+            let done = self.one_card(&q)?;
             let millis = u64::try_from(card_started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            self.settle(q, done, open.is_some(), millis)?;
-            self.wait_for_removal()?;
+            self.settle(q, done, millis)?;
+            match self.wait_for_removal()? {
+                Waited::Done | Waited::Stopped => {}
+                Waited::TimedOut => {
+                    self.timed_out = true;
+                    let seconds = self.limits.card_timeout.unwrap_or_default().as_secs();
+                    (self.events)(Event::RemovalTimedOut { seconds });
+                    break;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Whether the operator asked the run to stop (tells them once).
+    fn stop_requested(&mut self) -> bool {
+        if !self.stopped && self.batch.stop.load(Ordering::Acquire) {
+            self.stopped = true;
+            (self.events)(Event::Stopped);
+        }
+        self.stopped
     }
 
     /// Asks for the card for `q`, once per application and card.
@@ -298,9 +339,9 @@ impl<S: CardSource> Run<'_, '_, S> {
     }
 
     /// Puts `q` back in the queue or takes it out, after what became of its card.
-    fn settle(&mut self, q: Queued, done: Done, resumed: bool, millis: u64) -> Result<(), Error> {
+    fn settle(&mut self, q: Queued, done: Issued, millis: u64) -> Result<(), Error> {
         match done {
-            Done::Issued(card) => {
+            Issued::Issued { card, resumed, .. } => {
                 self.issued_now = self.issued_now.saturating_add(1);
                 self.consecutive_failures = 0;
                 (self.events)(Event::Card(CardOutcome::Issued {
@@ -314,17 +355,17 @@ impl<S: CardSource> Run<'_, '_, S> {
                     millis,
                 }));
             }
-            Done::Pulled => {
+            Issued::Pulled => {
                 (self.events)(Event::Pulled {
                     application: q.id.clone(),
                 });
                 self.batch.pending.push_front(q);
             }
-            Done::Refused(refusal) => {
+            Issued::Refused(refusal) => {
                 (self.events)(Event::Refused(refusal));
                 self.batch.pending.push_front(q);
             }
-            Done::Failed { reason, card_fault } => self.failed(q, reason, card_fault)?,
+            Issued::Failed { reason, card_fault } => self.failed(q, reason, card_fault)?,
         }
         Ok(())
     }
@@ -367,113 +408,62 @@ impl<S: CardSource> Run<'_, '_, S> {
         Ok(())
     }
 
-    /// Waits for a card within the limit: `false` when none came in time.
-    fn wait_for_card(&mut self) -> Result<bool, Error> {
+    /// Waits for a card within the limit, or until the operator stops the run.
+    fn wait_for_card(&mut self) -> Result<Waited, Error> {
         let start = Instant::now();
         loop {
-            let slice = match self.limits.card_timeout {
-                Some(limit) => {
-                    let left = limit.saturating_sub(start.elapsed());
-                    if left.is_zero() {
-                        return Ok(false);
-                    }
-                    left.min(WAIT_SLICE)
-                }
-                None => WAIT_SLICE,
+            if self.stop_requested() {
+                return Ok(Waited::Stopped);
+            }
+            let Some(slice) = self.slice(start) else {
+                return Ok(Waited::TimedOut);
             };
             if self.source.wait_for_card(slice).map_err(source_error)? {
-                return Ok(true);
+                return Ok(Waited::Done);
             }
         }
     }
 
-    /// Waits for the reader to be empty, reminding the operator now and then.
-    fn wait_for_removal(&mut self) -> Result<(), Error> {
+    /// The next wait on the card source, or `None` when the card time-out is over.
+    fn slice(&self, start: Instant) -> Option<Duration> {
+        match self.limits.card_timeout {
+            Some(limit) => {
+                let left = limit.saturating_sub(start.elapsed());
+                (!left.is_zero()).then(|| left.min(WAIT_SLICE))
+            }
+            None => Some(WAIT_SLICE),
+        }
+    }
+
+    /// Waits for the reader to be empty, reminding the operator now and then, within the card
+    /// time-out, or until the operator stops the run.
+    fn wait_for_removal(&mut self) -> Result<Waited, Error> {
+        let start = Instant::now();
         let mut last_reminder = Instant::now();
-        while !self
-            .source
-            .wait_for_removal(WAIT_SLICE)
-            .map_err(source_error)?
-        {
+        loop {
+            let Some(slice) = self.slice(start) else {
+                return Ok(Waited::TimedOut);
+            };
+            if self.source.wait_for_removal(slice).map_err(source_error)? {
+                return Ok(Waited::Done);
+            }
+            if self.stop_requested() {
+                return Ok(Waited::Stopped);
+            }
             if last_reminder.elapsed() >= REMIND_REMOVAL {
                 (self.events)(Event::RemoveCard);
                 last_reminder = Instant::now();
             }
         }
-        Ok(())
     }
 
-    /// Handles the card now in the reader for application `q` (`open`: the journal's
-    /// unfinished row for `q`, if any).
-    fn one_card(&mut self, q: &Queued, open: Option<&InProgress>) -> Result<Done, Error> {
+    /// Handles the card now in the reader for application `q` (the shared policy of
+    /// [`crate::issue`]).
+    fn one_card(&mut self, q: &Queued) -> Result<Issued, Error> {
         let Some(transport) = self.source.connect().map_err(source_error)? else {
-            return Ok(Done::Pulled);
+            return Ok(Issued::Pulled);
         };
         let mut card = ektp::Card::new(transport).map_err(Error::Card)?;
-        let lifecycle = match card.lifecycle() {
-            Ok(l) => l,
-            Err(e) if e.is_card_removed() => return Ok(Done::Pulled),
-            Err(e) => {
-                let error = e.to_string();
-                return Ok(Done::Refused(Refusal::NotAnEktp { error }));
-            }
-        };
-        if lifecycle == Lifecycle::Issued {
-            return self.locked_card(&mut card, q, open);
-        }
-        let serial = match card.serial() {
-            Ok(s) => hex::encode_upper(s),
-            Err(e) if e.is_card_removed() => return Ok(Done::Pulled),
-            Err(e) => {
-                let error = e.to_string();
-                return Ok(Done::Refused(Refusal::NoSerial { error }));
-            }
-        };
-        let row = match self.row_for(q, open, &serial)? {
-            Ok(row) => row,
-            Err(refusal) => return Ok(Done::Refused(refusal)),
-        };
-        match self.personalize(&mut card, q) {
-            Ok(outcome) => {
-                if let Some(read) = outcome.chip_serial
-                    && !read.eq_ignore_ascii_case(&serial)
-                {
-                    // The reader swapped cards between two commands; nothing sane to record.
-                    return Err(Error::SerialChanged {
-                        before: serial,
-                        after: read,
-                    });
-                }
-                let issued =
-                    self.batch
-                        .journal
-                        .finish_issued(row, &outcome.sod_sha256, &self.signer)?;
-                Ok(Done::Issued(issued))
-            }
-            Err(e) if e.is_card_removed() => Ok(Done::Pulled),
-            Err(e) => {
-                let card_fault = matches!(
-                    e,
-                    ektp::Error::PersoKeyRejected
-                        | ektp::Error::PersoKeyBlocked
-                        | ektp::Error::WrongState(_)
-                        | ektp::Error::Card { .. }
-                        | ektp::Error::Malformed { .. }
-                );
-                let reason = e.to_string();
-                self.batch.journal.finish_failed(row, &reason)?;
-                Ok(Done::Failed { reason, card_fault })
-            }
-        }
-    }
-
-    /// Writes, verifies and locks `card` with `q` (or only verifies a locked one), telling
-    /// each step.
-    fn personalize<T: ektp_iso7816::CardTransport>(
-        &mut self,
-        card: &mut ektp::Card<T>,
-        q: &Queued,
-    ) -> Result<ektp::Personalized, ektp::Error> {
         let events = &mut self.events;
         let mut progress = |step: Step| {
             events(Event::Step {
@@ -481,68 +471,18 @@ impl<S: CardSource> Run<'_, '_, S> {
                 step,
             });
         };
-        card.personalize(&q.app, self.station, &mut progress)
-    }
-
-    /// The journal row to write chip `serial` under: the unfinished one for `q`, or a new one;
-    /// or why this chip must not be written.
-    fn row_for(
-        &mut self,
-        q: &Queued,
-        open: Option<&InProgress>,
-        serial: &str,
-    ) -> Result<Result<i64, Refusal>, Error> {
-        match open {
-            Some(open) if open.chip_serial != serial => Ok(Err(Refusal::WrongChip {
-                chip_serial: serial.to_owned(),
-                application: q.id.clone(),
-                expected: open.chip_serial.clone(),
-            })),
-            Some(open) => Ok(Ok(open.id)),
-            None => {
-                if let Some(other) = self.batch.journal.find_issued_chip(serial)? {
-                    return Ok(Err(Refusal::IssuedChipUnlocked {
-                        chip_serial: serial.to_owned(),
-                        application: other.application,
-                    }));
-                }
-                let row = self.batch.journal.begin(&Start {
-                    application: &q.id,
-                    chip_serial: serial,
-                    document_number: q.document_number(),
-                    nik: q.app.holder.nik.as_str(),
-                })?;
-                Ok(Ok(row))
-            }
-        }
-    }
-
-    /// A locked card: perhaps the interrupted one, locked before the journal heard back. It is
-    /// ours only if it opens with this application's CAN and verifies against it.
-    fn locked_card<T: ektp_iso7816::CardTransport>(
-        &mut self,
-        card: &mut ektp::Card<T>,
-        q: &Queued,
-        open: Option<&InProgress>,
-    ) -> Result<Done, Error> {
-        let Some(open) = open else {
-            return Ok(Done::Refused(Refusal::AlreadyIssued));
+        let job = Job {
+            application: &q.id,
+            app: &q.app,
+            reissue: None,
         };
-        match self.personalize(card, q) {
-            Ok(outcome) => {
-                let issued =
-                    self.batch
-                        .journal
-                        .finish_issued(open.id, &outcome.sod_sha256, &self.signer)?;
-                Ok(Done::Issued(issued))
-            }
-            Err(e) if e.is_card_removed() => Ok(Done::Pulled),
-            Err(e) => Ok(Done::Refused(Refusal::NotTheUnfinishedCard {
-                application: q.id.clone(),
-                chip_serial: open.chip_serial.clone(),
-                error: e.to_string(),
-            })),
-        }
+        issue(
+            &mut self.batch.journal,
+            &mut card,
+            &job,
+            self.station,
+            &mut progress,
+        )
     }
 }
 

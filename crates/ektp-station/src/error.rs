@@ -161,6 +161,51 @@ pub enum Error {
         /// The chip serial given.
         chip_serial: String,
     },
+    /// The chip was abandoned (`--abandon`): it must never be written or handed out.
+    #[error(
+        "abandoned chip: destroy it (the journal records chip {chip_serial} as abandoned; it must never be written or handed out)"
+    )]
+    AbandonedChip {
+        /// The chip, hex.
+        chip_serial: String,
+    },
+    /// The application (or its document number) is already issued; a second card needs
+    /// `--reissue REASON`.
+    #[error(
+        "application {application} is already issued: document {document_number} on chip          {chip_serial} ({issued_at}); nothing was written. If that card was lost, stolen or          spoilt before it was handed out, issue a replacement with --reissue REASON          (docs/printing-station.md)"
+    )]
+    AlreadyIssued {
+        /// The application the journal records the card for.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// The chip it is on, hex.
+        chip_serial: String,
+        /// When it was issued.
+        issued_at: String,
+    },
+    /// The document number is issued under another application id: a reissue cannot help.
+    #[error(
+        "document number {document_number} is already issued as application {issued_as}, not          {application}: fix or rename the application file (nothing was written)"
+    )]
+    DocumentIssuedElsewhere {
+        /// The application asked for.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// The application the journal has it under.
+        issued_as: String,
+    },
+    /// `--reissue` for an application the journal has no issued card for.
+    #[error(
+        "cannot reissue application {application}: the journal has no card issued for it with document {document_number}"
+    )]
+    NothingToReissue {
+        /// The application.
+        application: String,
+        /// Its document number.
+        document_number: String,
+    },
     /// A card was left half-written with an application this queue does not (validly) hold.
     #[error(
         "application {application} was being written on chip {chip_serial} when the last batch \

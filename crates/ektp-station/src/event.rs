@@ -79,6 +79,14 @@ pub enum Event {
     },
     /// A reminder: the finished card is still in the reader.
     RemoveCard,
+    /// The finished card was not removed in time; the batch stops (run it again to go on).
+    RemovalTimedOut {
+        /// The time-out, seconds.
+        seconds: u64,
+    },
+    /// The operator stopped the batch (Ctrl-C, SIGTERM); a card being written was finished
+    /// first.
+    Stopped,
 }
 
 fn debug_name<S: serde::Serializer>(step: &Step, s: S) -> Result<S::Ok, S::Error> {
@@ -97,6 +105,8 @@ impl Event {
                 | Self::Refused(_)
                 | Self::SetAside { .. }
                 | Self::TimedOut { .. }
+                | Self::RemovalTimedOut { .. }
+                | Self::Stopped
         )
     }
 
@@ -171,6 +181,12 @@ impl core::fmt::Display for Event {
                 "No card arrived within {seconds} s: stopping. Run the batch again to go on."
             ),
             Self::RemoveCard => f.write_str("Still waiting: remove the card from the reader."),
+            Self::RemovalTimedOut { seconds } => write!(
+                f,
+                "The finished card was not removed within {seconds} s: stopping. Remove it, then \
+                 run the batch again to go on."
+            ),
+            Self::Stopped => f.write_str("Stopped by the operator."),
         }
     }
 }
@@ -271,6 +287,18 @@ pub enum Refusal {
         /// The chip that must come back, hex.
         expected: String,
     },
+    /// The journal records this chip as abandoned: it must be destroyed.
+    AbandonedChip {
+        /// The chip, hex.
+        chip_serial: String,
+    },
+    /// The chip is half-written with another application (the journal's unfinished row).
+    HalfWrittenOther {
+        /// The chip, hex.
+        chip_serial: String,
+        /// The application being written on it.
+        application: String,
+    },
     /// The journal records this chip as issued, yet it is not locked.
     IssuedChipUnlocked {
         /// The chip, hex.
@@ -315,6 +343,20 @@ impl core::fmt::Display for Refusal {
                  chip {expected}. Remove it and put chip {expected} back (if that card is lost or \
                  destroyed, see --abandon)."
             ),
+            Self::AbandonedChip { chip_serial } => write!(
+                f,
+                "abandoned chip: destroy it. The journal records chip {chip_serial} as \
+                 abandoned; it must never be written or handed out. Nothing was written."
+            ),
+            Self::HalfWrittenOther {
+                chip_serial,
+                application,
+            } => write!(
+                f,
+                "Chip {chip_serial} is half-written with application {application}: nothing was \
+                 written. Finish it with that application (batch or personalize), or, if it must \
+                 not be finished, --abandon {chip_serial} and destroy it."
+            ),
             Self::IssuedChipUnlocked {
                 chip_serial,
                 application,
@@ -356,9 +398,22 @@ pub struct Summary {
     pub journal_issued_total: usize,
     /// How long the run took, seconds.
     pub seconds: u64,
+    /// Half-written cards the journal still awaits (put back, or `--abandon`).
+    pub unfinished: Vec<Unfinished>,
+    /// Whether the operator stopped the run (Ctrl-C, SIGTERM).
+    pub stopped: bool,
     /// Whether the run stopped because no card arrived in time.
     #[serde(skip)]
     pub timed_out: bool,
+}
+
+/// A half-written card the journal awaits.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unfinished {
+    /// The chip, hex.
+    pub chip_serial: String,
+    /// The application being written on it.
+    pub application: String,
 }
 
 impl Summary {
@@ -402,6 +457,14 @@ impl core::fmt::Display for Summary {
                 "\n  failed:  {}: {}",
                 r.application,
                 r.problems.join("; ")
+            )?;
+        }
+        for u in &self.unfinished {
+            write!(
+                f,
+                "\n  half-written: chip {} (application {}): put it back in the next run, or \
+                 --abandon {} if it is lost or destroyed",
+                u.chip_serial, u.application, u.chip_serial
             )?;
         }
         Ok(())

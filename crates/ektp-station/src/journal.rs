@@ -26,6 +26,13 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavio
 
 use crate::Error;
 
+mod reissue;
+mod report;
+
+pub use reissue::ABANDONED_REASON;
+use reissue::chip_abandoned;
+pub use report::{Record, RecordFilter, RecordState};
+
 type Result<T> = core::result::Result<T, Error>;
 
 /// `rusqlite` failures as the journal's error, saying what was being done.
@@ -509,6 +516,11 @@ impl Journal {
             )
             .optional()
             .doing(READ)?;
+        if chip_abandoned(&tx, start.chip_serial)? {
+            return Err(Error::AbandonedChip {
+                chip_serial: start.chip_serial.to_owned(),
+            });
+        }
         if let Some((state, application, document_number, chip_serial)) = clash {
             return Err(Error::JournalRefuses {
                 application: start.application.to_owned(),

@@ -4,6 +4,7 @@
 pub mod batch;
 mod error;
 pub mod event;
+pub mod issue;
 pub mod journal;
 pub mod lock;
 pub mod queue;
@@ -11,7 +12,8 @@ mod source;
 
 pub use batch::{Batch, Events, Limits, MAX_CONSECUTIVE_FAILURES, MAX_FAILURES_PER_APPLICATION};
 pub use error::Error;
-pub use event::{CardOutcome, Event, Refusal, Status, Summary};
+pub use event::{CardOutcome, Event, Refusal, Status, Summary, Unfinished};
+pub use issue::{Issued, Job};
 pub use journal::{IssuedCard, Journal, SignerId};
 pub use lock::RunLock;
 pub use queue::{Queue, Queued, Rejected};

@@ -31,6 +31,24 @@ impl Queued {
     }
 }
 
+/// The application id of the application file at `path`, as a queue gives it: the folder's
+/// name for `FOLDER/application.json`, else the file's name (`0001-budi.json`). So
+/// `ektp personalize` and `ektp batch` record one application under one id.
+pub fn application_id(path: &Path) -> String {
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let file = name(path).unwrap_or_default();
+    if file == "application.json"
+        && let Some(dir) = path
+            .parent()
+            .and_then(|d| d.canonicalize().ok().or_else(|| Some(d.to_path_buf())))
+            .as_deref()
+            .and_then(name)
+    {
+        return dir;
+    }
+    file
+}
+
 /// An application that will not be issued in this run, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Rejected {

@@ -413,3 +413,222 @@ fn an_unfinished_card_must_be_finished_or_abandoned() {
             .all(|e| !format!("{e} {e:?}").contains("3273011708857001"))
     );
 }
+
+#[test]
+fn an_abandoned_chip_put_back_is_refused_for_ever() {
+    let f = Fixture::new("abandoned-back");
+    // The first card is pulled half-way and never comes back in this run.
+    let mut op = Operator::new(vec![Insert::Card(
+        Box::new(f.blank(0)),
+        Some(Fault::PullAfterExecuting(30)),
+    )]);
+    let (result, _) = f.run(&mut op, None);
+    assert_eq!(result.unwrap().unfinished.len(), 1);
+    let pulled = op.removed_chips().remove(0);
+
+    // The operator abandons it, then puts the same chip back: refused, nothing written.
+    let mut op = Operator::new(vec![Insert::Card(Box::new(pulled), None)]);
+    let (result, events) = f.run(&mut op, Some("454B5450C5000000"));
+    let summary = result.unwrap();
+    assert!(
+        events.contains(&Event::Refused(Refusal::AbandonedChip {
+            chip_serial: "454B5450C5000000".into()
+        })),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.to_string().contains("abandoned chip: destroy it"))
+    );
+    assert_eq!(summary.issued, 0);
+    assert!(summary.unfinished.is_empty());
+    let mut journal = f.journal();
+    assert!(
+        journal
+            .find_issued_chip("454B5450C5000000")
+            .unwrap()
+            .is_none()
+    );
+    assert!(journal.is_abandoned_chip("454b5450c5000000").unwrap());
+    // The journal itself refuses to open a row on it, whatever the caller.
+    let e = journal
+        .begin(&Start {
+            application: "other",
+            chip_serial: "454B5450C5000000",
+            document_number: "IDZ000002",
+            nik: "3273011708857002",
+        })
+        .unwrap_err();
+    assert!(matches!(e, Error::AbandonedChip { .. }), "{e}");
+    assert!(e.to_string().contains("abandoned chip: destroy it"), "{e}");
+}
+
+#[test]
+fn the_summary_names_a_half_written_card_and_a_stop_request_ends_the_run() {
+    let f = Fixture::new("stop");
+    let mut op = Operator::new(vec![Insert::Card(
+        Box::new(f.blank(0)),
+        Some(Fault::PullAfterExecuting(30)),
+    )]);
+    let (result, _) = f.run(&mut op, None);
+    let summary = result.unwrap();
+    assert_eq!(
+        summary.unfinished,
+        [ektp_station::Unfinished {
+            chip_serial: "454B5450C5000000".into(),
+            application: "menikah-16".into()
+        }]
+    );
+    let text = summary.to_string();
+    assert!(
+        text.contains("half-written: chip 454B5450C5000000 (application menikah-16)"),
+        "{text}"
+    );
+
+    // A stop requested before the first card: no card is asked for, the summary follows.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut events = Vec::new();
+    let mut record = |e: Event| events.push(e);
+    let station = Station {
+        signer: &f.signer,
+        master_key: &f.master,
+        trust: &f.trust,
+    };
+    let queue = Queue::scan(&Fixture::queue_dir()).unwrap();
+    let summary = Batch::prepare(queue, f.journal(), None, &mut record)
+        .unwrap()
+        .stop_when(stop)
+        .run(
+            &mut Operator::new(vec![Insert::Card(Box::new(f.blank(1)), None)]),
+            &station,
+            Limits::default(),
+            &mut record,
+        )
+        .unwrap();
+    assert!(summary.stopped);
+    assert_eq!(summary.remaining, 5);
+    assert_eq!(summary.unfinished.len(), 1);
+    assert!(events.contains(&Event::Stopped));
+    assert!(!events.iter().any(|e| matches!(e, Event::Insert { .. })));
+}
+
+/// `ektp personalize`'s policy: one application onto one card, through the shared journal.
+mod personalize {
+    use super::*;
+    use ektp_chip::inprocess::InProcess;
+    use ektp_station::issue::{check_not_issued, issue};
+    use ektp_station::journal::{RecordFilter, RecordState};
+    use ektp_station::{Issued, Job};
+
+    fn issue_on(f: &Fixture, journal: &mut Journal, chip: Chip, job: &Job<'_>) -> Issued {
+        let station = Station {
+            signer: &f.signer,
+            master_key: &f.master,
+            trust: &f.trust,
+        };
+        let mut card = ektp::Card::new(InProcess::new(chip)).unwrap();
+        issue(journal, &mut card, job, &station, &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn an_issued_application_is_refused_and_a_reissue_supersedes_the_old_card() {
+        let f = Fixture::new("perso-reissue");
+        let app =
+            ektp::load_application(Fixture::queue_dir().join("pria/application.json")).unwrap();
+        let mut job = Job {
+            application: "pria",
+            app: &app,
+            reissue: None,
+        };
+        let mut journal = f.journal();
+        check_not_issued(&journal, &job).unwrap();
+        let first = issue_on(&f, &mut journal, f.blank(0), &job);
+        assert!(
+            matches!(first, Issued::Issued { resumed: false, .. }),
+            "{first:?}"
+        );
+
+        // Again, on a second blank card: refused before the card is touched.
+        let e = check_not_issued(&journal, &job).unwrap_err();
+        assert!(matches!(e, Error::AlreadyIssued { .. }), "{e}");
+        assert!(e.to_string().contains("--reissue"), "{e}");
+        // Even without the check, the journal refuses to open a row.
+        let mut card = ektp::Card::new(InProcess::new(f.blank(1))).unwrap();
+        let station = Station {
+            signer: &f.signer,
+            master_key: &f.master,
+            trust: &f.trust,
+        };
+        let e = issue(&mut journal, &mut card, &job, &station, &mut |_| {}).unwrap_err();
+        assert!(matches!(e, Error::JournalRefuses { .. }), "{e}");
+        assert_eq!(card.lifecycle().unwrap(), ektp::Lifecycle::Blank);
+
+        // A locked card (here one written outside the journal): already issued, not blank.
+        let locked = personalized(&f, f.blank(3), &app);
+        let refused = issue_on(&f, &mut journal, locked, &job);
+        assert!(
+            matches!(refused, Issued::Refused(Refusal::AlreadyIssued)),
+            "{refused:?}"
+        );
+        assert!(
+            Refusal::AlreadyIssued
+                .to_string()
+                .contains("already issued (locked)")
+        );
+
+        // A reissue with a reason: the old card is superseded, the new one issued.
+        job.reissue = Some("card body misprinted, destroyed");
+        check_not_issued(&journal, &job).unwrap();
+        let second = issue_on(&f, &mut journal, f.blank(2), &job);
+        assert!(matches!(second, Issued::Issued { .. }), "{second:?}");
+        assert_eq!(
+            journal
+                .find_issued("IDA000001")
+                .unwrap()
+                .unwrap()
+                .chip_serial,
+            "454B5450C5000002"
+        );
+        drop(journal);
+
+        // The reports, from the journal opened read-only.
+        let ro = Journal::open_for_reports(&f.dir.join("journal.sqlite")).unwrap();
+        let all = ro.records(&RecordFilter::default()).unwrap();
+        let states: Vec<RecordState> = all.iter().map(|r| r.state).collect();
+        assert_eq!(states, [RecordState::Superseded, RecordState::Issued]);
+        assert!(all[0].reason.as_deref().unwrap().contains("misprinted"));
+        assert!(all[1].is_reissue());
+        let issued = RecordFilter {
+            state: Some(RecordState::Issued),
+            ..RecordFilter::default()
+        };
+        assert_eq!(ro.records(&issued).unwrap().len(), 1);
+        let by_chip = RecordFilter {
+            key: Some("454b5450c5000000".into()),
+            ..RecordFilter::default()
+        };
+        assert_eq!(ro.records(&by_chip).unwrap().len(), 1);
+        let future = RecordFilter {
+            since: Some("2999-01-01".into()),
+            ..RecordFilter::default()
+        };
+        assert!(ro.records(&future).unwrap().is_empty());
+        assert!(!format!("{all:?}").contains(&app.holder.nik.as_str().to_owned()));
+        // A file that is not a journal is refused, and nothing is created.
+        assert!(Journal::open_for_reports(&f.dir.join("none.sqlite")).is_err());
+        assert!(!f.dir.join("none.sqlite").exists());
+    }
+
+    /// A chip personalized with `app` outside any journal.
+    fn personalized(f: &Fixture, chip: Chip, app: &ektp::Application) -> Chip {
+        let station = Station {
+            signer: &f.signer,
+            master_key: &f.master,
+            trust: &f.trust,
+        };
+        let mut card = ektp::Card::new(InProcess::new(chip)).unwrap();
+        card.personalize(app, &station, &mut |_| {}).unwrap();
+        card.into_transport().into_card()
+    }
+}
