@@ -467,6 +467,7 @@ fn forged(app: &Application, out: &Path) {
             signer: &signer,
             master_key: &master,
             trust: &trust,
+            cvca: None,
         },
         &mut |_| {},
     )
@@ -835,6 +836,7 @@ fn personalized_elsewhere(app: &Application, pki: &Path, out: &Path) {
             signer: &signer,
             master_key: &master,
             trust: &trust,
+            cvca: None,
         },
         &mut |_| {},
     )

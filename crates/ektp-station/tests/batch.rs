@@ -178,6 +178,7 @@ impl Fixture {
             signer: &self.signer,
             master_key: &self.master,
             trust: &self.trust,
+            cvca: None,
         };
         let limits = Limits {
             card_timeout: Some(Duration::from_millis(1)),
@@ -277,6 +278,7 @@ fn a_card_left_half_written_by_a_killed_batch_is_finished_on_that_chip_only() {
         signer: &f.signer,
         master_key: &f.master,
         trust: &f.trust,
+        cvca: None,
     };
     let mut card = ektp::Card::new(&mut half).unwrap();
     let e = card

@@ -106,6 +106,8 @@ pub enum CheckKind {
     NotRevoked,
     /// The chip data matches the expected application (NIK, name, date of birth).
     RecordMatch,
+    /// The chip proved, with Chip Authentication, that it holds DG14's key (bound to the channel).
+    ChipAuthentication,
     /// A printing station's issuance journal records this card, with this EF.SOD, as issued
     /// (made by the caller that holds the journal, not by [`Card::verify`]).
     Journal,
@@ -118,6 +120,7 @@ impl CheckKind {
         Self::ReadData,
         Self::PassiveAuthentication,
         Self::ActiveAuthentication,
+        Self::ChipAuthentication,
         Self::NotRevoked,
         Self::RecordMatch,
         Self::Journal,
@@ -132,6 +135,7 @@ impl CheckKind {
             Self::ActiveAuthentication => "active_authentication",
             Self::NotRevoked => "not_revoked",
             Self::RecordMatch => "record_match",
+            Self::ChipAuthentication => "chip_authentication",
             Self::Journal => "journal",
         }
     }
@@ -393,6 +397,9 @@ pub(crate) fn verify_files<T: CardTransport>(
         CheckKind::ActiveAuthentication,
         active_authentication(session, files)?,
     );
+    if let Some(ca) = crate::eac::chip_authentication_check(session, files)? {
+        report.push(CheckKind::ChipAuthentication, ca);
+    }
 
     let doc = files
         .dg(DgNumber::DG1)

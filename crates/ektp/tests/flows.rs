@@ -21,6 +21,7 @@ fn personalized(app: &ektp::Application, pki: &Pki, serial: u8) -> Card<InProces
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let mut steps = Vec::new();
     let outcome = card
@@ -68,7 +69,14 @@ fn every_valid_specimen_personalizes_reads_back_and_verifies() {
         };
         let report = card.verify(&can, &policy).unwrap();
         assert!(report.passed, "{name}: {report:?}");
-        assert_eq!(report.checks.len(), 6);
+        // Issue 14: cards with Chip Authentication in DG14 get a seventh check.
+        assert_eq!(report.checks.len(), 7);
+        assert!(
+            report
+                .checks
+                .iter()
+                .any(|c| c.check == ektp::CheckKind::ChipAuthentication)
+        );
         assert_eq!(
             report.document_number.as_deref(),
             Some(app.holder.document_number.as_str())
@@ -232,6 +240,7 @@ fn an_issued_card_cannot_be_personalized_again_but_reverifies() {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let outcome = card.personalize(&app, &station, &mut |_| {}).unwrap();
     assert!(outcome.already_issued);
@@ -248,6 +257,7 @@ fn a_chip_from_another_batch_is_refused() {
         signer: &pki.signer,
         master_key: &other_batch,
         trust: &pki.trust,
+        cvca: None,
     };
     let err = card.personalize(&app, &station, &mut |_| {}).unwrap_err();
     assert!(matches!(err, ektp::Error::PersoKeyRejected), "{err}");

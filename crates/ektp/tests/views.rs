@@ -26,6 +26,7 @@ fn personalized(app: &ektp::Application, pki: &Pki, serial: u8) -> Card<InProces
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let outcome = card.personalize(app, &station, &mut |_| {}).unwrap();
     assert!(outcome.report.passed, "{:?}", outcome.report);
@@ -162,6 +163,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "read_data",
             "passive_authentication",
             "active_authentication",
+            "chip_authentication",
             "not_revoked",
             "record_match",
             "journal"
@@ -206,7 +208,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
         .iter()
         .map(|c| c["check"].as_str().unwrap())
         .collect();
-    assert_eq!(ran, names[..6]);
+    assert_eq!(ran, names[..7]);
     for c in checks {
         assert_eq!(keys(c), BTreeSet::from(["check", "passed", "reason"]));
         assert_eq!(c["passed"], true);

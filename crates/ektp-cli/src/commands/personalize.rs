@@ -68,6 +68,7 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
         signer: &keys.signer,
         master_key: &keys.master_key,
         trust: &keys.trust,
+        cvca: None,
     };
     let quiet = global.verbosity < 0;
     let started = Instant::now();
