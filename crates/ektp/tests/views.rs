@@ -224,7 +224,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "signer"
         ])
     );
-    let line = report.checks[4].to_string();
+    let line = report.checks[5].to_string();
     assert_eq!(
         line,
         "PASS  not_revoked              document number IDA000001 is not revoked"
