@@ -630,3 +630,20 @@ fn old_state_files_without_eac_fields_still_load() {
     assert_eq!(back.lifecycle(), chip.lifecycle());
     let _ = sw;
 }
+
+#[test]
+fn the_ca_private_key_never_leaves_in_any_response() {
+    let p = pki();
+    let (mut h, ca_pub) = chip_with(&p.cvca);
+    let id = pace(&mut h);
+    let comp = chip_auth(&mut h, &ca_pub);
+    terminal_auth(&mut h, &id, &comp, &[&p.dv, &p.is], &p.is_key).unwrap();
+    read_dg3(&mut h).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&h.chip.state_json()).unwrap();
+    let key = hex::decode(v["ca_private_key"].as_str().unwrap()).unwrap();
+    assert_eq!(key.len(), 32);
+    for (_, resp) in &h.log {
+        assert!(!resp.windows(32).any(|w| w == key.as_slice()));
+    }
+    assert!(!format!("{:?}", h.chip).contains(&hex::encode(&key)));
+}
