@@ -25,6 +25,7 @@ fn every_valid_specimen_through_pcscd() {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let revoked = RevocationList::new();
     for (i, name) in VALID.iter().enumerate() {
@@ -76,6 +77,7 @@ fn card_pulled_mid_personalization_is_completed_when_put_back() {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let app = specimen("nama-panjang");
 

@@ -71,6 +71,7 @@ fn run_flows<T: CardTransport>(card: &mut Card<T>, row: &mut Row, pki: &Pki) {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let (r, s) = measure(card, |c| c.personalize(&app, &station, &mut |_| {}));
     r.unwrap();

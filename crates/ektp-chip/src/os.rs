@@ -116,6 +116,7 @@ struct Volatile {
     challenge: Option<[u8; 8]>,
     session: Option<Session>,
     pace: Option<PaceRun>,
+    eac: eac::EacVolatile,
 }
 
 impl Volatile {
@@ -126,6 +127,7 @@ impl Volatile {
             challenge: None,
             session: None,
             pace: None,
+            eac: eac::EacVolatile::default(),
         }
     }
 }

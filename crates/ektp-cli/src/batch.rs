@@ -191,6 +191,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         signer: &keys.signer,
         master_key: &keys.master_key,
         trust: &keys.trust,
+        cvca: None,
     };
     let limits = Limits {
         card_timeout: args.card_timeout.map(Duration::from_secs),

@@ -17,10 +17,22 @@
 //!     protocol           id-icao-mrtd-security-aaProtocolObject, -- 2.23.136.1.1.5
 //!     version            INTEGER, -- MUST be 1
 //!     signatureAlgorithm OBJECT IDENTIFIER }
+//! ChipAuthenticationInfo ::= SEQUENCE {               -- ICAO 9303-11 §9.2.5
+//!     protocol OBJECT IDENTIFIER (id-CA-ECDH-AES-CBC-CMAC-128 | -192 | -256),
+//!     version  INTEGER, -- 1 (EAC1) or 2
+//!     keyId    INTEGER OPTIONAL }
+//! ChipAuthenticationPublicKeyInfo ::= SEQUENCE {      -- ICAO 9303-11 §9.2.6
+//!     protocol                   id-PK-ECDH, -- 0.4.0.127.0.7.2.2.1.2
+//!     chipAuthenticationPublicKey SubjectPublicKeyInfo, -- id-ecPublicKey, namedCurve
+//!     keyId                      INTEGER OPTIONAL }
+//! TerminalAuthenticationInfo ::= SEQUENCE {           -- ICAO 9303-11 §9.2.7
+//!     protocol id-TA, -- 0.4.0.127.0.7.2.2.2
+//!     version  INTEGER, -- 1 or 2
+//!     efCVCA   FileID OPTIONAL }
 //! ```
 //!
-//! Entries this crate does not implement (DH or Integrated Mapping PACE, Chip Authentication,
-//! Terminal Authentication, ...) are kept as [`SecurityInfo::Other`] with their raw DER, so a
+//! Entries this crate does not implement (DH or Integrated Mapping PACE, DH Chip
+//! Authentication, explicit-curve keys, ...) are kept as [`SecurityInfo::Other`] with their raw DER, so a
 //! re-encoding keeps them.
 
 use der::asn1::{AnyRef, ObjectIdentifier};
@@ -140,6 +152,65 @@ impl ActiveAuthenticationInfo {
     }
 }
 
+/// `brainpoolP256r1` (RFC 5639).
+pub const BRAINPOOL_P256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.36.3.3.2.8.1.1.7");
+
+/// `ChipAuthenticationInfo` (ICAO 9303-11 §9.2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChipAuthenticationInfo {
+    /// The AES key size from `id-CA-ECDH-AES-CBC-CMAC-*`.
+    pub cipher: CipherSuite,
+    /// `version`: 1 (EAC1) or 2.
+    pub version: u8,
+    /// `keyId`, if the chip has several keys.
+    pub key_id: Option<u32>,
+}
+
+/// `ChipAuthenticationPublicKeyInfo` with an ECDH key on standardized domain parameters
+/// (ICAO 9303-11 §9.2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChipAuthenticationPublicKeyInfo {
+    /// The curve, from the SubjectPublicKeyInfo's named curve.
+    pub domain: DomainParameters,
+    /// The chip's static public key (uncompressed point, validated on the curve).
+    pub public_key: crate::EcPoint,
+    /// `keyId`, if the chip has several keys.
+    pub key_id: Option<u32>,
+}
+
+/// `TerminalAuthenticationInfo` (ICAO 9303-11 §9.2.7) without `efCVCA`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TerminalAuthenticationInfo {
+    /// `version`: 1 (EAC1) or 2.
+    pub version: u8,
+}
+
+#[derive(der::Sequence)]
+struct EcAlgorithm {
+    algorithm: ObjectIdentifier,
+    curve: ObjectIdentifier,
+}
+
+#[derive(der::Sequence)]
+struct EcSpki<'a> {
+    algorithm: EcAlgorithm,
+    key: der::asn1::BitStringRef<'a>,
+}
+
+fn curve_oid(domain: DomainParameters) -> ObjectIdentifier {
+    match domain {
+        DomainParameters::NistP256 => crate::aa::PRIME256V1,
+        DomainParameters::BrainpoolP256r1 => BRAINPOOL_P256R1,
+    }
+}
+
+fn bad(what: &'static str, tag: der::Tag) -> Error {
+    Error::Der {
+        what,
+        source: tag.value_error().into(),
+    }
+}
+
 /// One entry of a `SecurityInfos` set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -148,6 +219,12 @@ pub enum SecurityInfo {
     Pace(PaceInfo),
     /// Active Authentication (DG14).
     ActiveAuthentication(ActiveAuthenticationInfo),
+    /// Chip Authentication with ECDH (DG14).
+    ChipAuthentication(ChipAuthenticationInfo),
+    /// The chip's Chip Authentication public key (DG14).
+    ChipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo),
+    /// Terminal Authentication (DG14).
+    TerminalAuthentication(TerminalAuthenticationInfo),
     /// Anything else, kept as its DER encoding.
     Other {
         /// The protocol OID.
@@ -204,6 +281,79 @@ impl SecurityInfo {
                 signature_algorithm: alg,
             }));
         }
+        if let Ok(cipher) = crate::ca::cipher_from_oid_bytes(oid.as_bytes()) {
+            let version: u8 = raw.required.decode_as().map_err(Error::der(WHAT))?;
+            if !matches!(version, 1 | 2) {
+                return Err(bad(
+                    "ChipAuthenticationInfo version (must be 1 or 2)",
+                    der::Tag::Integer,
+                ));
+            }
+            let key_id = raw
+                .optional
+                .map(|a| a.decode_as::<u32>())
+                .transpose()
+                .map_err(Error::der(WHAT))?;
+            return Ok(Self::ChipAuthentication(ChipAuthenticationInfo {
+                cipher,
+                version,
+                key_id,
+            }));
+        }
+        if oid == crate::ca::ID_PK_ECDH {
+            let spki: EcSpki<'_> = raw.required.decode_as().map_err(Error::der(WHAT))?;
+            if spki.algorithm.algorithm != crate::aa::ID_EC_PUBLIC_KEY {
+                return Err(bad(
+                    "ChipAuthenticationPublicKeyInfo algorithm",
+                    der::Tag::ObjectIdentifier,
+                ));
+            }
+            let domain = if spki.algorithm.curve == crate::aa::PRIME256V1 {
+                DomainParameters::NistP256
+            } else if spki.algorithm.curve == BRAINPOOL_P256R1 {
+                DomainParameters::BrainpoolP256r1
+            } else {
+                // Explicit or other curves: kept as they are.
+                return Ok(Self::Other {
+                    protocol: oid,
+                    der: bytes.to_vec(),
+                });
+            };
+            let point = spki
+                .key
+                .as_bytes()
+                .ok_or_else(|| bad("ChipAuthenticationPublicKeyInfo key", der::Tag::BitString))?;
+            let public_key = domain.decode_point(point).map_err(|_| {
+                bad(
+                    "ChipAuthenticationPublicKeyInfo key point",
+                    der::Tag::BitString,
+                )
+            })?;
+            let key_id = raw
+                .optional
+                .map(|a| a.decode_as::<u32>())
+                .transpose()
+                .map_err(Error::der(WHAT))?;
+            return Ok(Self::ChipAuthenticationPublicKey(
+                ChipAuthenticationPublicKeyInfo {
+                    domain,
+                    public_key,
+                    key_id,
+                },
+            ));
+        }
+        if oid == crate::ta::ID_TA && raw.optional.is_none() {
+            let version: u8 = raw.required.decode_as().map_err(Error::der(WHAT))?;
+            if !matches!(version, 1 | 2) {
+                return Err(bad(
+                    "TerminalAuthenticationInfo version (must be 1 or 2)",
+                    der::Tag::Integer,
+                ));
+            }
+            return Ok(Self::TerminalAuthentication(TerminalAuthenticationInfo {
+                version,
+            }));
+        }
         Ok(Self::Other {
             protocol: oid,
             der: bytes.to_vec(),
@@ -255,6 +405,69 @@ impl SecurityInfo {
                     protocol: ID_AA,
                     required: AnyRef::from_der(&version).map_err(Error::der(WHAT))?,
                     optional: Some(AnyRef::from_der(&alg).map_err(Error::der(WHAT))?),
+                }
+                .to_der()
+                .map_err(err)
+            }
+            Self::ChipAuthentication(ca) => {
+                let oid = ObjectIdentifier::from_bytes(&crate::ca::oid_bytes(ca.cipher)).map_err(
+                    |e| Error::Der {
+                        what: WHAT,
+                        source: e.into(),
+                    },
+                )?;
+                let version = ca.version.to_der().map_err(Error::der(WHAT))?;
+                let key_id = ca
+                    .key_id
+                    .map(|id| id.to_der())
+                    .transpose()
+                    .map_err(Error::der(WHAT))?;
+                RawSecurityInfo {
+                    protocol: oid,
+                    required: AnyRef::from_der(&version).map_err(Error::der(WHAT))?,
+                    optional: key_id
+                        .as_deref()
+                        .map(AnyRef::from_der)
+                        .transpose()
+                        .map_err(Error::der(WHAT))?,
+                }
+                .to_der()
+                .map_err(err)
+            }
+            Self::ChipAuthenticationPublicKey(pk) => {
+                let spki = EcSpki {
+                    algorithm: EcAlgorithm {
+                        algorithm: crate::aa::ID_EC_PUBLIC_KEY,
+                        curve: curve_oid(pk.domain),
+                    },
+                    key: der::asn1::BitStringRef::from_bytes(pk.public_key.as_bytes())
+                        .map_err(Error::der(WHAT))?,
+                }
+                .to_der()
+                .map_err(Error::der(WHAT))?;
+                let key_id = pk
+                    .key_id
+                    .map(|id| id.to_der())
+                    .transpose()
+                    .map_err(Error::der(WHAT))?;
+                RawSecurityInfo {
+                    protocol: crate::ca::ID_PK_ECDH,
+                    required: AnyRef::from_der(&spki).map_err(Error::der(WHAT))?,
+                    optional: key_id
+                        .as_deref()
+                        .map(AnyRef::from_der)
+                        .transpose()
+                        .map_err(Error::der(WHAT))?,
+                }
+                .to_der()
+                .map_err(err)
+            }
+            Self::TerminalAuthentication(ta) => {
+                let version = ta.version.to_der().map_err(Error::der(WHAT))?;
+                RawSecurityInfo {
+                    protocol: crate::ta::ID_TA,
+                    required: AnyRef::from_der(&version).map_err(Error::der(WHAT))?,
+                    optional: None,
                 }
                 .to_der()
                 .map_err(err)
@@ -341,6 +554,33 @@ impl SecurityInfos {
     }
 }
 
+impl SecurityInfos {
+    /// The Chip Authentication protocol and key to run it with: the first
+    /// ChipAuthenticationInfo whose keyId matches a ChipAuthenticationPublicKeyInfo (both
+    /// without keyId also match), if any.
+    pub fn chip_authentication(
+        &self,
+    ) -> Option<(ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo)> {
+        self.0.iter().find_map(|i| match i {
+            SecurityInfo::ChipAuthentication(ca) => self.0.iter().find_map(|j| match j {
+                SecurityInfo::ChipAuthenticationPublicKey(pk) if pk.key_id == ca.key_id => {
+                    Some((*ca, *pk))
+                }
+                _ => None,
+            }),
+            _ => None,
+        })
+    }
+
+    /// The TerminalAuthenticationInfo, if present.
+    pub fn terminal_authentication(&self) -> Option<&TerminalAuthenticationInfo> {
+        self.0.iter().find_map(|i| match i {
+            SecurityInfo::TerminalAuthentication(t) => Some(t),
+            _ => None,
+        })
+    }
+}
+
 /// The dotted OID string of a `SecurityInfo::Other` (for messages).
 pub fn dotted(oid: &ObjectIdentifier) -> String {
     oid_to_dotted(oid.as_bytes())
@@ -394,6 +634,62 @@ mod tests {
             signature_algorithm: ECDSA_WITH_SHA384,
         };
         assert!(sha384.hash().is_err());
+    }
+
+    #[test]
+    fn eac_infos_round_trip() {
+        let sk = [7u8; 32];
+        let public_key = DomainParameters::NistP256.mul_base(&sk).unwrap();
+        let infos = SecurityInfos(vec![
+            SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
+            SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+                cipher: CipherSuite::Aes128,
+                version: 1,
+                key_id: None,
+            }),
+            SecurityInfo::ChipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo {
+                domain: DomainParameters::NistP256,
+                public_key,
+                key_id: None,
+            }),
+            SecurityInfo::TerminalAuthentication(TerminalAuthenticationInfo { version: 1 }),
+        ]);
+        let der = infos.to_der().unwrap();
+        let back = SecurityInfos::from_der(&der).unwrap();
+        assert_eq!(back.0.len(), 4);
+        for i in &infos.0 {
+            assert!(back.0.contains(i), "{i:?}");
+        }
+        assert_eq!(back.to_der().unwrap(), der);
+        let (ca, pk) = back.chip_authentication().unwrap();
+        assert_eq!(ca.cipher, CipherSuite::Aes128);
+        assert_eq!(pk.public_key, public_key);
+        assert_eq!(back.terminal_authentication().unwrap().version, 1);
+        // ChipAuthenticationInfo id-CA-ECDH-AES-CBC-CMAC-128, version 1.
+        let ca_der = SecurityInfo::ChipAuthentication(ca).to_der().unwrap();
+        assert_eq!(
+            hex::encode_upper(&ca_der),
+            "300F060A04007F00070202030202020101"
+        );
+        // keyId mismatch: no usable pair.
+        let mismatched = SecurityInfos(vec![
+            SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+                key_id: Some(2),
+                ..ca
+            }),
+            SecurityInfo::ChipAuthenticationPublicKey(pk),
+        ]);
+        assert!(mismatched.chip_authentication().is_none());
+        // A point off the curve is refused.
+        let mut bad_der = SecurityInfo::ChipAuthenticationPublicKey(pk)
+            .to_der()
+            .unwrap();
+        let last = bad_der.len() - 1;
+        bad_der[last] ^= 1;
+        assert!(SecurityInfo::from_der(&bad_der).is_err());
+        // Version 3 is refused.
+        let v3 = hex::decode("300F060A04007F00070202030202020103").unwrap();
+        assert!(SecurityInfo::from_der(&v3).is_err());
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl DomainParameters {
 }
 
 /// A validated public point: uncompressed, on the curve, not the point at infinity.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EcPoint([u8; POINT_LEN]);
 
 impl EcPoint {

@@ -30,6 +30,40 @@ impl core::fmt::Display for PaceStep {
     }
 }
 
+/// Which Extended Access Control step (Chip or Terminal Authentication) an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EacStep {
+    /// Chip Authentication MSE:Set AT (ICAO 9303-11 §6.2.4.1).
+    CaMseSetAt,
+    /// Chip Authentication GENERAL AUTHENTICATE with the terminal's ephemeral key.
+    CaKeyAgreement,
+    /// Terminal Authentication MSE:Set DST (BSI TR-03110-3 §B.11.1).
+    TaMseSetDst,
+    /// Terminal Authentication PSO:Verify Certificate.
+    TaVerifyCertificate,
+    /// Terminal Authentication MSE:Set AT.
+    TaMseSetAt,
+    /// Terminal Authentication GET CHALLENGE.
+    TaGetChallenge,
+    /// Terminal Authentication EXTERNAL AUTHENTICATE.
+    TaExternalAuthenticate,
+}
+
+impl core::fmt::Display for EacStep {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::CaMseSetAt => "Chip Authentication MSE:Set AT",
+            Self::CaKeyAgreement => "Chip Authentication GENERAL AUTHENTICATE",
+            Self::TaMseSetDst => "Terminal Authentication MSE:Set DST",
+            Self::TaVerifyCertificate => "Terminal Authentication PSO:Verify Certificate",
+            Self::TaMseSetAt => "Terminal Authentication MSE:Set AT",
+            Self::TaGetChallenge => "Terminal Authentication GET CHALLENGE",
+            Self::TaExternalAuthenticate => "Terminal Authentication EXTERNAL AUTHENTICATE",
+        })
+    }
+}
+
 /// What was wrong with an elliptic curve point received from the other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -193,6 +227,42 @@ pub enum Error {
     /// Generating or loading an Active Authentication key failed.
     #[error("Active Authentication key could not be generated or loaded")]
     AaKey,
+    /// The other side answered a Chip or Terminal Authentication step with an unexpected
+    /// status word.
+    #[error("{step} failed: card answered {sw}")]
+    EacStatus {
+        /// The step.
+        step: EacStep,
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// The command does not belong to this Chip or Terminal Authentication step, or comes
+    /// before the step it needs (e.g. Terminal Authentication before Chip Authentication).
+    #[error("unexpected command for {step}")]
+    EacUnexpectedCommand {
+        /// The step the card side was waiting for.
+        step: EacStep,
+    },
+    /// A public point received in Chip Authentication is unusable.
+    #[error("Chip Authentication: invalid public point: {0}")]
+    CaInvalidPoint(PointError),
+    /// The Chip Authentication key or its DG14 entry is missing, malformed or not one this
+    /// crate implements (ECDH on P-256 or brainpoolP256r1).
+    #[error("Chip Authentication key unusable: {0}")]
+    CaKey(&'static str),
+    /// Terminal Authentication: the chip did not accept a certificate of the chain (not
+    /// issued by its trust point, expired by its date, wrong rights or signature).
+    #[error(
+        "Terminal Authentication: the chip rejected a certificate of the terminal's chain; check the chain against the card's CVCA and date"
+    )]
+    TaCertificateRejected,
+    /// Terminal Authentication: the terminal's signature does not verify, or the chain did
+    /// not end with a terminal certificate.
+    #[error("Terminal Authentication failed: the terminal's signature does not verify")]
+    TaAuthenticationFailed,
+    /// Terminal Authentication: the terminal key refused to sign or signed malformed bytes.
+    #[error("Terminal Authentication: the terminal key could not sign: {0}")]
+    TaSigner(String),
 }
 
 impl Error {
@@ -215,14 +285,18 @@ impl Error {
                 StatusWord::SM_DATA_INCORRECT
             }
             Self::AuthenticationFailed => StatusWord(0x6300),
-            Self::UnexpectedCommand { .. } | Self::SmOutOfOrder => {
-                StatusWord::CONDITIONS_NOT_SATISFIED
-            }
+            Self::TaCertificateRejected | Self::TaAuthenticationFailed => StatusWord(0x6300),
+            Self::UnexpectedCommand { .. }
+            | Self::EacUnexpectedCommand { .. }
+            | Self::SmOutOfOrder => StatusWord::CONDITIONS_NOT_SATISFIED,
             Self::MechanismMismatch
             | Self::UnsupportedProtocol { .. }
             | Self::UnsupportedDomainParameters(_)
             | Self::MissingParameterId => StatusWord::REFERENCED_DATA_NOT_FOUND,
-            Self::Rng | Self::FixedRandomness | Self::AaKey => StatusWord::NO_PRECISE_DIAGNOSIS,
+            Self::Rng | Self::FixedRandomness | Self::AaKey | Self::TaSigner(_) => {
+                StatusWord::NO_PRECISE_DIAGNOSIS
+            }
+            Self::CaKey(_) => StatusWord::REFERENCED_DATA_NOT_FOUND,
             _ => StatusWord::WRONG_DATA,
         }
     }

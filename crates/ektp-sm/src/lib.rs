@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod aa;
+pub mod ca;
 pub mod card_access;
 pub mod curve;
 mod error;
@@ -11,9 +12,10 @@ mod password;
 pub mod perso;
 mod rng;
 pub mod sm;
+pub mod ta;
 
 pub use curve::{DomainParameters, EcPoint};
-pub use error::{Error, PaceStep, PointError};
+pub use error::{EacStep, Error, PaceStep, PointError};
 pub use kdf::{AesKey, CipherSuite};
 pub use pace::{PaceParams, SessionKeys};
 pub use password::{Can, PacePassword, PasswordRef};

@@ -192,3 +192,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Chip and Terminal Authentication parsers and card steps never panic on arbitrary data.
+    #[test]
+    fn eac_parsers_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = ektp_sm::ca::parse_mse_set_at(&data);
+        let _ = SecurityInfo::from_der(&data);
+        let sk = zeroize::Zeroizing::new([7u8; 32]);
+        let idle = ektp_sm::ca::card::Idle::new(ektp_sm::ca::CaParams::EKTP_DEFAULT, None, sk).unwrap();
+        let mse = CommandApdu::new(0, Ins::ManageSecurityEnvironment, 0x41, 0xA4).with_data(data.clone());
+        let _ = idle.on_mse_set_at(&mse);
+        let sk = zeroize::Zeroizing::new([7u8; 32]);
+        let idle = ektp_sm::ca::card::Idle::new(ektp_sm::ca::CaParams::EKTP_DEFAULT, None, sk).unwrap();
+        let ok_mse = CommandApdu::new(0, Ins::ManageSecurityEnvironment, 0x41, 0xA4)
+            .with_data(ektp_sm::ca::mse_set_at_data(&ektp_sm::ca::CaParams::EKTP_DEFAULT, None));
+        let (await_ga, _) = idle.on_mse_set_at(&ok_mse).unwrap();
+        let ga = CommandApdu::new(0, Ins::GeneralAuthenticate, 0, 0).with_data(data.clone());
+        let _ = await_ga.on_command(&ga);
+    }
+
+    /// ChipAuthenticationInfo and TerminalAuthenticationInfo: decode(encode(x)) == x.
+    #[test]
+    fn eac_infos_round_trip(
+        cipher in prop_oneof![Just(CipherSuite::Aes128), Just(CipherSuite::Aes192), Just(CipherSuite::Aes256)],
+        version in 1u8..=2,
+        key_id in proptest::option::of(any::<u32>()),
+    ) {
+        use ektp_sm::card_access::{ChipAuthenticationInfo, TerminalAuthenticationInfo};
+        let ca = SecurityInfo::ChipAuthentication(ChipAuthenticationInfo { cipher, version, key_id });
+        prop_assert_eq!(SecurityInfo::from_der(&ca.to_der().unwrap()).unwrap(), ca);
+        let ta = SecurityInfo::TerminalAuthentication(TerminalAuthenticationInfo { version });
+        prop_assert_eq!(SecurityInfo::from_der(&ta.to_der().unwrap()).unwrap(), ta);
+    }
+}

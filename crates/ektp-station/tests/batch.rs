@@ -178,6 +178,7 @@ impl Fixture {
             signer: &self.signer,
             master_key: &self.master,
             trust: &self.trust,
+            cvca: None,
         };
         let limits = Limits {
             card_timeout: Some(Duration::from_millis(1)),
@@ -277,6 +278,7 @@ fn a_card_left_half_written_by_a_killed_batch_is_finished_on_that_chip_only() {
         signer: &f.signer,
         master_key: &f.master,
         trust: &f.trust,
+        cvca: None,
     };
     let mut card = ektp::Card::new(&mut half).unwrap();
     let e = card
@@ -494,6 +496,7 @@ fn the_summary_names_a_half_written_card_and_a_stop_request_ends_the_run() {
         signer: &f.signer,
         master_key: &f.master,
         trust: &f.trust,
+        cvca: None,
     };
     let queue = Queue::scan(&Fixture::queue_dir()).unwrap();
     let summary = Batch::prepare(queue, f.journal(), None, &mut record)
@@ -526,6 +529,7 @@ mod personalize {
             signer: &f.signer,
             master_key: &f.master,
             trust: &f.trust,
+            cvca: None,
         };
         let mut card = ektp::Card::new(InProcess::new(chip)).unwrap();
         issue(journal, &mut card, job, &station, &mut |_| {}).unwrap()
@@ -559,6 +563,7 @@ mod personalize {
             signer: &f.signer,
             master_key: &f.master,
             trust: &f.trust,
+            cvca: None,
         };
         let e = issue(&mut journal, &mut card, &job, &station, &mut |_| {}).unwrap_err();
         assert!(matches!(e, Error::JournalRefuses { .. }), "{e}");
@@ -626,6 +631,7 @@ mod personalize {
             signer: &f.signer,
             master_key: &f.master,
             trust: &f.trust,
+            cvca: None,
         };
         let mut card = ektp::Card::new(InProcess::new(chip)).unwrap();
         card.personalize(app, &station, &mut |_| {}).unwrap();

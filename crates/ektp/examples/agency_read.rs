@@ -74,6 +74,7 @@ fn issue_specimen_card() -> Result<(InProcess<Chip>, Can, TrustStore), Box<dyn S
         signer: &signer,
         master_key: &master_key,
         trust: &trust,
+        cvca: None,
     };
     let outcome = card.personalize(&app, &station, &mut |_| {})?;
     println!(

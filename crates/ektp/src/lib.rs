@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod contents;
+pub mod eac;
 mod error;
 pub mod personalize;
 pub mod read;
@@ -14,6 +15,7 @@ pub mod view;
 
 pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
+pub use eac::{ChipAuthenticated, TerminalAuthenticated};
 pub use error::Error;
 pub use personalize::{Personalized, Station, Step};
 pub use read::ReadPolicy;

@@ -11,7 +11,8 @@ use ektp_lds::{Application, Dg14, Dg15, DgNumber, LdsFile, LdsImage};
 use ektp_pki::{Signer, SodOptions, TrustStore, sign_ef_sod};
 use ektp_sm::PaceParams;
 use ektp_sm::card_access::{
-    AaHash, ActiveAuthenticationInfo, PaceInfo, SecurityInfo, SecurityInfos,
+    AaHash, ActiveAuthenticationInfo, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
+    PaceInfo, SecurityInfo, SecurityInfos, TerminalAuthenticationInfo,
 };
 
 use crate::Error;
@@ -29,6 +30,9 @@ pub struct Station<'a> {
     pub master_key: &'a ektp_sm::perso::MasterKey,
     /// The department roots, to verify the read-back as a pickup desk would.
     pub trust: &'a TrustStore,
+    /// The CVCA certificate (self-signed) the chip trusts for Terminal Authentication. `None`
+    /// writes no trust point: no terminal can then ever read DG3.
+    pub cvca: Option<&'a ektp_pki::cvc::CvCertificate>,
 }
 
 impl core::fmt::Debug for Station<'_> {
@@ -43,8 +47,11 @@ impl core::fmt::Debug for Station<'_> {
 pub enum Step {
     /// Opening the personalization session.
     Authenticating,
-    /// The chip generates (or returns) its Active Authentication key.
+    /// The chip generates (or returns) its Active Authentication and Chip Authentication
+    /// keys.
     ChipKey,
+    /// Writing the CVCA trust point for Terminal Authentication.
+    TrustPoint,
     /// Signing EF.SOD with the document signer.
     Signing,
     /// Writing one file.
@@ -86,15 +93,44 @@ struct Files {
 }
 
 impl Files {
-    fn build(app: &Application, aa_spki: Vec<u8>, signer: &dyn Signer) -> Result<Self, Error> {
+    fn build(
+        app: &Application,
+        aa_spki: Vec<u8>,
+        ca_public: &[u8],
+        with_ta: bool,
+        signer: &dyn Signer,
+    ) -> Result<Self, Error> {
         let image = LdsImage::from_application(app)?;
         let pace = SecurityInfo::Pace(PaceInfo::from_params(PaceParams::EKTP_DEFAULT));
         let card_access = SecurityInfos(vec![pace.clone()]).to_der()?;
-        // ICAO 9303-11 §6.1: an ECDSA Active Authentication chip names its hash in DG14.
-        let dg14 = Dg14::new(SecurityInfos(vec![
+        // ICAO 9303-11 §6.1: an ECDSA Active Authentication chip names its hash in DG14;
+        // §9.2.5-9.2.7: Chip Authentication with its public key, and Terminal Authentication
+        // when the chip trusts a CVCA.
+        let ca = ektp_sm::ca::CaParams::EKTP_DEFAULT;
+        let public_key = ca
+            .domain
+            .decode_point(ca_public)
+            .map_err(ektp_sm::Error::CaInvalidPoint)?;
+        let mut infos = vec![
             pace,
             SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo::ecdsa(AaHash::Sha256)),
-        ]))?;
+            SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+                cipher: ca.cipher,
+                version: 1,
+                key_id: None,
+            }),
+            SecurityInfo::ChipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo {
+                domain: ca.domain,
+                public_key,
+                key_id: None,
+            }),
+        ];
+        if with_ta {
+            infos.push(SecurityInfo::TerminalAuthentication(
+                TerminalAuthenticationInfo { version: 1 },
+            ));
+        }
+        let dg14 = Dg14::new(SecurityInfos(infos))?;
         let dg15 = Dg15::new(aa_spki)?;
         let dgs = [
             (DgNumber::DG1, image.dg1.as_bytes()),
@@ -172,8 +208,19 @@ impl<T: CardTransport> Card<T> {
             let mut s = self.personalization(station.master_key)?;
             progress(Step::ChipKey);
             let spki = s.aa_public_key()?;
+            let ca_public = s.ca_public_key()?;
+            if let Some(cvca) = station.cvca {
+                progress(Step::TrustPoint);
+                s.put_trust_point(cvca)?;
+            }
             progress(Step::Signing);
-            let files = Files::build(app, spki, station.signer)?;
+            let files = Files::build(
+                app,
+                spki,
+                &ca_public,
+                station.cvca.is_some(),
+                station.signer,
+            )?;
             for (file, content) in &files.list {
                 progress(Step::Writing(*file));
                 s.write_file(*file, content)?;

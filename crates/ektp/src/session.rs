@@ -198,6 +198,8 @@ impl<T: CardTransport> Card<T> {
         let r = self.plain(&cmd)?;
         let (state, cmd) = state.on_response(&r)?;
         let r = self.plain(&cmd)?;
+        // ID_PICC for Terminal Authentication: Comp of the chip's ephemeral PACE key.
+        let id_picc = ektp_sm::ca::compressed(state.chip_ephemeral());
         let sm = match state.on_response(&r) {
             Ok(sm) => sm,
             Err(ektp_sm::Error::AuthenticationFailed) => return Err(Error::WrongCan),
@@ -208,7 +210,11 @@ impl<T: CardTransport> Card<T> {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut session = SecureSession { card: self, sm };
+        let mut session = SecureSession {
+            card: self,
+            sm,
+            id_picc,
+        };
         session.select_application()?;
         Ok(session)
     }
@@ -296,6 +302,8 @@ fn protected<T: CardTransport>(
 pub struct SecureSession<'c, T: CardTransport> {
     card: &'c mut Card<T>,
     sm: HostSm,
+    /// Comp(PK_PICC) of the chip's ephemeral PACE key (ID_PICC of Terminal Authentication).
+    id_picc: Vec<u8>,
 }
 
 impl<T: CardTransport> Channel for SecureSession<'_, T> {
@@ -305,6 +313,21 @@ impl<T: CardTransport> Channel for SecureSession<'_, T> {
 }
 
 impl<T: CardTransport> SecureSession<'_, T> {
+    /// ID_PICC: Comp of the chip's ephemeral PACE key.
+    pub(crate) fn id_picc(&self) -> &[u8] {
+        &self.id_picc
+    }
+
+    /// Switches to the session Chip Authentication restarted.
+    pub(crate) fn replace_sm(&mut self, sm: HostSm) {
+        self.sm = sm;
+    }
+
+    /// SELECT of the application, as the first command under new keys.
+    pub(crate) fn reselect_application(&mut self) -> Result<(), Error> {
+        self.select_application()
+    }
+
     fn select_application(&mut self) -> Result<(), Error> {
         let aid = self.card.profile.aid.clone();
         let r = self.send(&CommandApdu::new(0x00, Ins::Select, 0x04, 0x0C).with_data(aid))?;
@@ -470,6 +493,42 @@ impl<T: CardTransport> PersoSession<'_, T> {
             &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, 0x00).with_le(256),
             "GENERATE ASYMMETRIC KEY PAIR (read public key)",
         )
+    }
+
+    /// Has the chip generate its Chip Authentication key pair (`GENERATE ASYMMETRIC KEY PAIR`
+    /// P2 `01`), or reads the public key of the one it already has. Returns the uncompressed
+    /// P-256 point for DG14's ChipAuthenticationPublicKeyInfo.
+    ///
+    /// # Errors
+    /// The card's status word, secure messaging or transport failures.
+    pub fn ca_public_key(&mut self) -> Result<Vec<u8>, Error> {
+        let generate =
+            CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x80, 0x01).with_le(256);
+        let r = self.send(&generate)?;
+        if r.is_ok() {
+            return Ok(r.data);
+        }
+        if r.sw != StatusWord::CONDITIONS_NOT_SATISFIED {
+            return Err(Error::Card {
+                sw: r.sw,
+                during: "GENERATE ASYMMETRIC KEY PAIR (Chip Authentication)",
+            });
+        }
+        self.ok(
+            &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, 0x01).with_le(256),
+            "GENERATE ASYMMETRIC KEY PAIR (read Chip Authentication key)",
+        )
+    }
+
+    /// Writes a CVCA trust point for Terminal Authentication (`PUT DATA DF10` with the
+    /// self-signed CVCA certificate). Writing the same CVCA again replaces it.
+    ///
+    /// # Errors
+    /// `6A80` if the chip finds the certificate not a valid self-signed CVCA; secure
+    /// messaging or transport failures.
+    pub fn put_trust_point(&mut self, cvca: &ektp_pki::cvc::CvCertificate) -> Result<(), Error> {
+        let cmd = CommandApdu::new(0x00, Ins::PutData, 0xDF, 0x10).with_data(cvca.to_bytes());
+        self.ok(&cmd, "PUT DATA (CVCA trust point)").map(|_| ())
     }
 
     /// Stores the CAN (`PUT DATA DF03`).

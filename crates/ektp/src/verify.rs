@@ -50,6 +50,8 @@ pub enum CheckKind {
     /// The chip data matches the expected application: NIK, name, date of birth, document
     /// number, and every data group the application determines, byte for byte.
     RecordMatch,
+    /// The chip proved, with Chip Authentication, that it holds DG14's key (bound to the channel).
+    ChipAuthentication,
     /// A printing station's issuance journal records this card, with this EF.SOD, as issued
     /// (made by the caller that holds the journal, not by [`Card::verify`]).
     Journal,
@@ -64,6 +66,7 @@ impl CheckKind {
         Self::PassiveAuthentication,
         Self::IssuingState,
         Self::ActiveAuthentication,
+        Self::ChipAuthentication,
         Self::NotRevoked,
         Self::RecordMatch,
         Self::Journal,
@@ -80,6 +83,7 @@ impl CheckKind {
             Self::ActiveAuthentication => "active_authentication",
             Self::NotRevoked => "not_revoked",
             Self::RecordMatch => "record_match",
+            Self::ChipAuthentication => "chip_authentication",
             Self::Journal => "journal",
         }
     }
@@ -550,6 +554,9 @@ pub(crate) fn verify_files<T: CardTransport>(
         CheckKind::ActiveAuthentication,
         active_authentication(session, files)?,
     );
+    if let Some(ca) = crate::eac::chip_authentication_check(session, files)? {
+        report.push(CheckKind::ChipAuthentication, ca);
+    }
 
     let doc = files
         .dg(DgNumber::DG1)

@@ -21,6 +21,7 @@ fn personalized(app: &ektp::Application, pki: &Pki, serial: u8) -> Card<InProces
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let mut steps = Vec::new();
     let outcome = card
@@ -69,8 +70,15 @@ fn every_valid_specimen_personalizes_reads_back_and_verifies() {
         let report = card.verify(&can, &policy).unwrap();
         assert!(report.passed, "{name}: {report:?}");
         // lifecycle, pace, read_data, passive_authentication, issuing_state,
-        // active_authentication, not_revoked, record_match.
-        assert_eq!(report.checks.len(), 8);
+        // chip_authentication (issue 14: DG14 announces it), active_authentication,
+        // not_revoked, record_match.
+        assert_eq!(report.checks.len(), 9);
+        assert!(
+            report
+                .checks
+                .iter()
+                .any(|c| c.check == ektp::CheckKind::ChipAuthentication)
+        );
         assert_eq!(
             report.document_number.as_deref(),
             Some(app.holder.document_number.as_str())
@@ -234,6 +242,7 @@ fn an_issued_card_cannot_be_personalized_again_but_reverifies() {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let outcome = card.personalize(&app, &station, &mut |_| {}).unwrap();
     assert!(outcome.already_issued);
@@ -250,6 +259,7 @@ fn a_chip_from_another_batch_is_refused() {
         signer: &pki.signer,
         master_key: &other_batch,
         trust: &pki.trust,
+        cvca: None,
     };
     let err = card.personalize(&app, &station, &mut |_| {}).unwrap_err();
     assert!(matches!(err, ektp::Error::PersoKeyRejected), "{err}");

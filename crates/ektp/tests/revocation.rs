@@ -20,6 +20,7 @@ fn personalized(app: &ektp::Application, pki: &Pki, serial: u8) -> Card<InProces
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let outcome = card.personalize(app, &station, &mut |_| {}).unwrap();
     assert!(outcome.report.passed, "{:?}", outcome.report);

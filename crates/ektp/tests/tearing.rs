@@ -18,10 +18,25 @@ use ektp_chip::inprocess::InProcess;
 fn power_cut_after_every_apdu_of_personalization() {
     let pki = pki();
     let key = master_key();
+    // A TEST ONLY CVCA, so the sweep covers the Chip Authentication key and trust point steps.
+    let cvca_key =
+        ektp_pki::cvc::SoftwareCvSigner::generate(ektp_pki::cvc::Curve::NistP256).unwrap();
+    let cvca = ektp_pki::cvc::CertificateBuilder::new(
+        ektp_pki::cvc::CertificateReference::new("IDCVCA00001").unwrap(),
+        ektp_pki::cvc::Chat::inspection_system(
+            ektp_pki::cvc::Role::Cvca,
+            ektp_pki::cvc::AccessRights::READ_DG3,
+        ),
+        ektp_pki::cvc::CvDate::from_yymmdd("260101").unwrap(),
+        ektp_pki::cvc::CvDate::from_yymmdd("290101").unwrap(),
+    )
+    .self_signed(&cvca_key)
+    .unwrap();
     let station = Station {
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: Some(&cvca),
     };
     let app = specimen("wanita");
     let can = app.can.clone();

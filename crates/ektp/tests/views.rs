@@ -26,6 +26,7 @@ fn personalized(app: &ektp::Application, pki: &Pki, serial: u8) -> Card<InProces
         signer: &pki.signer,
         master_key: &key,
         trust: &pki.trust,
+        cvca: None,
     };
     let outcome = card.personalize(app, &station, &mut |_| {}).unwrap();
     assert!(outcome.report.passed, "{:?}", outcome.report);
@@ -164,6 +165,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "passive_authentication",
             "issuing_state",
             "active_authentication",
+            "chip_authentication",
             "not_revoked",
             "record_match",
             "journal"
@@ -208,7 +210,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
         .iter()
         .map(|c| c["check"].as_str().unwrap())
         .collect();
-    assert_eq!(ran, names[..8]);
+    assert_eq!(ran, names[..9]);
     for c in checks {
         assert_eq!(keys(c), BTreeSet::from(["check", "passed", "reason"]));
         assert_eq!(c["passed"], true);
@@ -225,7 +227,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "signer"
         ])
     );
-    let line = report.checks[6].to_string();
+    let line = report.checks[7].to_string();
     assert_eq!(
         line,
         "PASS  not_revoked              document number IDA000001 is not revoked"

@@ -7,7 +7,7 @@
 //! | [`super::perso`] | EXTERNAL AUTHENTICATE (personalization), PUT DATA, GENERATE ASYMMETRIC KEY PAIR, ACTIVATE FILE, GET DATA |
 //! | [`super::pace`] | MSE:Set AT (PACE), GENERAL AUTHENTICATE |
 //! | [`super::auth`] | GET CHALLENGE, INTERNAL AUTHENTICATE (Active Authentication) |
-//! | [`super::eac`] | Chip and Terminal Authentication: not yet implemented (see there) |
+//! | [`super::eac`] | Chip Authentication (MSE:Set AT `41 A4`, GENERAL AUTHENTICATE in a PACE session), Terminal Authentication (MSE:Set DST / Set AT `81 xx`, PSO:Verify Certificate, EXTERNAL AUTHENTICATE in a PACE session), the CA key and CVCA trust points at personalization |
 //!
 //! Every handler returns `Result<ResponseApdu, StatusWord>`. Handlers that change persistent
 //! state build the next `State` and hand it to [`Chip::commit`], so a command takes effect
@@ -16,7 +16,7 @@
 use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, StatusWord};
 use ektp_lds::Lifecycle;
 
-use super::{Auth, Chip};
+use super::{Auth, Chip, eac};
 
 /// Most response data bytes in a plain response: a 65535-byte vpcd frame minus SW1 SW2.
 pub(crate) const MAX_PLAIN_DATA: usize = 65533;
@@ -137,6 +137,13 @@ impl Chip {
             return StatusWord::NO_PRECISE_DIAGNOSIS.to_bytes().to_vec();
         };
         let wrapped = session.sm.wrap_response(answer);
+        // Chip Authentication: its answer goes out under the PACE keys, then secure
+        // messaging restarts with the new keys (eac.rs).
+        if let Some(sm) = self.vol.eac.new_sm.take()
+            && wrapped.is_ok()
+        {
+            session.sm = sm;
+        }
         // Locking the card ends the personalization session once its answer is protected.
         if kind == Auth::Perso
             && was != Lifecycle::Issued
@@ -163,30 +170,40 @@ impl Chip {
             Ins::UpdateBinary | Ins::UpdateBinaryOdd => self.update_binary(cmd, auth),
             Ins::CreateFile => self.create_file(cmd, auth),
             Ins::DeleteFile => self.delete_file(cmd, auth),
+            // Terminal Authentication's EXTERNAL AUTHENTICATE inside a PACE session, the Chip
+            // Authentication key and the CVCA trust points (eac.rs).
+            Ins::ExternalAuthenticate if auth == Auth::Pace => self.ta_external_authenticate(cmd),
+            Ins::PutData if (cmd.p1, cmd.p2) == eac::TRUST_POINT_TAG => {
+                self.put_trust_point(cmd, auth)
+            }
+            Ins::GenerateAsymmetricKeyPair if cmd.p2 == eac::CA_KEY_REF => {
+                self.generate_ca_key_pair(cmd, auth)
+            }
             // Personalization (perso.rs).
             Ins::ExternalAuthenticate => self.external_authenticate(cmd, auth),
             Ins::PutData => self.put_data(cmd, auth),
             Ins::GenerateAsymmetricKeyPair => self.generate_key_pair(cmd, auth),
             Ins::ActivateFile => self.activate(cmd, auth),
             Ins::GetData => self.get_data(cmd),
-            // PACE (pace.rs). MSE:Set AT for Chip Authentication (P1 P2 `41 A4`) and MSE:Set
-            // DST / Set AT for Terminal Authentication (`81 B6`, `81 A4`) will be told apart
-            // here by P1 P2 and routed to eac.rs; today every MSE goes to PACE, which answers
-            // other P1 P2 with `6A86`.
+            // MSE:Set AT for Chip Authentication (P1 P2 `41 A4`) and MSE:Set DST / Set AT for
+            // Terminal Authentication (`81 B6`, `81 A4`) inside a PACE session go to eac.rs;
+            // the rest to PACE (pace.rs), which answers other P1 P2 with `6A86`.
+            Ins::ManageSecurityEnvironment
+                if auth == Auth::Pace && matches!(cmd.p1, 0x41 | 0x81) =>
+            {
+                self.eac_mse(cmd, auth)
+            }
             Ins::ManageSecurityEnvironment => self.mse_set_at(cmd, auth),
-            Ins::GeneralAuthenticate => self.general_authenticate(cmd, auth),
-            // Authentication (auth.rs). Terminal Authentication's EXTERNAL AUTHENTICATE
-            // (after PACE) will be routed to eac.rs by session kind; today it is the
-            // personalization authentication above.
+            // PACE in plain (pace.rs), Chip Authentication inside a PACE session (eac.rs).
+            Ins::GeneralAuthenticate => self.general_authenticate_any(cmd, auth),
+            // Authentication (auth.rs).
             Ins::GetChallenge => self.get_challenge(cmd),
             Ins::InternalAuthenticate => self.internal_authenticate(cmd, auth),
-            // Chip / Terminal Authentication (eac.rs): PSO:Verify Certificate is not
-            // implemented yet and falls through to `6D00` like any unknown instruction.
-            Ins::PerformSecurityOperation
-            | Ins::Verify
-            | Ins::GetResponse
-            | Ins::TerminateCardUsage
-            | Ins::Other(_) => Err(StatusWord::INS_NOT_SUPPORTED),
+            // Terminal Authentication: PSO:Verify Certificate (eac.rs).
+            Ins::PerformSecurityOperation => self.pso(cmd, auth),
+            Ins::Verify | Ins::GetResponse | Ins::TerminateCardUsage | Ins::Other(_) => {
+                Err(StatusWord::INS_NOT_SUPPORTED)
+            }
         }
     }
 }

@@ -178,7 +178,7 @@ impl Chip {
                 auth == Auth::Pace
                     || (auth == Auth::Perso && self.state.lifecycle == Lifecycle::Personalizing)
             }
-            Access::TerminalAuth => false,
+            Access::TerminalAuth => self.eac_may_read(spec.fid, auth),
         }
     }
 

@@ -58,6 +58,15 @@ pub(crate) struct State {
     #[serde(with = "opt_hex")]
     pub(crate) aa_private_key: Option<Vec<u8>>,
     pub(crate) files: Vec<StoredFile>,
+    /// The Chip Authentication private key (P-256 scalar), generated on the chip.
+    #[serde(default, with = "opt_hex")]
+    pub(crate) ca_private_key: Option<Vec<u8>>,
+    /// CVCA trust points for Terminal Authentication (personalization, link certificates).
+    #[serde(default)]
+    pub(crate) cvca_trust_points: Vec<crate::os::eac::StoredTrustPoint>,
+    /// The chip's current date (YYMMDD) for certificate expiry; moves only forward.
+    #[serde(default)]
+    pub(crate) cv_date: Option<String>,
 }
 
 impl Drop for State {
@@ -68,6 +77,9 @@ impl Drop for State {
             can.zeroize();
         }
         if let Some(k) = self.aa_private_key.as_mut() {
+            k.zeroize();
+        }
+        if let Some(k) = self.ca_private_key.as_mut() {
             k.zeroize();
         }
     }
@@ -107,6 +119,9 @@ impl State {
             can: None,
             aa_private_key: None,
             files: Vec::new(),
+            ca_private_key: None,
+            cvca_trust_points: Vec::new(),
+            cv_date: None,
         }
     }
 
@@ -139,6 +154,21 @@ impl State {
         }
         if self.aa_private_key.as_ref().is_some_and(|k| k.len() != 32) {
             return Err("Active Authentication key must be 32 bytes");
+        }
+        if self.ca_private_key.as_ref().is_some_and(|k| k.len() != 32) {
+            return Err("Chip Authentication key must be 32 bytes");
+        }
+        if self.cvca_trust_points.len() > crate::os::eac::MAX_TRUST_POINTS
+            || !self.cvca_trust_points.iter().all(|t| t.is_valid())
+        {
+            return Err("CVCA trust points malformed or too many");
+        }
+        if self
+            .cv_date
+            .as_deref()
+            .is_some_and(|d| ektp_pki::cvc::CvDate::from_yymmdd(d).is_err())
+        {
+            return Err("the chip's date must be YYMMDD");
         }
         if self.lifecycle == Lifecycle::Blank
             && (self.can.is_some() || self.aa_private_key.is_some() || !self.files.is_empty())

@@ -323,6 +323,7 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         signer: &signer,
         master_key: &master,
         trust: &trust,
+        cvca: None,
     };
     let perso = personalize(&mut card, &app, &station, global, &say)?;
     let can = app.can.clone();

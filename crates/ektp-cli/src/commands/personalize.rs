@@ -85,6 +85,7 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
         signer: &keys.signer,
         master_key: &keys.master_key,
         trust: &keys.trust,
+        cvca: None,
     };
     let Some(journal_path) = journal_path else {
         if args.reissue.is_some() {

@@ -276,6 +276,12 @@ pub struct AwaitToken {
 }
 
 impl AwaitToken {
+    /// The chip's own ephemeral public key PK_PICC (ID_PICC for Terminal Authentication
+    /// is its compressed form, BSI TR-03110-1 §3.5).
+    pub fn chip_ephemeral(&self) -> &EcPoint {
+        &self.pk_eph
+    }
+
     /// Verifies T_IFD; answers with T_IC and starts secure messaging with SSC = 0.
     ///
     /// # Errors

@@ -270,6 +270,7 @@ impl AwaitKeyAgreement {
                 params: self.params,
                 keys,
                 pk_eph: self.pk_eph,
+                pk_chip,
             },
             cmd,
         ))
@@ -281,9 +282,17 @@ pub struct AwaitToken {
     params: PaceParams,
     keys: SessionKeys,
     pk_eph: EcPoint,
+    pk_chip: EcPoint,
 }
 
 impl AwaitToken {
+    /// The chip's ephemeral public key PK_PICC: with Terminal Authentication after PACE,
+    /// ID_PICC is its compressed form (BSI TR-03110-1 §3.5). Keep it before
+    /// [`AwaitToken::on_response`] consumes the state.
+    pub fn chip_ephemeral(&self) -> &EcPoint {
+        &self.pk_chip
+    }
+
     /// Verifies T_IC; on success the secure messaging session starts with SSC = 0.
     ///
     /// # Errors
