@@ -55,12 +55,37 @@ fn check_type(uri: &Pkcs11Uri, needed: ObjectType, purpose: KeyPurpose) -> Resul
     }
 }
 
+/// A signing key's kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    Ec(EcCurve),
+    /// RSA, signing with `CKM_RSA_PKCS_PSS` (document signers only).
+    Rsa,
+}
+
 /// Finds the private EC signing key `uri` names and checks it fits `purpose`.
 fn ec_signing_key(
     token: &Token,
     uri: &Pkcs11Uri,
     purpose: KeyPurpose,
 ) -> Result<(ObjectHandle, EcCurve)> {
+    match signing_key(token, uri, purpose)? {
+        (key, KeyKind::Ec(curve)) => Ok((key, curve)),
+        (_, KeyKind::Rsa) => Err(Pkcs11Error::KeyUnsuitable {
+            uri: uri.to_string(),
+            purpose,
+            why: Unsuitable::KeyType(KeyType::RSA.to_string()),
+        }),
+    }
+}
+
+/// Finds the private signing key `uri` names and checks it fits `purpose` (RSA only for a
+/// document signer).
+fn signing_key(
+    token: &Token,
+    uri: &Pkcs11Uri,
+    purpose: KeyPurpose,
+) -> Result<(ObjectHandle, KeyKind)> {
     check_type(uri, ObjectType::Private, purpose)?;
     let key = token.find(uri, ObjectType::Private)?;
     let unsuitable = |why| Pkcs11Error::KeyUnsuitable {
@@ -89,13 +114,19 @@ fn ec_signing_key(
             _ => {}
         }
     }
-    match key_type {
-        Some(t) if t == KeyType::EC => {}
+    let mechanism = match key_type {
+        Some(t) if t == KeyType::EC => MechanismType::ECDSA,
+        Some(t) if t == KeyType::RSA && purpose == KeyPurpose::DocumentSigner => {
+            MechanismType::RSA_PKCS_PSS
+        }
         Some(t) => return Err(unsuitable(Unsuitable::KeyType(t.to_string()))),
         None => return Err(unsuitable(Unsuitable::KeyType("unknown".into()))),
-    }
-    if !sign || !(allowed.is_empty() || allowed.contains(&MechanismType::ECDSA)) {
+    };
+    if !sign || !(allowed.is_empty() || allowed.contains(&mechanism)) {
         return Err(unsuitable(Unsuitable::NotForSigning));
+    }
+    if mechanism == MechanismType::RSA_PKCS_PSS {
+        return Ok((key, KeyKind::Rsa));
     }
     let curve = match (params.as_slice(), purpose) {
         (P256_PARAMS, _) => EcCurve::P256,
@@ -103,7 +134,22 @@ fn ec_signing_key(
         (BP256R1_PARAMS, KeyPurpose::CvSigner) => EcCurve::Bp256r1,
         (p, _) => return Err(unsuitable(Unsuitable::Curve(hex(p)))),
     };
-    Ok((key, curve))
+    Ok((key, KeyKind::Ec(curve)))
+}
+
+/// Signs `digest` (SHA-256) with `CKM_RSA_PKCS_PSS`: MGF1-SHA-256, salt 32 bytes, as
+/// `SignatureAlgorithm::RsaPssSha256` declares (RFC 4055 §3.1).
+fn rsa_pss_sha256(token: &Token, key: ObjectHandle, digest: &[u8]) -> Result<Vec<u8>> {
+    use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
+    let params = PkcsPssParams {
+        hash_alg: MechanismType::SHA256,
+        mgf: PkcsMgfType::MGF1_SHA256,
+        s_len: cryptoki::types::Ulong::from(std::os::raw::c_ulong::from(32u8)),
+    };
+    token
+        .session()
+        .sign(&Mechanism::RsaPkcsPss(params), key, digest)
+        .map_err(Pkcs11Error::token("C_Sign CKM_RSA_PKCS_PSS"))
 }
 
 /// Signs `digest` with plain `CKM_ECDSA`; returns `r ‖ s`.
@@ -199,13 +245,15 @@ impl Token {
     }
 }
 
-/// A document signer whose EC private key (P-256 or P-384) stays in a PKCS#11 token:
-/// implements [`Signer`] for EF.SOD. Hashes in Rust (SHA-256 for P-256, SHA-384 for
-/// P-384), signs the digest with `CKM_ECDSA`, returns the DER `Ecdsa-Sig-Value` CMS wants.
+/// A document signer whose private key stays in a PKCS#11 token: implements [`Signer`] for
+/// EF.SOD. EC P-256/P-384: hashes in Rust (SHA-256 for P-256, SHA-384 for P-384), signs the
+/// digest with `CKM_ECDSA`, returns the DER `Ecdsa-Sig-Value` CMS wants. RSA: RSASSA-PSS
+/// with SHA-256 (MGF1-SHA-256, 32-byte salt) through `CKM_RSA_PKCS_PSS` over the digest, if
+/// the token offers it.
 pub struct Pkcs11Signer {
     token: Arc<Token>,
     key: ObjectHandle,
-    curve: EcCurve,
+    kind: KeyKind,
     algorithm: SignatureAlgorithm,
     certificate: Vec<u8>,
 }
@@ -227,7 +275,8 @@ impl Pkcs11Signer {
     ///
     /// # Errors
     /// [`Pkcs11Error::ObjectNotFound`] (listing what is there), [`Pkcs11Error::WrongObjectType`],
-    /// [`Pkcs11Error::KeyUnsuitable`] (not EC, not P-256/P-384, `CKA_SIGN` false),
+    /// [`Pkcs11Error::KeyUnsuitable`] (not EC or RSA, not P-256/P-384, `CKA_SIGN` false or
+    /// the mechanism not allowed),
     /// [`Pkcs11Error::Certificate`], [`Pkcs11Error::KeyCertificateMismatch`],
     /// [`Pkcs11Error::Token`].
     pub fn new(
@@ -236,7 +285,7 @@ impl Pkcs11Signer {
         certificate_der: Option<Vec<u8>>,
     ) -> Result<Self> {
         let purpose = KeyPurpose::DocumentSigner;
-        let (key, curve) = ec_signing_key(&token, uri, purpose)?;
+        let (key, kind) = signing_key(&token, uri, purpose)?;
         let certificate = match certificate_der {
             Some(c) => c,
             None => {
@@ -253,12 +302,16 @@ impl Pkcs11Signer {
         };
         let public = certificate_public_key(&certificate)?;
         let (algorithm, verify): (_, &'static dyn ring::signature::VerificationAlgorithm) =
-            match (&public, curve) {
-                (PublicKey::EcP256(_), EcCurve::P256) => (
+            match (&public, kind) {
+                (PublicKey::EcP256(_), KeyKind::Ec(EcCurve::P256)) => (
                     SignatureAlgorithm::EcdsaSha256,
                     &ring::signature::ECDSA_P256_SHA256_FIXED,
                 ),
-                (PublicKey::EcP384(_), EcCurve::P384) => (
+                (PublicKey::Rsa(_), KeyKind::Rsa) => (
+                    SignatureAlgorithm::RsaPssSha256,
+                    &ring::signature::RSA_PSS_2048_8192_SHA256,
+                ),
+                (PublicKey::EcP384(_), KeyKind::Ec(EcCurve::P384)) => (
                     SignatureAlgorithm::EcdsaSha384,
                     &ring::signature::ECDSA_P384_SHA384_FIXED,
                 ),
@@ -270,7 +323,7 @@ impl Pkcs11Signer {
             };
         // Proof that the token's key is the certificate's.
         let probe = b"ektp-pkcs11 key/certificate match probe";
-        let raw = ecdsa_raw(&token, key, curve, &algorithm.digest().digest(probe))?;
+        let raw = sign_digest(&token, key, kind, &algorithm.digest().digest(probe))?;
         ring::signature::UnparsedPublicKey::new(verify, public.raw())
             .verify(probe, &raw)
             .map_err(|_| Pkcs11Error::KeyCertificateMismatch {
@@ -279,7 +332,7 @@ impl Pkcs11Signer {
         Ok(Self {
             token,
             key,
-            curve,
+            kind,
             algorithm,
             certificate,
         })
@@ -314,8 +367,19 @@ impl Pkcs11Signer {
     /// [`Pkcs11Error::Token`], [`Pkcs11Error::BadTokenOutput`].
     pub fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let digest: Vec<u8> = self.algorithm.digest().digest(message);
-        let raw = ecdsa_raw(&self.token, self.key, self.curve, &digest)?;
-        Ok(ecdsa_der(&raw))
+        let raw = sign_digest(&self.token, self.key, self.kind, &digest)?;
+        Ok(match self.kind {
+            KeyKind::Ec(_) => ecdsa_der(&raw),
+            KeyKind::Rsa => raw,
+        })
+    }
+}
+
+/// The token's raw signature over `digest`: `r ‖ s` for EC, the RSA block for RSA-PSS.
+fn sign_digest(token: &Token, key: ObjectHandle, kind: KeyKind, digest: &[u8]) -> Result<Vec<u8>> {
+    match kind {
+        KeyKind::Ec(curve) => ecdsa_raw(token, key, curve, digest),
+        KeyKind::Rsa => rsa_pss_sha256(token, key, digest),
     }
 }
 

@@ -31,7 +31,10 @@ use ektp_pkcs11::{
 };
 use ektp_pki::cvc::{CertificateReference, CvSigner, RequestBuilder};
 use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
-use ektp_pki::{EfSod, PublicKey, SodOptions, TrustStore, passive_authentication, sign_ef_sod};
+use ektp_pki::{
+    EfSod, PublicKey, SignatureAlgorithm, Signer, SodOptions, TrustStore, passive_authentication,
+    sign_ef_sod,
+};
 use ektp_sm::perso::{MasterKey, MasterKeySource, PersoKeys, TEST_MASTER_KEY_HEX};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
@@ -145,6 +148,20 @@ fn setup() -> Scratch {
             "--usage-sign",
         ],
     );
+    // An RSA document signer (RSASSA-PSS through CKM_RSA_PKCS_PSS).
+    tool(
+        &dir,
+        &[
+            "--keypairgen",
+            "--key-type",
+            "rsa:2048",
+            "--label",
+            "ds-rsa",
+            "--id",
+            "06",
+            "--usage-sign",
+        ],
+    );
     // A key that may derive but not sign (SoftHSM sets CKA_SIGN on every EC private key; the
     // allowed mechanisms say what it is for).
     tool(
@@ -205,6 +222,19 @@ fn setup() -> Scratch {
 /// (SubjectPublicKeyInfo) for P-256. (OpenSC 0.23 cannot export a P-384 public key: "cannot
 /// create EVP_PKEY".)
 fn public_key(dir: &Path, token: &Token, label: &str) -> PublicKey {
+    if label.contains("rsa") {
+        let args = [
+            "--read-object",
+            "--type",
+            "pubkey",
+            "--label",
+            label,
+            "-o",
+            "pub.der",
+        ];
+        tool(dir, &args);
+        return PublicKey::from_spki_der(&std::fs::read(dir.join("pub.der")).unwrap()).unwrap();
+    }
     let ours = token
         .ec_public_key(&uri(&format!("pkcs11:token={TOKEN};object={label}")))
         .unwrap();
@@ -266,6 +296,12 @@ fn document_signer_in_token_signs_verifiable_sods(dir: &Path, token: &Arc<Token>
     let key_uri = uri(&format!("pkcs11:token={TOKEN};object={label};type=private"));
     let signer = Pkcs11Signer::new(token.clone(), &key_uri, Some(cert)).unwrap();
     assert!(!format!("{signer:?}").contains(USER_PIN));
+    let expected = match label {
+        "ds-p256" => SignatureAlgorithm::EcdsaSha256,
+        "ds-p384" => SignatureAlgorithm::EcdsaSha384,
+        _ => SignatureAlgorithm::RsaPssSha256,
+    };
+    assert_eq!(signer.signature_algorithm(), expected);
 
     let dgs = card();
     let pairs: Vec<(DgNumber, &[u8])> = dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect();
@@ -498,6 +534,7 @@ fn softhsm_token_end_to_end() {
     let token = login();
     document_signer_in_token_signs_verifiable_sods(&dir, &token, "ds-p256");
     document_signer_in_token_signs_verifiable_sods(&dir, &token, "ds-p384");
+    document_signer_in_token_signs_verifiable_sods(&dir, &token, "ds-rsa");
     master_key_in_token_diversifies_as_the_file(&token);
     terminal_key_in_token_signs_cv_requests(&token);
 

@@ -299,26 +299,21 @@ impl rcgen::PublicKeyData for ForeignPublicKey {
 
 impl TestCa {
     /// TEST ONLY: certifies a document signer key generated elsewhere (e.g. inside a PKCS#11
-    /// token by `pkcs11-tool --keypairgen`), from its public key. `spec.key` is ignored.
-    /// Returns the certificate (DER).
+    /// token by `pkcs11-tool --keypairgen`), from its public key (EC P-256, P-384 or RSA).
+    /// `spec.key` is ignored. Returns the certificate (DER).
     ///
     /// # Errors
-    /// [`PkiError::TestPki`] if the certificate cannot be made,
-    /// [`PkiError::KeyAlgorithmMismatch`] for an RSA key (only EC keys are supported here).
+    /// [`PkiError::TestPki`] if the certificate cannot be made.
     pub fn issue_document_signer_for_public_key(
         &self,
         spec: &DocumentSignerSpec,
         public_key: &crate::alg::PublicKey,
     ) -> Result<Vec<u8>> {
-        use crate::alg::{PublicKey, SignatureAlgorithm};
+        use crate::alg::PublicKey;
         let (point, algorithm) = match public_key {
             PublicKey::EcP256(p) => (p.clone(), &rcgen::PKCS_ECDSA_P256_SHA256),
             PublicKey::EcP384(p) => (p.clone(), &rcgen::PKCS_ECDSA_P384_SHA384),
-            PublicKey::Rsa(_) => {
-                return Err(PkiError::KeyAlgorithmMismatch(
-                    SignatureAlgorithm::RsaPkcs1Sha256,
-                ));
-            }
+            PublicKey::Rsa(p) => (p.clone(), &rcgen::PKCS_RSA_SHA256),
         };
         let mut params = CertificateParams::default();
         params.distinguished_name = dn(&spec.country, &spec.organization, &spec.common_name)?;
