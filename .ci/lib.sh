@@ -6,14 +6,16 @@
 #   pcscd libpcsclite-dev  PC/SC daemon and the library the `pcsc` crate links
 #   vsmartcard-vpcd        the virtual reader ("Virtual PCD 00 00" on TCP 35963)
 #   pkgconf                pkg-config, used by the pcsc-sys build script
-#   opensc                 opensc-tool, used by tests to check formats independently
+#   opensc                 opensc-tool, used by tests to check formats independently; pkcs11-tool,
+#                          which generates and imports the keys of ektp-pkcs11's throwaway tokens
 #   openssl                openssl asn1parse / cms, used by tests as independent parsers and verifiers
 #   openpace               cvc-create / cvc-print, the independent CV certificate tool in ektp-pki's tests
 #   iproute2               ss, to see the vpcd listener without connecting to it
 #   build-essential        the C compiler and linker Rust and `ring` need
 #   ca-certificates curl   to fetch rustup when cargo is missing
+#   softhsm2               the PKCS#11 software token ektp-pkcs11's tests create (and remove) per run
 CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
-         ca-certificates curl openpace)
+         ca-certificates curl openpace softhsm2)
 
 ci_log() { echo "ci: $*" >&2; }
 

@@ -280,6 +280,58 @@ impl TestCa {
     }
 }
 
+/// A public key that a TEST ONLY root certifies without holding its private key (the key
+/// lives in a token).
+struct ForeignPublicKey {
+    point: Vec<u8>,
+    algorithm: &'static rcgen::SignatureAlgorithm,
+}
+
+impl rcgen::PublicKeyData for ForeignPublicKey {
+    fn der_bytes(&self) -> &[u8] {
+        &self.point
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        self.algorithm
+    }
+}
+
+impl TestCa {
+    /// TEST ONLY: certifies a document signer key generated elsewhere (e.g. inside a PKCS#11
+    /// token by `pkcs11-tool --keypairgen`), from its public key (EC P-256, P-384 or RSA).
+    /// `spec.key` is ignored. Returns the certificate (DER).
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if the certificate cannot be made.
+    pub fn issue_document_signer_for_public_key(
+        &self,
+        spec: &DocumentSignerSpec,
+        public_key: &crate::alg::PublicKey,
+    ) -> Result<Vec<u8>> {
+        use crate::alg::PublicKey;
+        let (point, algorithm) = match public_key {
+            PublicKey::EcP256(p) => (p.clone(), &rcgen::PKCS_ECDSA_P256_SHA256),
+            PublicKey::EcP384(p) => (p.clone(), &rcgen::PKCS_ECDSA_P384_SHA384),
+            PublicKey::Rsa(p) => (p.clone(), &rcgen::PKCS_RSA_SHA256),
+        };
+        let mut params = CertificateParams::default();
+        params.distinguished_name = dn(&spec.country, &spec.organization, &spec.common_name)?;
+        params.key_usages = if spec.digital_signature {
+            vec![KeyUsagePurpose::DigitalSignature]
+        } else {
+            vec![KeyUsagePurpose::ContentCommitment]
+        };
+        params.not_before = spec.not_before.into();
+        params.not_after = spec.not_after.into();
+        params.use_authority_key_identifier_extension = true;
+        params.serial_number = Some(random_serial()?);
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let key = ForeignPublicKey { point, algorithm };
+        Ok(params.signed_by(&key, &issuer)?.der().to_vec())
+    }
+}
+
 /// What document signer to issue.
 #[derive(Clone, Debug)]
 pub struct DocumentSignerSpec {

@@ -38,14 +38,51 @@ pub const AUTH_DATA_LEN: usize = 56;
 const CRYPTOGRAM_LEN: usize = 48;
 const MAC_LEN: usize = 8;
 
+/// The SP 800-108r1 label that diversifies `K_enc`.
+pub const LABEL_ENC: &[u8] = b"ektp perso enc";
+/// The SP 800-108r1 label that diversifies `K_mac`.
+pub const LABEL_MAC: &[u8] = b"ektp perso mac";
+/// The counters of the two CMAC blocks that make one 256-bit key.
+pub const KDF_COUNTERS: [u8; 2] = [1, 2];
+
+/// The PRF input of block `counter` of the SP 800-108r1 counter-mode KDF (§4.1) with
+/// L = 256 bits: `[i]₁ ‖ Label ‖ 0x00 ‖ Context ‖ [L]₂`. Whoever computes the PRF (this
+/// crate with AES-CMAC in memory, or a token with `CKM_AES_CMAC`) MACs exactly these bytes.
+#[must_use]
+pub fn kdf108_block_input(counter: u8, label: &[u8], context: &[u8]) -> Vec<u8> {
+    [&[counter][..], label, &[0x00], context, &[0x01, 0x00]].concat()
+}
+
 /// SP 800-108r1 counter-mode KDF with AES-256-CMAC, L = 256 bits.
 fn kdf108(master: &AesKey, label: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     let mut out = Zeroizing::new(Vec::with_capacity(32));
-    for i in [1u8, 2] {
-        let block = kdf::cmac(master, &[&[i], label, &[0x00], context, &[0x01, 0x00]])?;
+    for i in KDF_COUNTERS {
+        let block = kdf::cmac(master, &[&kdf108_block_input(i, label, context)])?;
         out.extend_from_slice(&block);
     }
     Ok(out)
+}
+
+/// Whatever holds a batch master key and diversifies each chip's [`PersoKeys`] from it: the
+/// key in memory ([`MasterKey`], TEST ONLY setups) or a key that never leaves a PKCS#11 token
+/// (`ektp-pkcs11`). Both compute the same SP 800-108r1 KDF ([`kdf108_block_input`]).
+pub trait MasterKeySource {
+    /// The error the key holder reports.
+    type Error;
+
+    /// The keys of the chip with `serial`.
+    ///
+    /// # Errors
+    /// The key holder's own error if it cannot compute the KDF.
+    fn diversify(&self, serial: &[u8; SERIAL_LEN]) -> Result<PersoKeys, Self::Error>;
+}
+
+impl MasterKeySource for MasterKey {
+    type Error = Error;
+
+    fn diversify(&self, serial: &[u8; SERIAL_LEN]) -> Result<PersoKeys, Error> {
+        PersoKeys::diversify(self, serial)
+    }
 }
 
 /// Length of a batch master key (AES-256).
@@ -134,8 +171,8 @@ impl PersoKeys {
     /// Only if the AES primitives fail, which they do not for a 32-byte key.
     pub fn diversify(master: &MasterKey, serial: &[u8; SERIAL_LEN]) -> Result<Self, Error> {
         let master = AesKey::new(master.expose_bytes())?;
-        let enc = kdf108(&master, b"ektp perso enc", serial)?;
-        let mac = kdf108(&master, b"ektp perso mac", serial)?;
+        let enc = kdf108(&master, LABEL_ENC, serial)?;
+        let mac = kdf108(&master, LABEL_MAC, serial)?;
         Ok(Self {
             enc: AesKey::new(&enc)?,
             mac: AesKey::new(&mac)?,

@@ -1,0 +1,143 @@
+//! The batch personalization master key inside a token: each chip's keys are diversified
+//! with the token's `CKM_AES_CMAC` as the PRF of the SP 800-108r1 counter-mode KDF, so the
+//! master key never leaves the token.
+
+use core::fmt;
+use std::sync::Arc;
+
+use cryptoki::mechanism::{Mechanism, MechanismType};
+use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectHandle};
+use ektp_sm::perso::{
+    KDF_COUNTERS, LABEL_ENC, LABEL_MAC, MASTER_KEY_LEN, MasterKeySource, PersoKeys, SERIAL_LEN,
+    kdf108_block_input,
+};
+use zeroize::Zeroizing;
+
+use crate::error::{KeyPurpose, Pkcs11Error, Result, Unsuitable};
+use crate::token::Token;
+use crate::uri::{ObjectType, Pkcs11Uri};
+
+/// AES block (and CMAC) length.
+const BLOCK_LEN: usize = 16;
+
+/// A batch master key (AES-256, `CKO_SECRET_KEY`) in a PKCS#11 token. Implements
+/// [`MasterKeySource`]: the same keys as `ektp_sm::perso::PersoKeys::diversify` with the
+/// same key in a file, computed by the token.
+pub struct Pkcs11MasterKey {
+    token: Arc<Token>,
+    key: ObjectHandle,
+    extractable: bool,
+}
+
+impl fmt::Debug for Pkcs11MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pkcs11MasterKey")
+            .field("token", &self.token.label())
+            .field("extractable", &self.extractable)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pkcs11MasterKey {
+    /// The AES-256 secret key `uri` names on `token`.
+    ///
+    /// # Errors
+    /// [`Pkcs11Error::ObjectNotFound`], [`Pkcs11Error::WrongObjectType`],
+    /// [`Pkcs11Error::KeyUnsuitable`] (not AES, not 32 bytes, `CKA_SIGN` false),
+    /// [`Pkcs11Error::Token`].
+    pub fn new(token: Arc<Token>, uri: &Pkcs11Uri) -> Result<Self> {
+        let purpose = KeyPurpose::MasterKey;
+        if let Some(given) = uri.object_type().filter(|t| *t != ObjectType::SecretKey) {
+            return Err(Pkcs11Error::WrongObjectType {
+                uri: uri.to_string(),
+                given,
+                needed: ObjectType::SecretKey,
+                purpose,
+            });
+        }
+        let key = token.find(uri, ObjectType::SecretKey)?;
+        let unsuitable = |why| Pkcs11Error::KeyUnsuitable {
+            uri: uri.to_string(),
+            purpose,
+            why,
+        };
+        let (mut key_type, mut len, mut sign, mut extractable) = (None, 0u64, false, true);
+        let mut allowed = Vec::new();
+        for a in token.attributes(
+            key,
+            &[
+                AttributeType::KeyType,
+                AttributeType::ValueLen,
+                AttributeType::Sign,
+                AttributeType::Extractable,
+                AttributeType::AllowedMechanisms,
+            ],
+        )? {
+            match a {
+                Attribute::KeyType(t) => key_type = Some(t),
+                Attribute::ValueLen(l) => len = l.into(),
+                Attribute::Sign(s) => sign = s,
+                Attribute::Extractable(e) => extractable = e,
+                Attribute::AllowedMechanisms(m) => allowed = m,
+                _ => {}
+            }
+        }
+        match key_type {
+            Some(t) if t == KeyType::AES => {}
+            Some(t) => return Err(unsuitable(Unsuitable::KeyType(t.to_string()))),
+            None => return Err(unsuitable(Unsuitable::KeyType("unknown".into()))),
+        }
+        if usize::try_from(len).ok() != Some(MASTER_KEY_LEN) {
+            return Err(unsuitable(Unsuitable::KeyLength(len)));
+        }
+        if !sign || !(allowed.is_empty() || allowed.contains(&MechanismType::AES_CMAC)) {
+            return Err(unsuitable(Unsuitable::NotForSigning));
+        }
+        Ok(Self {
+            token,
+            key,
+            extractable,
+        })
+    }
+
+    /// Whether the token would let the key out (`CKA_EXTRACTABLE`). A production master key
+    /// should say false.
+    pub fn extractable(&self) -> bool {
+        self.extractable
+    }
+
+    fn kdf108(&self, label: &[u8], serial: &[u8; SERIAL_LEN]) -> Result<Zeroizing<Vec<u8>>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(MASTER_KEY_LEN));
+        let session = self.token.session();
+        for i in KDF_COUNTERS {
+            let block = Zeroizing::new(
+                session
+                    .sign(
+                        &Mechanism::AesCMac,
+                        self.key,
+                        &kdf108_block_input(i, label, serial),
+                    )
+                    .map_err(Pkcs11Error::token("C_Sign CKM_AES_CMAC"))?,
+            );
+            if block.len() != BLOCK_LEN {
+                return Err(Pkcs11Error::BadTokenOutput {
+                    expected: BLOCK_LEN,
+                    got: block.len(),
+                });
+            }
+            out.extend_from_slice(&block);
+        }
+        Ok(out)
+    }
+}
+
+impl MasterKeySource for Pkcs11MasterKey {
+    type Error = Pkcs11Error;
+
+    /// `K_enc`, `K_mac` of the chip with `serial`: the token MACs each KDF block.
+    fn diversify(&self, serial: &[u8; SERIAL_LEN]) -> Result<PersoKeys> {
+        let enc = self.kdf108(LABEL_ENC, serial)?;
+        let mac = self.kdf108(LABEL_MAC, serial)?;
+        Ok(PersoKeys::from_bytes(&enc, &mac)?)
+    }
+}
