@@ -20,13 +20,19 @@ const MAX_MASTER_KEY_FILE_LEN: u64 = 4096;
 /// Options of commands that talk to a card.
 #[derive(Debug, Clone, Args)]
 pub struct CardArgs {
-    /// Wait up to this many seconds for a card in the reader [default: 0, do not wait]
-    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    /// Wait up to this many seconds for a card in the reader (default: do not wait)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     pub wait: u64,
 }
 
-/// Connects to the card: the `--reader` (or config) reader, else the first reader with a
-/// card, waiting up to `wait` seconds for one.
+/// Connects to the card: the `--reader` (or config) reader, else the one reader with a card
+/// (cards in several readers are refused with the list: never a silent choice), waiting up
+/// to `wait` seconds for one. The reader used is printed on stderr (unless `-q`).
 pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     let ctx = PcscContext::establish().or_card()?;
     let wait = Duration::from_secs(card.wait);
@@ -36,12 +42,13 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
                 .or_card()?
                 .name
         }
-        None if card.wait == 0 => ctx.reader(&ReaderSelector::FirstWithCard).or_card()?.name,
+        None if card.wait == 0 => ctx.reader(&ReaderSelector::OnlyWithCard).or_card()?.name,
         None => {
             // Without a name, waiting needs one reader to watch: the only one there is.
             let names = ctx.reader_names().or_card()?;
-            match ctx.reader(&ReaderSelector::FirstWithCard) {
+            match ctx.reader(&ReaderSelector::OnlyWithCard) {
                 Ok(r) => r.name,
+                Err(e @ ektp_pcsc::PcscError::SeveralCards { .. }) => return Err(Fail::card(e)),
                 Err(e) => match names.as_slice() {
                     [one] => one.clone(),
                     _ => return Err(Fail::card(e)),
@@ -51,12 +58,27 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     };
     if card.wait > 0 {
         if global.verbosity >= 0 {
-            eprintln!("waiting up to {}s for a card in reader {name:?}", card.wait);
+            eprintln!(
+                "waiting up to {} for a card in reader {name:?}",
+                seconds(card.wait)
+            );
         }
         ctx.wait_for_card(&name, wait).or_card()?;
     }
+    if global.verbosity >= 0 {
+        eprintln!("using reader {name:?}");
+    }
     tracing::info!("using reader {name:?}");
     ctx.connect(&name).or_card()
+}
+
+/// `1 second`, `5 seconds`.
+fn seconds(n: u64) -> String {
+    if n == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{n} seconds")
+    }
 }
 
 /// Parses the CAN given on the command line.

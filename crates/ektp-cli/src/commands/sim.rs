@@ -226,7 +226,8 @@ fn serve(
     let lifecycle = lifecycle_text(chip.lifecycle());
     let config = VpcdConfig::new()
         .with_port(args.port)
-        .with_reconnect(Reconnect::new());
+        .with_reconnect(Reconnect::new())
+        .with_busy_check(Duration::from_secs(2));
     let card = chip.insert_vpcd(&config).map_err(Fail::card)?;
     let reader = ektp_chip::vpcd::reader_name(args.port)
         .map(|n| format!("reader {n:?}"))

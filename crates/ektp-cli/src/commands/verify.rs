@@ -159,7 +159,7 @@ fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, F
         .or_else(|| global.config.journal.clone());
     path.as_deref()
         .map(|p| {
-            Journal::open_existing(p)
+            Journal::open_read_only(p)
                 .or_config(|| format!("cannot open the journal {}", p.display()))
         })
         .transpose()
