@@ -32,7 +32,7 @@ pub struct CardArgs {
 
 /// Connects to the card: the `--reader` (or config) reader, else the one reader with a card
 /// (cards in several readers are refused with the list: never a silent choice), waiting up
-/// to `wait` seconds for one. The reader used is printed on stderr (unless `-q`).
+/// to `wait` seconds for one. A reader picked this way is printed on stderr (unless `-q`).
 pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     let ctx = PcscContext::establish().or_card()?;
     let wait = Duration::from_secs(card.wait);
@@ -65,7 +65,8 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
         }
         ctx.wait_for_card(&name, wait).or_card()?;
     }
-    if global.verbosity >= 0 {
+    // A reader ektp picked is always named; one the operator named only with -v.
+    if global.verbosity > 0 || (global.reader.is_none() && global.verbosity >= 0) {
         eprintln!("using reader {name:?}");
     }
     tracing::info!("using reader {name:?}");
@@ -124,7 +125,27 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
             dir.display()
         )));
     }
+    check_crls(&trust, &dir)?;
     Ok(trust)
+}
+
+/// Refuses a trust store in which some root has no genuine, current CRL: every card under
+/// that root would otherwise fail `passive_authentication`, and the card would get the blame.
+fn check_crls(trust: &TrustStore, dir: &Path) -> Result<(), Fail> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    for (index, root) in trust.roots().iter().enumerate() {
+        if let Err(failure) = trust.crl_status(index, now) {
+            return Err(Fail::config(anyhow::anyhow!(
+                "trust store {} has no current CRL for root {}: {failure}; until the \
+                 department's current CRL is installed there no card can verify",
+                dir.display(),
+                root.subject()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One warning per certificate in the trust directory that is not a root and so is ignored
@@ -249,17 +270,92 @@ pub fn load_signer(key: &Path, cert: &Path) -> Result<RingSigner, Fail> {
         )
     };
     let max = u64::try_from(ektp_pki::keys::MAX_FILE_LEN).unwrap_or(u64::MAX);
-    let key_bytes = ektp_fs::read_secret(key, max).or_config(what)?;
-    let key = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
+    let is_certificate = || {
+        Fail::config(anyhow::anyhow!(
+            "{} is a certificate, not the document signer's private key: give the key file \
+             (--signer-key, signer_key; `ektp pki init` names it *.key.pem) and the certificate \
+             as --signer-cert",
+            key.display()
+        ))
+    };
+    let key_bytes = match ektp_fs::read_secret(key, max) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            // A certificate is public (often mode 0644): say what it is rather than `chmod`.
+            if ektp_pki::keys::read_bounded(key, ektp_pki::Structure::Certificate)
+                .is_ok_and(|b| holds_certificate(&b))
+            {
+                return Err(is_certificate());
+            }
+            return Err(Fail::config(anyhow::Error::new(e).context(what())));
+        }
+    };
+    if holds_certificate(&key_bytes) {
+        return Err(is_certificate());
+    }
+    let key_der = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
     let cert_bytes =
         ektp_pki::keys::read_bounded(cert, ektp_pki::Structure::Certificate).or_config(what)?;
+    if cert_bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is a private key, not the document signer certificate: give the certificate \
+             (--signer-cert, signer_certificate; `ektp pki init` names it *.crt.pem)",
+            cert.display()
+        )));
+    }
     let cert_der = ektp_pki::keys::certificates_from_bytes(&cert_bytes)
         .or_config(what)?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("{} holds no certificate", cert.display()))
         .or_config(what)?;
-    RingSigner::new(&key, cert_der).or_config(what)
+    check_signs_documents(&cert_der, cert)?;
+    RingSigner::new(&key_der, cert_der).map_err(|e| match e {
+        ektp_pki::PkiError::KeyCertificateMismatch
+        | ektp_pki::PkiError::KeyAlgorithmMismatch(_)
+        | ektp_pki::PkiError::KeyRejected(_) => Fail::config(anyhow::anyhow!(
+            "the document signer's key and certificate do not match: {} is not the private key \
+             of {} (a key of another signer?); give the key and the certificate issued for it",
+            key.display(),
+            cert.display()
+        )),
+        other => Fail::config(anyhow::Error::new(other).context(what())),
+    })
+}
+
+/// Whether a file given as a private key holds a certificate instead (PEM, or DER that
+/// parses as one).
+fn holds_certificate(bytes: &[u8]) -> bool {
+    bytes.windows(17).any(|w| w == b"BEGIN CERTIFICATE")
+        || x509_parser::parse_x509_certificate(bytes).is_ok()
+}
+
+/// Refuses a signer certificate that cannot sign documents (a CA such as the root, or a key
+/// usage without digitalSignature) before any card is touched: every card it signed would
+/// fail `passive_authentication` at the desk.
+fn check_signs_documents(der: &[u8], path: &Path) -> Result<(), Fail> {
+    let refuse = |why: String| {
+        Fail::config(anyhow::anyhow!(
+            "{} cannot sign documents: {why}; give the document signer certificate (`ektp pki \
+             init` names it ID-DS1-…crt.pem)",
+            path.display()
+        ))
+    };
+    let (_, c) = x509_parser::parse_x509_certificate(der)
+        .map_err(|_| refuse("it is not a well-formed X.509 certificate".to_owned()))?;
+    let subject = c.subject().to_string();
+    if matches!(c.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
+        return Err(refuse(format!(
+            "{subject} is a CA certificate (a root?), not a document signer"
+        )));
+    }
+    match c.key_usage() {
+        Ok(Some(ku)) if ku.value.digital_signature() => Ok(()),
+        Ok(Some(_)) => Err(refuse(format!(
+            "the key usage of {subject} does not allow digital signatures"
+        ))),
+        _ => Err(refuse(format!("{subject} has no (readable) key usage"))),
+    }
 }
 
 /// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is

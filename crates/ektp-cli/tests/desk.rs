@@ -296,7 +296,7 @@ fn cards_in_two_readers_are_refused_unless_the_reader_is_named() {
     let app = specimen("pria");
     let issued = dir.join("issued.json");
     issued_chip(&app, &dir.join("pki"), &issued);
-    let _blank = Sim::start(PORT0, &dir.join("blank.json"));
+    let blank = Sim::start(PORT0, &dir.join("blank.json"));
     let _issued = Sim::start(PORT1, &issued);
     let trust = dir.s("pki/trust");
     for cmd in [
@@ -311,7 +311,7 @@ fn cards_in_two_readers_are_refused_unless_the_reader_is_named() {
         assert!(err.contains("--reader"), "{err}");
         assert!(!stdout(&o).contains("PASS"), "{}", show(&o));
     }
-    // Named, it works, and the reader used is printed.
+    // Named, it works.
     let o = run(&[
         "--reader",
         "PCD 00 01",
@@ -321,6 +321,10 @@ fn cards_in_two_readers_are_refused_unless_the_reader_is_named() {
         "--trust",
         &trust,
     ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    // With one card left, it is used without a name, and the reader is printed.
+    drop(blank);
+    let o = run(&["verify", "--can", "482915", "--trust", &trust]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     assert!(
         stderr(&o).contains(&format!("using reader {READER1:?}")),
@@ -365,4 +369,126 @@ fn a_second_simulator_on_a_taken_slot_says_so_and_names_the_free_port() {
     );
     // The first card is still served.
     assert!(card_in(READER0));
+}
+
+#[test]
+fn a_trust_store_without_a_current_crl_is_refused_before_the_card_is_touched() {
+    let dir = TempDir::new("nocrl");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let trust = dir.join("pki/trust");
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&trust).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().contains(".crl") {
+            std::fs::remove_file(path).unwrap();
+            removed += 1;
+        }
+    }
+    assert!(removed > 0, "the TEST PKI has a CRL file");
+    // No reader is named and no card is needed: the trust store is refused first.
+    let o = run(&[
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        &trust.to_string_lossy(),
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.contains("has no current CRL for root"), "{err}");
+    assert!(err.contains("no CRL from the root"), "{err}");
+}
+
+#[test]
+fn json_errors_go_to_stdout_as_an_object() {
+    let o = run(&["--json", "verify", "--can", "12", "--trust", "/nonexistent"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(v["error"]["kind"], "usage");
+    assert_eq!(v["error"]["exit"], 2);
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("6 digits"),
+        "{v}"
+    );
+    assert!(stderr(&o).contains("error: "), "{}", show(&o));
+    // A file error.
+    let o = run(&[
+        "--json",
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        "/nonexistent",
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(v["error"]["kind"], "config");
+    assert_eq!(v["error"]["exit"], 4);
+    // A usage error clap finds.
+    let o = run(&["--json", "verify", "--no-such-option"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(v["error"]["kind"], "usage");
+    // Without --json, stdout stays empty.
+    let o = run(&["verify", "--can", "12", "--trust", "/nonexistent"]);
+    assert!(stdout(&o).is_empty(), "{}", show(&o));
+}
+
+#[test]
+fn signer_key_mistakes_say_what_is_wrong_before_the_card_is_touched() {
+    let dir = TempDir::new("signer");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let app = specimen_path("pria");
+    let trust = dir.s("pki/trust");
+    let personalize = |key: &str, cert: &str| {
+        run(&[
+            "personalize",
+            &app,
+            "--signer-key",
+            &dir.s(key),
+            "--signer-cert",
+            &dir.s(cert),
+            "--trust",
+            &trust,
+            "--test-master-key",
+        ])
+    };
+    // The certificate given as the key (a public 0644 file): not `chmod`, not `openssl`.
+    let o = personalize(
+        "pki/ID-DS1-TEST-ONLY.crt.pem",
+        "pki/ID-DS1-TEST-ONLY.crt.pem",
+    );
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("is a certificate, not the document signer's private key"),
+        "{}",
+        show(&o)
+    );
+    assert!(!stderr(&o).contains("openssl"), "{}", show(&o));
+    // The key of another signer (P-384 key, P-256 certificate; and a P-256 key of another).
+    for key in [
+        "pki/ID-DS2-TEST-ONLY.key.pem",
+        "pki/ID-CSCA-TEST-ONLY.key.pem",
+    ] {
+        let o = personalize(key, "pki/ID-DS1-TEST-ONLY.crt.pem");
+        assert_eq!(code(&o), 4, "{}", show(&o));
+        assert!(
+            stderr(&o).contains("key and certificate do not match"),
+            "{key}: {}",
+            show(&o)
+        );
+        assert!(!stderr(&o).contains("WrongAlgorithm"), "{}", show(&o));
+    }
+    // The root as the signer: refused before any card is touched (no reader is named, and
+    // none would be needed).
+    let root_cert = std::fs::read_dir(dir.join("pki/trust"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".crt.pem"))
+        .unwrap();
+    std::fs::copy(&root_cert, dir.join("root.crt.pem")).unwrap();
+    let o = personalize("pki/ID-CSCA-TEST-ONLY.key.pem", "root.crt.pem");
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    assert!(stderr(&o).contains("cannot sign documents"), "{}", show(&o));
+    assert!(stderr(&o).contains("CA certificate"), "{}", show(&o));
 }
