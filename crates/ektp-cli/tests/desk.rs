@@ -323,8 +323,17 @@ fn cards_in_two_readers_are_refused_unless_the_reader_is_named() {
     ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     // With one card left, it is used without a name, and the reader is printed.
+    // The CAN from a file, for scripts: never on the command line.
     drop(blank);
-    let o = run(&["verify", "--can", "482915", "--trust", &trust]);
+    let can_file = dir.join("can.txt");
+    ektp_fs::write_private(&can_file, b"482915\n").unwrap();
+    let o = run(&[
+        "verify",
+        "--can-file",
+        &can_file.to_string_lossy(),
+        "--trust",
+        &trust,
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     assert!(
         stderr(&o).contains(&format!("using reader {READER1:?}")),
@@ -491,4 +500,40 @@ fn signer_key_mistakes_say_what_is_wrong_before_the_card_is_touched() {
     assert_eq!(code(&o), 4, "{}", show(&o));
     assert!(stderr(&o).contains("cannot sign documents"), "{}", show(&o));
     assert!(stderr(&o).contains("CA certificate"), "{}", show(&o));
+}
+
+#[test]
+fn the_can_never_has_to_be_on_the_command_line() {
+    let dir = TempDir::new("can");
+    // No CAN and no terminal to ask on: say every way to give it.
+    let o = ektp()
+        .args(["verify", "--trust", "/nonexistent"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("--can-file FILE"), "{}", show(&o));
+    // A CAN file others can read is refused, as every secret file is.
+    let open = dir.join("open.txt");
+    std::fs::write(&open, "482915\n").unwrap();
+    let o = run(&[
+        "verify",
+        "--can-file",
+        &open.to_string_lossy(),
+        "--trust",
+        "/nonexistent",
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    assert!(stderr(&o).contains("chmod 600"), "{}", show(&o));
+    // A CAN file without 6 digits; its content is never echoed.
+    let bad = dir.join("bad.txt");
+    ektp_fs::write_private(&bad, b"48291\n").unwrap();
+    let o = run(&["read", "--can-file", &bad.to_string_lossy()]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("must hold the 6 digits"),
+        "{}",
+        show(&o)
+    );
+    assert!(!stderr(&o).contains("48291"), "{}", show(&o));
 }

@@ -11,15 +11,14 @@ use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, Ve
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{ms, print_json, report_text, stats_line, verdict};
-use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
+use crate::station::{CanArgs, CardArgs, connect, load_application, load_trust, read_can};
 use ektp_station::Journal;
 
 /// `ektp verify` options.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The 6-digit card access number printed on the card
-    #[arg(long, env = "EKTP_CAN", hide_env_values = true, value_name = "CAN")]
-    pub can: String,
+    #[command(flatten)]
+    pub can: CanArgs,
     /// Trust store directory: department roots and CRLs [config: trust_dir]
     #[arg(long, value_name = "DIR")]
     pub trust: Option<PathBuf>,
@@ -167,7 +166,7 @@ fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, F
 
 /// Runs `ektp verify`.
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
-    let can = parse_can(&args.can)?;
+    let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
     let revoked_path = args
         .revoked
