@@ -155,6 +155,11 @@ pub fn report_text(report: &VerifyReport) -> String {
     report.checks.iter().map(|c| format!("{c}\n")).collect()
 }
 
+/// A duration for people, rounded to a tenth of a second: `3.0 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
 /// The verdict line of `ektp verify`: a card that passed every check made, with a check not
 /// made (`SKIP`, e.g. no revocation list), says so rather than "every check passed".
 pub fn verdict(report: &VerifyReport, passed: bool) -> String {

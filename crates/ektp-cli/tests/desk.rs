@@ -537,3 +537,46 @@ fn the_can_never_has_to_be_on_the_command_line() {
     );
     assert!(!stderr(&o).contains("48291"), "{}", show(&o));
 }
+
+#[test]
+fn a_wrong_can_says_so_and_the_throttle_is_announced() {
+    let _slot = lock(PORT0);
+    let dir = TempDir::new("wrongcan");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let app = specimen("pria");
+    let state = dir.join("chip.json");
+    issued_chip(&app, &dir.join("pki"), &state);
+    let _sim = Sim::start(PORT0, &state);
+    let trust = dir.s("pki/trust");
+    let verify = |can: &str| {
+        run(&[
+            "--reader", READER0, "verify", "--can", can, "--trust", &trust,
+        ])
+    };
+    let o = verify("111111");
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let last = stdout(&o).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.starts_with("NOT VERIFIED: wrong CAN (3 tries in a row before the chip slows down"),
+        "{}",
+        show(&o)
+    );
+    assert!(!last.contains("do not hand this card out"), "{last}");
+    for _ in 0..2 {
+        assert_eq!(code(&verify("111111")), 1);
+    }
+    // The fourth wrong try in a row: the chip waits 1 s, and the operator is told why.
+    let o = verify("111111");
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("the chip is slowing down wrong CANs"),
+        "{}",
+        show(&o)
+    );
+    // The right CAN then waits 2 s, announced, and verifies.
+    let o = verify("482915");
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.contains("the chip is slowing down wrong CANs"), "{err}");
+    assert!(err.contains("the chip made PACE wait 2."), "{err}");
+}
