@@ -66,8 +66,9 @@ pub enum ChipError {
     Sm(#[from] ektp_sm::Error),
     /// vpcd: nothing accepted the card's connection within the connect timeout.
     #[error(
-        "vpcd is not listening on {addr} (waited {waited:?}): start pcscd with vsmartcard-vpcd \
-         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)"
+        "vpcd is not listening on {addr} (waited {:.1} s): start pcscd with vsmartcard-vpcd \
+         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)",
+        waited.as_secs_f64()
     )]
     NotListening {
         /// Address the card tried to connect to.

@@ -291,9 +291,14 @@ pub fn message(error: &anyhow::Error) -> String {
         if text.is_empty() || parts.last().is_some_and(|p| p.contains(text)) {
             continue;
         }
-        parts.push(text.replace('\n', " "));
+        // A TOML error points at the line and column with a drawing: keep its lines.
+        if cause.downcast_ref::<toml::de::Error>().is_some() {
+            parts.push(format!("\n  {}", text.replace('\n', "\n  ")));
+        } else {
+            parts.push(text.replace('\n', " "));
+        }
     }
-    let mut line = parts.join(": ");
+    let mut line = parts.join(": ").replace(": \n", ":\n");
     if let Some(h) = hint(error)
         && !line.contains(h)
     {
@@ -377,6 +382,18 @@ mod tests {
             v.to_string(),
             r#"{"error":{"exit":3,"kind":"card","message":"PC/SC service not running: start pcscd"}}"#
         );
+    }
+
+    #[test]
+    fn toml_errors_keep_their_lines() {
+        let e = toml::from_str::<toml::Value>("reader = \"x\n").unwrap_err();
+        let e = anyhow::Error::new(e).context("config file x.toml is not valid");
+        let m = message(&e);
+        assert!(
+            m.starts_with("config file x.toml is not valid:\n  TOML parse error at line 1"),
+            "{m}"
+        );
+        assert!(m.lines().count() > 2, "{m}");
     }
 
     #[test]

@@ -192,7 +192,7 @@ pub enum PcscError {
         reader: String,
     },
     /// A wait for a card to arrive or leave ran out of time.
-    #[error("timed out after {waited:?} waiting for {event} reader {reader:?}")]
+    #[error("timed out after {:.1} s waiting for {event} reader {reader:?}", waited.as_secs_f64())]
     Timeout {
         /// The reader's name.
         reader: String,
