@@ -433,7 +433,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            r#"timed out after 2s waiting for a card to be inserted into reader "Virtual PCD 00 00""#
+            r#"timed out after 2.0 s waiting for a card to be inserted into reader "Virtual PCD 00 00""#
         );
     }
 
