@@ -787,6 +787,52 @@ mod tests {
     }
 
     #[test]
+    fn the_desk_reads_a_journal_without_writing_next_to_it() {
+        let (dir, mut j) = temp_journal("readonly");
+        let id = j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        let card = j.finish_issued(id, &"cd".repeat(32), &signer()).unwrap();
+        drop(j);
+        let path = dir.join("journal.sqlite");
+        let before = std::fs::read(&path).unwrap();
+        let r = Journal::open_read_only(&path).unwrap();
+        assert_eq!(r.find_issued("IDA000001").unwrap(), Some(card.clone()));
+        drop(r);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!wal_file(&path).exists());
+        assert!(!dir.join("journal.sqlite-shm").exists());
+        // While a station has it open (a -wal exists), it is read shared: rows in the -wal
+        // are seen too.
+        let mut station = Journal::open(&path).unwrap();
+        let id = station.begin(&start("b.json", "02", "IDA000002")).unwrap();
+        station
+            .finish_issued(id, &"ef".repeat(32), &signer())
+            .unwrap();
+        let r = Journal::open_read_only(&path).unwrap();
+        assert!(r.find_issued("IDA000002").unwrap().is_some());
+        drop(r);
+        drop(station);
+        // Not a journal, or not there: said so, never created.
+        let other = dir.join("other.txt");
+        std::fs::write(&other, b"not sqlite at all, just text that is long enough").unwrap();
+        let e = Journal::open_read_only(&other).unwrap_err().to_string();
+        assert!(e.contains("not an ektp journal"), "{e}");
+        let missing = dir.join("missing.sqlite");
+        assert!(Journal::open_read_only(&missing).is_err());
+        assert!(!missing.exists());
+        // An empty SQLite database is not a journal either, and stays unchanged.
+        let empty = dir.join("empty.sqlite");
+        rusqlite::Connection::open(&empty)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x); ")
+            .unwrap();
+        assert!(matches!(
+            Journal::open_read_only(&empty),
+            Err(Error::ForeignDatabase { .. })
+        ));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn an_open_row_blocks_its_chip_and_application_until_finished() {
         let (dir, mut j) = temp_journal("open");
         let id = j.begin(&start("a.json", "01", "IDA000001")).unwrap();
