@@ -272,8 +272,8 @@ fn serve(
             .unwrap_or_default();
         let _ = writeln!(
             err,
-            "chip {serial} removed: {why}; {} APDUs answered; now {lifecycle}{saved}",
-            removed.answered
+            "chip {serial} removed: {why}; {} answered; now {lifecycle}{saved}",
+            crate::output::plural(removed.answered, "APDU", "APDUs")
         );
     }
     Ok(code)
