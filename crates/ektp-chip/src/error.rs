@@ -66,8 +66,9 @@ pub enum ChipError {
     Sm(#[from] ektp_sm::Error),
     /// vpcd: nothing accepted the card's connection within the connect timeout.
     #[error(
-        "vpcd is not listening on {addr} (waited {waited:?}): start pcscd with vsmartcard-vpcd \
-         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)"
+        "vpcd is not listening on {addr} (waited {:.1} s): start pcscd with vsmartcard-vpcd \
+         installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)",
+        waited.as_secs_f64()
     )]
     NotListening {
         /// Address the card tried to connect to.
@@ -85,6 +86,18 @@ pub enum ChipError {
     /// card is lost.
     #[error("the virtual card panicked while answering vpcd")]
     CardPanicked,
+    /// vpcd: another card already holds the slot on this port (another `ektp sim`, or a
+    /// test): vpcd takes one card per slot, and a second one waits unanswered.
+    #[error(
+        "another virtual card already holds the vpcd slot on port {port} (another `ektp sim`?): \
+         stop it, or use the other slot ({hint})"
+    )]
+    ReaderBusy {
+        /// The slot's TCP port.
+        port: u16,
+        /// Which port to use instead, and its reader.
+        hint: &'static str,
+    },
     /// vpcd: another user held the slot for longer than the timeout.
     #[error("vpcd slot on port {port} still in use by another test or process after {waited:?}")]
     SlotBusy {
@@ -106,6 +119,7 @@ impl ChipError {
                 | Self::Socket(_)
                 | Self::CardPanicked
                 | Self::SlotBusy { .. }
+                | Self::ReaderBusy { .. }
         )
     }
 }

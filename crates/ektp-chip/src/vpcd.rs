@@ -146,6 +146,7 @@ pub struct VpcdConfig {
     connect_timeout: Duration,
     fault: Option<Fault>,
     reconnect: Option<Reconnect>,
+    busy_check: Option<Duration>,
 }
 
 impl Default for VpcdConfig {
@@ -163,6 +164,7 @@ impl VpcdConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             fault: None,
             reconnect: None,
+            busy_check: None,
         }
     }
 
@@ -202,6 +204,17 @@ impl VpcdConfig {
     #[must_use]
     pub fn with_reconnect(mut self, policy: Reconnect) -> Self {
         self.reconnect = Some(policy);
+        self
+    }
+
+    /// After connecting, wait up to `timeout` for vpcd's first poll (pcscd polls every
+    /// 400 ms, so 2 s is plenty); if none comes, another card holds the slot (vpcd takes one
+    /// card per slot; the second connection waits in the listen backlog, unanswered) and
+    /// [`VirtualCard::insert`] fails with [`ChipError::ReaderBusy`] instead of serving
+    /// nobody. Off by default: a test playing vpcd may accept later.
+    #[must_use]
+    pub fn with_busy_check(mut self, timeout: Duration) -> Self {
+        self.busy_check = Some(timeout);
         self
     }
 
@@ -288,6 +301,9 @@ impl<C: Card + Send + 'static> VirtualCard<C> {
     /// [`ChipError::Socket`] if the socket or thread could not be set up.
     pub fn insert(card: C, config: &VpcdConfig) -> Result<Self, ChipError> {
         let stream = connect_with_retry(config.addr, config.connect_timeout)?;
+        if let Some(timeout) = config.busy_check {
+            check_not_busy(&stream, config.addr, timeout)?;
+        }
         stream.set_nodelay(true).map_err(ChipError::Socket)?;
         let control = Arc::new(Mutex::new(stream.try_clone().map_err(ChipError::Socket)?));
         let leaving = Arc::new(AtomicBool::new(false));
@@ -400,6 +416,51 @@ impl<C: Card + Send + 'static> Drop for VirtualCard<C> {
     }
 }
 
+/// The other slot to suggest when the one on `port` is busy.
+fn other_slot(port: u16) -> &'static str {
+    if port == SLOT1_PORT {
+        "--port 35963, reader \"Virtual PCD 00 00\""
+    } else {
+        "--port 35964, reader \"Virtual PCD 00 01\""
+    }
+}
+
+/// Fails with [`ChipError::ReaderBusy`] unless vpcd speaks on `stream` within `timeout`
+/// (see [`VpcdConfig::with_busy_check`]). Peeks, so the first message stays for the session.
+fn check_not_busy(
+    stream: &TcpStream,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<(), ChipError> {
+    stream
+        .set_read_timeout(Some(timeout.max(Duration::from_millis(1))))
+        .map_err(ChipError::Socket)?;
+    let mut first = [0u8; 1];
+    let spoke = match stream.peek(&mut first) {
+        // Data, or vpcd closed the link (the session reports that).
+        Ok(_) => true,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            false
+        }
+        Err(e) => return Err(ChipError::Socket(e)),
+    };
+    stream.set_read_timeout(None).map_err(ChipError::Socket)?;
+    if spoke {
+        Ok(())
+    } else {
+        let _ = stream.shutdown(Shutdown::Both);
+        Err(ChipError::ReaderBusy {
+            port: addr.port(),
+            hint: other_slot(addr.port()),
+        })
+    }
+}
+
 fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ChipError> {
     let start = Instant::now();
     loop {
@@ -407,6 +468,16 @@ fn connect_with_retry(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, 
             Ok(stream) => return Ok(stream),
             Err(source) => {
                 let waited = start.elapsed();
+                // On this host a refused connection means nothing listens; one that times out
+                // means vpcd listens but its one-place backlog is taken: another card waits.
+                if source.kind() == io::ErrorKind::TimedOut
+                    && waited >= timeout.min(Duration::from_secs(3))
+                {
+                    return Err(ChipError::ReaderBusy {
+                        port: addr.port(),
+                        hint: other_slot(addr.port()),
+                    });
+                }
                 if waited >= timeout {
                     return Err(ChipError::NotListening {
                         addr,

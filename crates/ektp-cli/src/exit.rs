@@ -55,12 +55,27 @@ pub enum Kind {
 impl Kind {
     /// The exit status.
     pub fn code(self) -> ExitCode {
-        ExitCode::from(match self {
+        ExitCode::from(self.status())
+    }
+
+    /// The exit status as a number.
+    pub fn status(self) -> u8 {
+        match self {
             Kind::Failed => FAILED,
             Kind::Usage => USAGE,
             Kind::Card => CARD,
             Kind::Config => CONFIG,
-        })
+        }
+    }
+
+    /// The kind's stable name in `--json` errors: `failed`, `usage`, `card`, `config`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Failed => "failed",
+            Kind::Usage => "usage",
+            Kind::Card => "card",
+            Kind::Config => "config",
+        }
     }
 }
 
@@ -114,9 +129,38 @@ impl Fail {
     }
 
     /// Prints the one-line message on stderr and returns the exit status.
+    #[allow(dead_code)] // for callers that have no `--json`
     pub fn report(&self) -> ExitCode {
-        eprintln!("error: {}", message(&self.error));
+        self.report_as(false)
+    }
+
+    /// As [`Fail::report`]; with `json` (the `--json` option) the error also goes to stdout as
+    /// `{"error": {"kind", "message", "exit"}}`, for the desk's or station's software.
+    pub fn report_as(&self, json: bool) -> ExitCode {
+        let text = message(&self.error);
+        eprintln!("error: {text}");
+        if json {
+            println!("{}", self.json(&text));
+        }
         self.kind.code()
+    }
+
+    /// Only the `--json` error object on stdout (the message itself went to stderr already,
+    /// as clap's usage errors do).
+    pub fn report_as_json_only(&self) -> ExitCode {
+        println!("{}", self.json(&message(&self.error)));
+        self.kind.code()
+    }
+
+    /// The `--json` error object.
+    fn json(&self, text: &str) -> serde_json::Value {
+        serde_json::json!({
+            "error": {
+                "kind": self.kind.name(),
+                "message": text,
+                "exit": self.kind.status(),
+            }
+        })
     }
 }
 
@@ -247,9 +291,14 @@ pub fn message(error: &anyhow::Error) -> String {
         if text.is_empty() || parts.last().is_some_and(|p| p.contains(text)) {
             continue;
         }
-        parts.push(text.replace('\n', " "));
+        // A TOML error points at the line and column with a drawing: keep its lines.
+        if cause.downcast_ref::<toml::de::Error>().is_some() {
+            parts.push(format!("\n  {}", text.replace('\n', "\n  ")));
+        } else {
+            parts.push(text.replace('\n', " "));
+        }
     }
-    let mut line = parts.join(": ");
+    let mut line = parts.join(": ").replace(": \n", ":\n");
     if let Some(h) = hint(error)
         && !line.contains(h)
     {
@@ -323,6 +372,28 @@ mod tests {
         let e = anyhow::Error::new(io).context("cannot read x.pem: gone");
         assert_eq!(message(&e), "cannot read x.pem: gone");
         assert_eq!(Fail::from_anyhow(e).kind, Kind::Config);
+    }
+
+    #[test]
+    fn json_errors_name_kind_message_and_exit() {
+        let f = Fail::card(PcscError::NoService);
+        let v = f.json(&message(&f.error));
+        assert_eq!(
+            v.to_string(),
+            r#"{"error":{"exit":3,"kind":"card","message":"PC/SC service not running: start pcscd"}}"#
+        );
+    }
+
+    #[test]
+    fn toml_errors_keep_their_lines() {
+        let e = toml::from_str::<toml::Value>("reader = \"x\n").unwrap_err();
+        let e = anyhow::Error::new(e).context("config file x.toml is not valid");
+        let m = message(&e);
+        assert!(
+            m.starts_with("config file x.toml is not valid:\n  TOML parse error at line 1"),
+            "{m}"
+        );
+        assert!(m.lines().count() > 2, "{m}");
     }
 
     #[test]

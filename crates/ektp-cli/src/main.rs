@@ -112,6 +112,7 @@ fn init_logging(verbosity: i8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(true)
         .try_init();
 }
@@ -156,18 +157,24 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // --help and --version print to stdout and succeed; usage errors exit 2.
+            // --help and --version print to stdout and succeed; usage errors exit 2 (with
+            // `--json` also as a JSON error on stdout).
             let _ = e.print();
             return if e.use_stderr() {
+                if std::env::args_os().any(|a| a == "--json") {
+                    let text = e.kind().as_str().unwrap_or("usage error").to_owned();
+                    let _ = exit::Fail::usage(text).report_as_json_only();
+                }
                 ExitCode::from(exit::USAGE)
             } else {
                 ExitCode::SUCCESS
             };
         }
     };
+    let json = cli.global.json;
     match run(cli) {
         Ok(code) => code,
-        Err(fail) => fail.report(),
+        Err(fail) => fail.report_as(json),
     }
 }
 

@@ -83,12 +83,17 @@ pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// `count thing` or `count things`: `1 APDU`, `7 APDUs`.
+pub fn plural(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// `N APDUs, X bytes sent, Y received, Z ms on the wire`.
 pub fn stats_line(s: &Stats) -> String {
     format!(
-        "{} APDUs, {} bytes sent, {} received, {} waiting for the card",
-        s.apdus,
-        s.bytes_sent,
+        "{}, {} sent, {} received, {} waiting for the card",
+        plural(s.apdus, "APDU", "APDUs"),
+        plural(s.bytes_sent, "byte", "bytes"),
         s.bytes_received,
         ms(s.transport_time)
     )
@@ -153,6 +158,11 @@ pub fn dmy(iso: &str) -> String {
 /// `SKIP` for a check that was not made).
 pub fn report_text(report: &VerifyReport) -> String {
     report.checks.iter().map(|c| format!("{c}\n")).collect()
+}
+
+/// A duration for people, rounded to a tenth of a second: `3.0 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
 }
 
 /// The verdict line of `ektp verify`: a card that passed every check made, with a check not

@@ -20,13 +20,19 @@ const MAX_MASTER_KEY_FILE_LEN: u64 = 4096;
 /// Options of commands that talk to a card.
 #[derive(Debug, Clone, Args)]
 pub struct CardArgs {
-    /// Wait up to this many seconds for a card in the reader [default: 0, do not wait]
-    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    /// Wait up to this many seconds for a card in the reader (default: do not wait)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     pub wait: u64,
 }
 
-/// Connects to the card: the `--reader` (or config) reader, else the first reader with a
-/// card, waiting up to `wait` seconds for one.
+/// Connects to the card: the `--reader` (or config) reader, else the one reader with a card
+/// (cards in several readers are refused with the list: never a silent choice), waiting up
+/// to `wait` seconds for one. A reader picked this way is printed on stderr (unless `-q`).
 pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     let ctx = PcscContext::establish().or_card()?;
     let wait = Duration::from_secs(card.wait);
@@ -36,12 +42,13 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
                 .or_card()?
                 .name
         }
-        None if card.wait == 0 => ctx.reader(&ReaderSelector::FirstWithCard).or_card()?.name,
+        None if card.wait == 0 => ctx.reader(&ReaderSelector::OnlyWithCard).or_card()?.name,
         None => {
             // Without a name, waiting needs one reader to watch: the only one there is.
             let names = ctx.reader_names().or_card()?;
-            match ctx.reader(&ReaderSelector::FirstWithCard) {
+            match ctx.reader(&ReaderSelector::OnlyWithCard) {
                 Ok(r) => r.name,
+                Err(e @ ektp_pcsc::PcscError::SeveralCards { .. }) => return Err(Fail::card(e)),
                 Err(e) => match names.as_slice() {
                     [one] => one.clone(),
                     _ => return Err(Fail::card(e)),
@@ -51,12 +58,79 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     };
     if card.wait > 0 {
         if global.verbosity >= 0 {
-            eprintln!("waiting up to {}s for a card in reader {name:?}", card.wait);
+            eprintln!(
+                "waiting up to {} for a card in reader {name:?}",
+                seconds(card.wait)
+            );
         }
         ctx.wait_for_card(&name, wait).or_card()?;
     }
+    // A reader ektp picked is always named; one the operator named only with -v.
+    if global.verbosity > 0 || (global.reader.is_none() && global.verbosity >= 0) {
+        eprintln!("using reader {name:?}");
+    }
     tracing::info!("using reader {name:?}");
     ctx.connect(&name).or_card()
+}
+
+/// `1 second`, `5 seconds`.
+fn seconds(n: u64) -> String {
+    if n == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{n} seconds")
+    }
+}
+
+/// Largest CAN file read (6 digits, a newline, perhaps a comment).
+const MAX_CAN_FILE_LEN: u64 = 256;
+
+/// Where the CAN comes from. It never has to be on the command line: in a terminal ektp asks
+/// for it without echo, and scripts give `--can-file`.
+#[derive(Debug, Clone, Args)]
+pub struct CanArgs {
+    /// The 6-digit card access number printed on the card; without it (and without
+    /// EKTP_CAN or --can-file) ektp asks for it, without echo, when run in a terminal
+    #[arg(long, env = "EKTP_CAN", hide_env_values = true, value_name = "CAN")]
+    pub can: Option<String>,
+    /// Read the CAN from FILE, for scripts (only its owner may be able to read it: chmod 600)
+    #[arg(long, value_name = "FILE")]
+    pub can_file: Option<PathBuf>,
+}
+
+/// The CAN: from `--can-file`, else `--can`/`EKTP_CAN`, else asked for on the terminal
+/// without echo.
+pub fn read_can(args: &CanArgs) -> Result<Can, Fail> {
+    use std::io::IsTerminal as _;
+    if let Some(path) = &args.can_file {
+        let bytes = ektp_fs::read_secret(path, MAX_CAN_FILE_LEN)
+            .or_config(|| format!("cannot read the CAN file {}", path.display()))?;
+        let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
+        let digits = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        return Can::new(digits).map_err(|_| {
+            Fail::usage(format!(
+                "the CAN file {} must hold the 6 digits printed on the card",
+                path.display()
+            ))
+        });
+    }
+    if let Some(text) = &args.can {
+        return parse_can(text);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Fail::usage(
+            "no CAN: give --can CAN, EKTP_CAN or --can-file FILE (in a terminal ektp asks for it)",
+        ));
+    }
+    let typed = Zeroizing::new(
+        rpassword::prompt_password("CAN (the 6 digits printed on the card): ")
+            .map_err(|e| Fail::usage(format!("cannot read the CAN from the terminal: {e}")))?,
+    );
+    parse_can(&typed)
 }
 
 /// Parses the CAN given on the command line.
@@ -102,7 +176,27 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
             dir.display()
         )));
     }
+    check_crls(&trust, &dir)?;
     Ok(trust)
+}
+
+/// Refuses a trust store in which some root has no genuine, current CRL: every card under
+/// that root would otherwise fail `passive_authentication`, and the card would get the blame.
+fn check_crls(trust: &TrustStore, dir: &Path) -> Result<(), Fail> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    for (index, root) in trust.roots().iter().enumerate() {
+        if let Err(failure) = trust.crl_status(index, now) {
+            return Err(Fail::config(anyhow::anyhow!(
+                "trust store {} has no current CRL for root {}: {failure}; until the \
+                 department's current CRL is installed there no card can verify",
+                dir.display(),
+                root.subject()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One warning per certificate in the trust directory that is not a root and so is ignored
@@ -227,17 +321,92 @@ pub fn load_signer(key: &Path, cert: &Path) -> Result<RingSigner, Fail> {
         )
     };
     let max = u64::try_from(ektp_pki::keys::MAX_FILE_LEN).unwrap_or(u64::MAX);
-    let key_bytes = ektp_fs::read_secret(key, max).or_config(what)?;
-    let key = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
+    let is_certificate = || {
+        Fail::config(anyhow::anyhow!(
+            "{} is a certificate, not the document signer's private key: give the key file \
+             (--signer-key, signer_key; `ektp pki init` names it *.key.pem) and the certificate \
+             as --signer-cert",
+            key.display()
+        ))
+    };
+    let key_bytes = match ektp_fs::read_secret(key, max) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            // A certificate is public (often mode 0644): say what it is rather than `chmod`.
+            if ektp_pki::keys::read_bounded(key, ektp_pki::Structure::Certificate)
+                .is_ok_and(|b| holds_certificate(&b))
+            {
+                return Err(is_certificate());
+            }
+            return Err(Fail::config(anyhow::Error::new(e).context(what())));
+        }
+    };
+    if holds_certificate(&key_bytes) {
+        return Err(is_certificate());
+    }
+    let key_der = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
     let cert_bytes =
         ektp_pki::keys::read_bounded(cert, ektp_pki::Structure::Certificate).or_config(what)?;
+    if cert_bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is a private key, not the document signer certificate: give the certificate \
+             (--signer-cert, signer_certificate; `ektp pki init` names it *.crt.pem)",
+            cert.display()
+        )));
+    }
     let cert_der = ektp_pki::keys::certificates_from_bytes(&cert_bytes)
         .or_config(what)?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("{} holds no certificate", cert.display()))
         .or_config(what)?;
-    RingSigner::new(&key, cert_der).or_config(what)
+    check_signs_documents(&cert_der, cert)?;
+    RingSigner::new(&key_der, cert_der).map_err(|e| match e {
+        ektp_pki::PkiError::KeyCertificateMismatch
+        | ektp_pki::PkiError::KeyAlgorithmMismatch(_)
+        | ektp_pki::PkiError::KeyRejected(_) => Fail::config(anyhow::anyhow!(
+            "the document signer's key and certificate do not match: {} is not the private key \
+             of {} (a key of another signer?); give the key and the certificate issued for it",
+            key.display(),
+            cert.display()
+        )),
+        other => Fail::config(anyhow::Error::new(other).context(what())),
+    })
+}
+
+/// Whether a file given as a private key holds a certificate instead (PEM, or DER that
+/// parses as one).
+fn holds_certificate(bytes: &[u8]) -> bool {
+    bytes.windows(17).any(|w| w == b"BEGIN CERTIFICATE")
+        || x509_parser::parse_x509_certificate(bytes).is_ok()
+}
+
+/// Refuses a signer certificate that cannot sign documents (a CA such as the root, or a key
+/// usage without digitalSignature) before any card is touched: every card it signed would
+/// fail `passive_authentication` at the desk.
+fn check_signs_documents(der: &[u8], path: &Path) -> Result<(), Fail> {
+    let refuse = |why: String| {
+        Fail::config(anyhow::anyhow!(
+            "{} cannot sign documents: {why}; give the document signer certificate (`ektp pki \
+             init` names it ID-DS1-…crt.pem)",
+            path.display()
+        ))
+    };
+    let (_, c) = x509_parser::parse_x509_certificate(der)
+        .map_err(|_| refuse("it is not a well-formed X.509 certificate".to_owned()))?;
+    let subject = c.subject().to_string();
+    if matches!(c.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
+        return Err(refuse(format!(
+            "{subject} is a CA certificate (a root?), not a document signer"
+        )));
+    }
+    match c.key_usage() {
+        Ok(Some(ku)) if ku.value.digital_signature() => Ok(()),
+        Ok(Some(_)) => Err(refuse(format!(
+            "the key usage of {subject} does not allow digital signatures"
+        ))),
+        _ => Err(refuse(format!("{subject} has no (readable) key usage"))),
+    }
 }
 
 /// Reads a master key file: 64 hex digits; lines starting with `#` are comments. The file is

@@ -188,9 +188,9 @@ fn check_accepts_the_five_valid_specimens_and_refuses_the_unmarried_16_year_old(
     assert_eq!(refused["age_refusal"], true);
     assert_eq!(refused["problems"][0]["field"], "holder.date_of_birth");
 
-    // A missing file is an invalid application too, named.
+    // A missing file is named, and is a file error (exit 4), not an invalid application.
     let o = run(&["check", "/nonexistent/application.json"]);
-    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert_eq!(code(&o), 4, "{}", show(&o));
     assert!(stdout(&o).contains("cannot be read"), "{}", show(&o));
 }
 
@@ -962,7 +962,10 @@ fn verify_with_the_journal_accepts_only_the_card_the_station_issued() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|c| c["passed"] == true || c["skipped"] == true)
+            // not_revoked is SKIP (no revocation list given): not checked, not failed.
+            .all(|c| c["passed"] == true || c["skipped"] == true),
+        "{}",
+        show(&o)
     );
     assert!(
         stderr(&o).contains("FAILED journal") && stderr(&o).contains("another EF.SOD"),

@@ -139,6 +139,18 @@ pub enum PcscError {
         /// The readers that exist, all empty.
         available: Vec<String>,
     },
+    /// More than one reader holds a card and none was named: which card is meant cannot be
+    /// guessed (a blank card and an issued one side by side must not be mixed up).
+    #[error(
+        "cards in {} readers: {}; name the reader to use with --reader NAME (or reader in \
+         --config), or take the other cards out",
+        readers.len(),
+        readers.join(", ")
+    )]
+    SeveralCards {
+        /// Each reader holding a card, with its card's state ([`crate::ReaderInfo::describe`]).
+        readers: Vec<String>,
+    },
     /// The card left while a command was in flight or since the last one; any command whose
     /// answer was not received may or may not have been executed.
     #[error("card removed during command (reader {reader:?})")]
@@ -180,7 +192,7 @@ pub enum PcscError {
         reader: String,
     },
     /// A wait for a card to arrive or leave ran out of time.
-    #[error("timed out after {waited:?} waiting for {event} reader {reader:?}")]
+    #[error("timed out after {:.1} s waiting for {event} reader {reader:?}", waited.as_secs_f64())]
     Timeout {
         /// The reader's name.
         reader: String,
@@ -421,7 +433,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            r#"timed out after 2s waiting for a card to be inserted into reader "Virtual PCD 00 00""#
+            r#"timed out after 2.0 s waiting for a card to be inserted into reader "Virtual PCD 00 00""#
         );
     }
 

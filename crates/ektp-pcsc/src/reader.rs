@@ -72,6 +72,29 @@ pub enum ReaderSelector {
     Named(String),
     /// The first reader (in PC/SC order) holding a card.
     FirstWithCard,
+    /// The one reader holding a card; with cards in several readers
+    /// [`PcscError::SeveralCards`] lists them (a desk must never pick one silently).
+    OnlyWithCard,
+}
+
+impl ReaderInfo {
+    /// The reader and its card's state, for a list shown to people:
+    /// `"Virtual PCD 00 00" (card present, in use)`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut parts = vec![match self.presence {
+            CardPresence::Empty => "no card",
+            CardPresence::Present => "card present",
+            CardPresence::Mute => "card does not answer",
+            CardPresence::Unavailable => "unavailable",
+        }];
+        if self.exclusive {
+            parts.push("in exclusive use");
+        } else if self.in_use {
+            parts.push("in use");
+        }
+        format!("{:?} ({})", self.name, parts.join(", "))
+    }
 }
 
 /// Picks a reader from `readers`.
@@ -110,6 +133,16 @@ pub(crate) fn select<'a>(
                 .iter()
                 .find(|r| r.has_card())
                 .ok_or_else(|| PcscError::NoCardInAnyReader { available: names() })
+        }
+        ReaderSelector::OnlyWithCard => {
+            let with_card: Vec<&ReaderInfo> = readers.iter().filter(|r| r.has_card()).collect();
+            match with_card.as_slice() {
+                [one] => Ok(one),
+                [] => select(readers, &ReaderSelector::FirstWithCard),
+                several => Err(PcscError::SeveralCards {
+                    readers: several.iter().map(|r| r.describe()).collect(),
+                }),
+            }
         }
     }
 }
@@ -168,6 +201,24 @@ mod tests {
             err.to_string(),
             r#"no reader named "Gemalto" (readers: "Virtual PCD 00 00", "Virtual PCD 00 01", "ACS ACR39U ICC Reader 00 00")"#
         );
+    }
+
+    #[test]
+    fn cards_in_two_readers_are_never_a_silent_choice() {
+        let mut rs = readers();
+        let err = select(&rs, &ReaderSelector::OnlyWithCard).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"cards in 2 readers: "Virtual PCD 00 01" (card present, in use), "ACS ACR39U ICC Reader 00 00" (card present); name the reader to use with --reader NAME (or reader in --config), or take the other cards out"#
+        );
+        rs.pop();
+        let r = select(&rs, &ReaderSelector::OnlyWithCard).unwrap();
+        assert_eq!(r.name, "Virtual PCD 00 01");
+        rs.pop();
+        assert!(matches!(
+            select(&rs, &ReaderSelector::OnlyWithCard),
+            Err(PcscError::NoCardInAnyReader { .. })
+        ));
     }
 
     #[test]

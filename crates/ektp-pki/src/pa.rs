@@ -18,7 +18,7 @@ use crate::error::{DecodeKind, PkiError, Structure};
 use crate::policy::{self, AnchorProblem};
 use crate::sod::EfSod;
 use crate::time::fmt_time;
-use crate::trust::{TrustAnchor, TrustStore, country_of, parse_certificate};
+use crate::trust::{Crl, TrustAnchor, TrustStore, country_of, parse_certificate};
 
 /// One check Passive Authentication makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -923,12 +923,34 @@ fn check_key_usage(cert: &X509Certificate<'_>) -> Result<(), Failure> {
     }
 }
 
+impl TrustStore {
+    /// Whether the trust store holds a genuine CRL of root number `root_index` (in
+    /// [`TrustStore::roots`]) that is current at `at` (Unix seconds): `Ok` if so, else the
+    /// failure every card under that root would get ([`Failure::NoCrl`],
+    /// [`Failure::CrlExpired`], …). For a desk to refuse to start instead of failing every card.
+    ///
+    /// # Errors
+    /// The revocation failure Passive Authentication would report.
+    pub fn crl_status(&self, root_index: usize, at: i64) -> Result<(), Failure> {
+        current_crl(root_index, self, at).map(|_| ())
+    }
+}
+
 fn check_revocation(
     cert: &X509Certificate<'_>,
     root_index: usize,
     trust: &TrustStore,
     t: i64,
 ) -> Result<(), Failure> {
+    let crl = current_crl(root_index, trust, t)?;
+    match crl.revoked.iter().find(|r| r.serial == cert.raw_serial()) {
+        Some(r) => Err(Failure::Revoked { revoked_at: r.at }),
+        None => Ok(()),
+    }
+}
+
+/// The newest genuine CRL of the root that is current at `t`, or why there is none.
+fn current_crl(root_index: usize, trust: &TrustStore, t: i64) -> Result<&Crl, Failure> {
     let mut candidates = trust.crls_of_root(root_index);
     if candidates.is_empty() {
         return Err(Failure::NoCrl);
@@ -967,10 +989,7 @@ fn check_revocation(
             }
             continue;
         }
-        return match crl.revoked.iter().find(|r| r.serial == cert.raw_serial()) {
-            Some(r) => Err(Failure::Revoked { revoked_at: r.at }),
-            None => Ok(()),
-        };
+        return Ok(crl);
     }
     Err(failure.unwrap_or(Failure::NoCrl))
 }

@@ -304,7 +304,146 @@ fn open_failure(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
+/// Why a read-only open failed ([`Journal::open_read_only`]): only a file SQLite says is not
+/// a database is "not an ektp journal"; permissions, locks and disks say so.
+/// The journal's write-ahead log file, `PATH-wal`.
+fn wal_file(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    std::path::PathBuf::from(name)
+}
+
+/// `file:PATH?immutable=1`, with the characters a URI path cannot hold escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(char::from(*b));
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+fn read_only_failure(path: &Path, source: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    let path = path.to_path_buf();
+    match source.sqlite_error_code() {
+        Some(C::NotADatabase) => Error::NotAJournal { path, source },
+        Some(code) => Error::JournalInaccessible {
+            path,
+            problem: match code {
+                C::PermissionDenied | C::CannotOpen => {
+                    "permission denied or the file cannot be opened for reading: the desk needs \
+                     read access to the journal (and, while the station writes it, its -wal and \
+                     -shm files)"
+                }
+                C::DatabaseBusy | C::DatabaseLocked => {
+                    "the station holds the journal locked: try again in a moment"
+                }
+                C::DatabaseCorrupt => {
+                    "SQLite reports the database damaged: restore it from the backup"
+                }
+                _ => "the disk or file system failed (removed, unreadable?)",
+            },
+            source,
+        },
+        None => Error::JournalUnusable { path, source },
+    }
+}
+
 impl Journal {
+    /// Opens an existing journal for reading only (the pickup desk's `--journal`, reports):
+    /// nothing is ever written, not even the journal's `-wal`/`-shm` files when it is not in
+    /// use, so a read-only copy, a read-only mount or a file the desk may only read all work.
+    /// Without a `-wal` file (no station has it open) it is read as immutable; with one, it
+    /// is read shared with the station, which needs its `-shm` file readable.
+    ///
+    /// # Errors
+    /// [`Error::JournalMissing`] if there is no file; [`Error::JournalInaccessible`] (saying
+    /// what to do) for permission, lock and disk problems; [`Error::NotAJournal`] or
+    /// [`Error::ForeignDatabase`] only for a file that is not a journal;
+    /// [`Error::NewerJournal`] for a newer format.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        match std::fs::metadata(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::JournalIo {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::new(
+                        e.kind(),
+                        "no such file: check the path of the journal",
+                    ),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(Error::JournalIo {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::new(
+                        e.kind(),
+                        "permission denied: the desk needs read access to the journal",
+                    ),
+                });
+            }
+            Err(source) => {
+                return Err(Error::JournalIo {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        // No -wal file: no station has the journal open (it deletes the -wal when it closes
+        // it), and until a station's checkpoint its writes go to a new -wal, not to the main
+        // file. Read it as immutable, so SQLite creates no -wal or -shm (which a read-only
+        // connection could not remove again) and needs no write access to the directory.
+        // With a -wal (a station at work, or one that stopped abruptly), read it shared.
+        let target = if wal_file(path).exists() {
+            path.to_string_lossy().into_owned()
+        } else {
+            immutable_uri(path)
+        };
+        let conn = Connection::open_with_flags(&target, flags)
+            .map_err(|source| read_only_failure(path, source))?;
+        Self::check_read_only(conn, path)
+    }
+
+    /// The checks of [`Journal::setup`] that need no write: an ektp journal of this version.
+    fn check_read_only(conn: Connection, path: &Path) -> Result<Self> {
+        let ctx = |source| read_only_failure(path, source);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(ctx)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerJournal {
+                path: path.to_path_buf(),
+                version,
+            });
+        }
+        let has_cards: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cards'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(ctx)?;
+        if version < SCHEMA_VERSION || has_cards == 0 {
+            return Err(Error::ForeignDatabase {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// Opens the journal at `path`, creating it (and its schema) if it does not exist. The
     /// journal holds NIKs: it is created with mode 0600, and an existing one others can read
     /// is made 0600.
@@ -656,6 +795,52 @@ mod tests {
             assert!(e.contains("refuses"), "{e}");
         }
         assert_eq!(j.issued().unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_desk_reads_a_journal_without_writing_next_to_it() {
+        let (dir, mut j) = temp_journal("readonly");
+        let id = j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        let card = j.finish_issued(id, &"cd".repeat(32), &signer()).unwrap();
+        drop(j);
+        let path = dir.join("journal.sqlite");
+        let before = std::fs::read(&path).unwrap();
+        let r = Journal::open_read_only(&path).unwrap();
+        assert_eq!(r.find_issued("IDA000001").unwrap(), Some(card.clone()));
+        drop(r);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!wal_file(&path).exists());
+        assert!(!dir.join("journal.sqlite-shm").exists());
+        // While a station has it open (a -wal exists), it is read shared: rows in the -wal
+        // are seen too.
+        let mut station = Journal::open(&path).unwrap();
+        let id = station.begin(&start("b.json", "02", "IDA000002")).unwrap();
+        station
+            .finish_issued(id, &"ef".repeat(32), &signer())
+            .unwrap();
+        let r = Journal::open_read_only(&path).unwrap();
+        assert!(r.find_issued("IDA000002").unwrap().is_some());
+        drop(r);
+        drop(station);
+        // Not a journal, or not there: said so, never created.
+        let other = dir.join("other.txt");
+        std::fs::write(&other, b"not sqlite at all, just text that is long enough").unwrap();
+        let e = Journal::open_read_only(&other).unwrap_err().to_string();
+        assert!(e.contains("not an ektp journal"), "{e}");
+        let missing = dir.join("missing.sqlite");
+        assert!(Journal::open_read_only(&missing).is_err());
+        assert!(!missing.exists());
+        // An empty SQLite database is not a journal either, and stays unchanged.
+        let empty = dir.join("empty.sqlite");
+        rusqlite::Connection::open(&empty)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x); ")
+            .unwrap();
+        assert!(matches!(
+            Journal::open_read_only(&empty),
+            Err(Error::ForeignDatabase { .. })
+        ));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

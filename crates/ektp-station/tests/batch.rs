@@ -598,7 +598,7 @@ mod personalize {
         drop(journal);
 
         // The reports, from the journal opened read-only.
-        let ro = Journal::open_for_reports(&f.dir.join("journal.sqlite")).unwrap();
+        let ro = Journal::open_read_only(&f.dir.join("journal.sqlite")).unwrap();
         let all = ro.records(&RecordFilter::default()).unwrap();
         let states: Vec<RecordState> = all.iter().map(|r| r.state).collect();
         assert_eq!(states, [RecordState::Superseded, RecordState::Issued]);
@@ -621,7 +621,7 @@ mod personalize {
         assert!(ro.records(&future).unwrap().is_empty());
         assert!(!format!("{all:?}").contains(&app.holder.nik.as_str().to_owned()));
         // A file that is not a journal is refused, and nothing is created.
-        assert!(Journal::open_for_reports(&f.dir.join("none.sqlite")).is_err());
+        assert!(Journal::open_read_only(&f.dir.join("none.sqlite")).is_err());
         assert!(!f.dir.join("none.sqlite").exists());
     }
 

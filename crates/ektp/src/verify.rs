@@ -508,7 +508,18 @@ fn read_and_verify<T: CardTransport>(
             );
             f
         }
-        Err(e) if e.is_card_removed() => return Err(e),
+        // Pulled after PACE: the report (lifecycle and pace passed) still says what happened.
+        Err(e) if e.is_card_removed() => {
+            report.push(
+                CheckKind::ReadData,
+                Err(
+                    "card removed while its data was read: put it back on the reader and run \
+                     the check again"
+                        .to_owned(),
+                ),
+            );
+            return Ok(report.finish());
+        }
         Err(e) => {
             report.push(
                 CheckKind::ReadData,
@@ -587,7 +598,9 @@ pub(crate) fn verify_files<T: CardTransport>(
 
 impl<T: CardTransport> Card<T> {
     /// The pickup desk's check: PACE with `can`, read, then every check. Never fails for a
-    /// forged or wrong card — the report says why — only for a card that left the reader.
+    /// forged or wrong card — the report says why — only for a card that left the reader
+    /// before PACE or during Active Authentication; a card removed while its data is read
+    /// after PACE is a failed `read_data` check ("card removed …").
     ///
     /// # Errors
     /// [`Error::Iso`] when the card is removed or the reader fails before PACE can run.

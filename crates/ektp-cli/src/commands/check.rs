@@ -78,11 +78,21 @@ fn print_result((path, r): &Checked<'_>) {
     }
 }
 
-/// Runs `ektp check`: exit 0 if every application is valid, 1 if any is not.
+/// Runs `ektp check`: exit 0 if every application is valid, 1 if any is not, 4 if a file
+/// cannot be read.
 pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     let mut results = Vec::new();
     let mut invalid = 0usize;
+    let mut unreadable = 0usize;
     for path in &args.files {
+        // A file that cannot be read is the operator's to fix (exit 4), not an invalid
+        // application (exit 1).
+        if std::fs::metadata(path)
+            .map(|m| !m.is_file())
+            .unwrap_or(true)
+        {
+            unreadable = unreadable.saturating_add(1);
+        }
         let result = ektp::load_application(path);
         if result.is_err() {
             invalid = invalid.saturating_add(1);
@@ -102,6 +112,16 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
                 results.len(),
                 if results.len() == 1 { "" } else { "s" }
             );
+        }
+        if unreadable > 0 {
+            if global.verbosity >= 0 {
+                eprintln!(
+                    "{unreadable} file{} cannot be read: check the path{}",
+                    if unreadable == 1 { "" } else { "s" },
+                    if unreadable == 1 { "" } else { "s" }
+                );
+            }
+            return Ok(ExitCode::from(exit::CONFIG));
         }
         Ok(ExitCode::from(exit::FAILED))
     } else {

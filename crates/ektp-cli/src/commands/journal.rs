@@ -68,7 +68,7 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
         .ok_or_else(|| {
             Fail::usage("no journal: give --journal or set `journal` in the station config")
         })?;
-    let journal = Journal::open_for_reports(path).map_err(|e| Fail::from_anyhow(e.into()))?;
+    let journal = Journal::open_read_only(path).map_err(|e| Fail::from_anyhow(e.into()))?;
     let read = |filter: &RecordFilter| {
         journal
             .records(filter)

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{holder_text, ms, print_json, stats_line};
-use crate::station::{CardArgs, connect, parse_can};
+use crate::station::{CanArgs, CardArgs, connect, read_can};
 
 /// `--only`'s values: the library's [`Field`] names, with their help.
 fn field_parser() -> impl TypedValueParser<Value = Field> {
@@ -28,9 +28,8 @@ fn field_parser() -> impl TypedValueParser<Value = Field> {
 /// `ektp read` options.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
-    /// The 6-digit card access number printed on the card
-    #[arg(long, env = "EKTP_CAN", hide_env_values = true, value_name = "CAN")]
-    pub can: String,
+    #[command(flatten)]
+    pub can: CanArgs,
     /// Write the portrait image (JPEG or JPEG 2000, as stored) to FILE
     #[arg(long, value_name = "FILE")]
     pub photo: Option<PathBuf>,
@@ -169,7 +168,7 @@ fn print_fields(
 
 /// Runs `ektp read`.
 pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
-    let can = parse_can(&args.can)?;
+    let can = read_can(&args.can)?;
     let request = request_for(args);
     let transport = connect(global, &args.card)?;
     let mut card = Card::new(transport).map_err(Fail::card)?;

@@ -226,7 +226,8 @@ fn serve(
     let lifecycle = lifecycle_text(chip.lifecycle());
     let config = VpcdConfig::new()
         .with_port(args.port)
-        .with_reconnect(Reconnect::new());
+        .with_reconnect(Reconnect::new())
+        .with_busy_check(Duration::from_secs(2));
     let card = chip.insert_vpcd(&config).map_err(Fail::card)?;
     let reader = ektp_chip::vpcd::reader_name(args.port)
         .map(|n| format!("reader {n:?}"))
@@ -271,8 +272,8 @@ fn serve(
             .unwrap_or_default();
         let _ = writeln!(
             err,
-            "chip {serial} removed: {why}; {} APDUs answered; now {lifecycle}{saved}",
-            removed.answered
+            "chip {serial} removed: {why}; {} answered; now {lifecycle}{saved}",
+            crate::output::plural(removed.answered, "APDU", "APDUs")
         );
     }
     Ok(code)

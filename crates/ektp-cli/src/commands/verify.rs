@@ -11,15 +11,14 @@ use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, Ve
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{ms, print_json, report_text, stats_line, verdict};
-use crate::station::{CardArgs, connect, load_application, load_trust, parse_can};
+use crate::station::{CanArgs, CardArgs, connect, load_application, load_trust, read_can};
 use ektp_station::Journal;
 
 /// `ektp verify` options.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The 6-digit card access number printed on the card
-    #[arg(long, env = "EKTP_CAN", hide_env_values = true, value_name = "CAN")]
-    pub can: String,
+    #[command(flatten)]
+    pub can: CanArgs,
     /// Trust store directory: department roots and CRLs [config: trust_dir]
     #[arg(long, value_name = "DIR")]
     pub trust: Option<PathBuf>,
@@ -159,15 +158,103 @@ fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, F
         .or_else(|| global.config.journal.clone());
     path.as_deref()
         .map(|p| {
-            Journal::open_existing(p)
+            Journal::open_read_only(p)
                 .or_config(|| format!("cannot open the journal {}", p.display()))
         })
         .transpose()
 }
 
+/// Whether PACE failed because the CAN is wrong (the card itself was not checked).
+fn wrong_can(report: &VerifyReport) -> bool {
+    let wrong = ektp::Error::WrongCan.to_string();
+    report
+        .checks
+        .iter()
+        .any(|c| c.check == CheckKind::Pace && !c.passed && c.reason == wrong)
+}
+
+/// The e-KTP profile's wrong-CAN throttle (the chip does not say how many tries are left).
+fn throttle() -> Option<ektp_lds::WrongCanThrottle> {
+    ektp_lds::CardProfile::default_ektp().ok().map(|p| p.pace)
+}
+
+/// What a wrong CAN means and what to do.
+fn wrong_can_advice() -> String {
+    match throttle() {
+        Some(t) => format!(
+            "wrong CAN ({} tries in a row before the chip slows down: then it waits {} s, \
+             doubling up to {} s, and never locks); re-type the 6 digits printed on the card. \
+             The card itself was not checked",
+            t.free_attempts,
+            t.delay_initial_ms / 1000,
+            t.delay_max_ms / 1000
+        ),
+        None => "wrong CAN: re-type the 6 digits printed on the card. The card itself was not \
+                 checked"
+            .to_owned(),
+    }
+}
+
+/// The transport of `verify`, which says on stderr when the chip makes PACE wait because of
+/// earlier wrong CANs (its answer to MSE:Set AT is delayed): the operator sees why the right
+/// CAN takes seconds.
+struct ThrottleWatch<T> {
+    inner: T,
+    speak: bool,
+}
+
+/// How long MSE:Set AT may take before the wait is the chip's throttle.
+const THROTTLE_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
+
+impl<T> ThrottleWatch<T> {
+    fn new(inner: T, speak: bool) -> Self {
+        Self { inner, speak }
+    }
+}
+
+impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWatch<T> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, ektp_iso7816::TransportError> {
+        // MSE:Set AT for PACE: the throttled chip waits before answering it.
+        if !self.speak || !command.starts_with(&[0x00, 0x22, 0xC1, 0xA4]) {
+            return self.inner.transmit(command);
+        }
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let max = throttle().map_or(60, |t| t.delay_max_ms / 1000);
+        let notice = std::thread::spawn(move || {
+            if wait.recv_timeout(THROTTLE_NOTICE_AFTER).is_err() {
+                eprintln!(
+                    "the chip is slowing down wrong CANs (earlier wrong tries in a row): \
+                     waiting up to {max} s"
+                );
+                true
+            } else {
+                false
+            }
+        });
+        let started = Instant::now();
+        let answer = self.inner.transmit(command);
+        let _ = done.send(());
+        if notice.join().unwrap_or(false) {
+            eprintln!(
+                "the chip made PACE wait {} because of earlier wrong CANs",
+                crate::output::seconds(started.elapsed())
+            );
+        }
+        answer
+    }
+
+    fn reset(&mut self) -> Result<Vec<u8>, ektp_iso7816::TransportError> {
+        self.inner.reset()
+    }
+
+    fn is_card_present(&mut self) -> Result<bool, ektp_iso7816::TransportError> {
+        self.inner.is_card_present()
+    }
+}
+
 /// Runs `ektp verify`.
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
-    let can = parse_can(&args.can)?;
+    let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
     let revoked_path = args
         .revoked
@@ -178,7 +265,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
 
-    let transport = connect(global, &args.card)?;
+    let transport = ThrottleWatch::new(connect(global, &args.card)?, global.verbosity >= 0);
     let mut card = Card::new(transport).map_err(Fail::card)?;
     let started = Instant::now();
     let policy = VerifyPolicy {
@@ -214,12 +301,12 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         print_json(&v)?;
     } else {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
-        println!(
-            "{} in {} ({})",
-            verdict(&report, passed),
-            ms(took),
-            stats_line(&card.stats())
-        );
+        let verdict = if wrong_can(&report) {
+            format!("NOT VERIFIED: {}", wrong_can_advice())
+        } else {
+            verdict(&report, passed)
+        };
+        println!("{verdict} in {} ({})", ms(took), stats_line(&card.stats()));
     }
     if passed {
         return Ok(exit::OK);

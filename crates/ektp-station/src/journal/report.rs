@@ -1,13 +1,10 @@
 //! The station's reports: every journal row for the operator (`ektp journal`), from a journal
 //! opened read-only. No report holds a NIK.
 
-use std::path::Path;
-
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::params;
 
 use super::reissue::{ABANDONED_REASON, REISSUE_PREFIX, SUPERSEDED_PREFIX};
-use super::{BUSY_TIMEOUT, Doing as _, Journal, READ, Result, SCHEMA_VERSION};
-use crate::Error;
+use super::{Doing as _, Journal, READ, Result};
 
 /// What became of one attempt to write an application onto a chip, for reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -110,47 +107,6 @@ pub struct RecordFilter {
 }
 
 impl Journal {
-    /// Opens an existing journal READ-ONLY (`SQLITE_OPEN_READ_ONLY`) for the station's
-    /// reports: nothing is created or changed, so a copy or a running batch's journal will do.
-    /// (The pickup desk's read-only open, with its own error wording, is a sibling of this.)
-    ///
-    /// # Errors
-    /// If there is no journal at `path`, it cannot be read, is not an ektp journal, or was
-    /// written by a newer ektp.
-    pub fn open_for_reports(path: &Path) -> Result<Self> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| Error::JournalMissing {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let not_a_journal = |source| Error::NotAJournal {
-            path: path.to_path_buf(),
-            source,
-        };
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(not_a_journal)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(not_a_journal)?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::NewerJournal {
-                path: path.to_path_buf(),
-                version,
-            });
-        }
-        if version < SCHEMA_VERSION {
-            return Err(Error::ForeignDatabase {
-                path: path.to_path_buf(),
-            });
-        }
-        Ok(Self {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
     /// The rows `filter` asks for, oldest first.
     ///
     /// # Errors
