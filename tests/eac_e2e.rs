@@ -1,8 +1,14 @@
 //! Extended Access Control through the real PC/SC stack: `ektp` → `ektp-pcsc` → pcscd → vpcd →
 //! the virtual e-KTP chip. A specimen personalized with a TEST ONLY CVCA; a terminal with a
 //! valid chain (CVCA → DV → IS with read-DG3) reads DG3 and its hash matches EF.SOD; no TA, an
-//! IS certificate expired by the chip's date, an IS CHAT without DG3, a DV from another CVCA
-//! and a wrong EXTERNAL AUTHENTICATE signature are each refused, and DG3 stays closed.
+//! IS certificate expired by the chip's date, an IS CHAT without DG3, a DV from another CVCA,
+//! an IS signed by another DV, a stranger's CVCA link certificate and a wrong EXTERNAL
+//! AUTHENTICATE signature are each refused, and DG3 stays closed; a CVCA rollover through a
+//! genuine link certificate opens DG3 to a chain under the new CVCA; and the chip's date, once
+//! moved forward, never moves back (the original terminal stays expired).
+//! TA before CA cannot be written with the host API (the typestate has no such method); the
+//! chip's own refusal of it and of a replayed EXTERNAL AUTHENTICATE is shown in
+//! `crates/ektp-chip/tests/eac.rs`.
 //!
 //! Run as `flock /tmp/pcscd.lock cargo test -p ektp-tests --test eac_e2e` (pcscd running).
 #![allow(
@@ -47,7 +53,7 @@ fn issue(
         d(from),
         d(to),
     )
-    .issue(&subject.public_key(false), issuer, issuer_key)
+    .issue(&subject.public_key(role == Role::Cvca), issuer, issuer_key)
     .unwrap()
 }
 
@@ -213,6 +219,130 @@ fn terminal_authentication_through_pcscd_opens_dg3_only_to_a_valid_terminal() {
         assert!(
             matches!(err, Error::Sm(ektp_sm::Error::TaAuthenticationFailed)),
             "{err}"
+        );
+    }
+
+    // An IS certificate whose CAR names our DV but which another DV's key signed.
+    {
+        let other = terminal();
+        let forged = issue(
+            "IDISTERM0009",
+            Role::Terminal,
+            AccessRights::READ_DG3,
+            "260110",
+            "260701",
+            &t.is_key,
+            // Another department's DV of the same name: the CAR says IDDVBANK0001.
+            &other.dv,
+            &other.dv_key,
+        );
+        let err = card
+            .pace(&can)
+            .unwrap()
+            .chip_authenticate(&dg14)
+            .unwrap()
+            .terminal_authenticate(&[t.dv.clone(), forged], &t.is_key)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Sm(ektp_sm::Error::TaCertificateRejected)),
+            "{err}"
+        );
+    }
+
+    // A CVCA link certificate from a stranger (a key that is not our CVCA's) is refused, and
+    // so is the chain it would have opened.
+    {
+        // A stranger's CVCA of the same name: the CAR says IDCVCA00001.
+        let stranger = terminal();
+        let new_cvca_key = SoftwareCvSigner::generate(Curve::NistP256).unwrap();
+        let link = issue(
+            "IDCVCA00002",
+            Role::Cvca,
+            AccessRights::READ_DG3,
+            "260101",
+            "300101",
+            &new_cvca_key,
+            &stranger.cvca,
+            &stranger.cvca_key,
+        );
+        let dv = issue(
+            "IDDVBANK0005",
+            Role::DvDomestic,
+            AccessRights::READ_DG3,
+            "260101",
+            "270101",
+            &t.dv_key,
+            &link,
+            &new_cvca_key,
+        );
+        let is = issue(
+            "IDISTERM0005",
+            Role::Terminal,
+            AccessRights::READ_DG3,
+            "260110",
+            "260701",
+            &t.is_key,
+            &dv,
+            &t.dv_key,
+        );
+        let err = card
+            .pace(&can)
+            .unwrap()
+            .chip_authenticate(&dg14)
+            .unwrap()
+            .terminal_authenticate(&[link, dv, is], &t.is_key)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Sm(ektp_sm::Error::TaCertificateRejected)),
+            "{err}"
+        );
+    }
+
+    // CVCA rollover: a link certificate signed by the old CVCA key carries the chip to the new
+    // CVCA, and a chain under the new CVCA reads DG3.
+    {
+        let new_cvca_key = SoftwareCvSigner::generate(Curve::NistP256).unwrap();
+        let link = issue(
+            "IDCVCA00003",
+            Role::Cvca,
+            AccessRights::READ_DG3.union(AccessRights::READ_DG4),
+            "260101",
+            "300101",
+            &new_cvca_key,
+            &t.cvca,
+            &t.cvca_key,
+        );
+        let dv = issue(
+            "IDDVBANK0006",
+            Role::DvDomestic,
+            AccessRights::READ_DG3,
+            "260101",
+            "270101",
+            &t.dv_key,
+            &link,
+            &new_cvca_key,
+        );
+        let is = issue(
+            "IDISTERM0006",
+            Role::Terminal,
+            AccessRights::READ_DG3,
+            "260110",
+            "260701",
+            &t.is_key,
+            &dv,
+            &t.dv_key,
+        );
+        let mut ta = card
+            .pace(&can)
+            .unwrap()
+            .chip_authenticate(&dg14)
+            .unwrap()
+            .terminal_authenticate(&[link, dv, is], &t.is_key)
+            .unwrap();
+        let dg3 = ta.read_dg3().unwrap();
+        assert_eq!(
+            sod.data_group_hash(DgNumber::DG3).unwrap(),
+            sod.data_group_digest().digest(&dg3).as_slice()
         );
     }
 
