@@ -258,22 +258,48 @@ fn a_terminal_with_read_dg3_reads_and_verifies_the_fingerprints_others_do_not() 
     let can = "482915";
 
     let _sim = Sim::start(dir, &dir.join("chip.json"));
+    // The station's configuration names the CVCA (relative paths resolve against it).
+    std::fs::write(
+        dir.join("station.toml"),
+        "signer_key = \"pki/ID-DS1-TEST-ONLY.key.pem\"\n\
+         signer_certificate = \"pki/ID-DS1-TEST-ONLY.crt.pem\"\n\
+         trust_dir = \"pki/trust\"\n\
+         cvca_certificate = \"cvca/IDCVCA00001.cvcert\"\n",
+    )
+    .unwrap();
+    let config = dir.join("station.toml");
+    let config = config.to_str().unwrap();
+    // --cvca overrides it, and must be a CVCA: a DV certificate is refused, nothing written.
+    let o = run_in(
+        dir,
+        &[
+            "--reader",
+            READER,
+            "--config",
+            config,
+            "personalize",
+            app,
+            "--test-master-key",
+            "--cvca",
+            "dv.cvcert",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("is not a CVCA certificate"),
+        "{}",
+        show(&o)
+    );
     let o = ok(
         dir,
         &[
             "--reader",
             READER,
+            "--config",
+            config,
             "personalize",
             app,
-            "--signer-key",
-            "pki/ID-DS1-TEST-ONLY.key.pem",
-            "--signer-cert",
-            "pki/ID-DS1-TEST-ONLY.crt.pem",
-            "--trust",
-            "pki/trust",
             "--test-master-key",
-            "--cvca",
-            "cvca/IDCVCA00001.cvcert",
         ],
     );
     assert!(stdout(&o).contains("LOCKED"), "{}", show(&o));
