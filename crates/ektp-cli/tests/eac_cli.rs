@@ -251,6 +251,10 @@ fn a_terminal_with_read_dg3_reads_and_verifies_the_fingerprints_others_do_not() 
     let tmp = TempDir::new("dg3");
     let dir = tmp.0.as_path();
     make_terminal_pki(dir);
+    // A stranger's PKI with the same names but other keys: its DV is not the chip's CVCA's.
+    let stranger = dir.join("stranger");
+    std::fs::create_dir_all(&stranger).unwrap();
+    make_terminal_pki(&stranger);
     ok(dir, &["pki", "init", "pki"]);
     let specimen = specimen_dir("pria");
     let app = specimen.join("application.json");
@@ -420,6 +424,62 @@ fn a_terminal_with_read_dg3_reads_and_verifies_the_fingerprints_others_do_not() 
         "Passive Authentication checks DG3's hash: {v}"
     );
     assert_eq!(pa["not_read"], serde_json::json!([]), "{v}");
+
+    // A terminal under a stranger's CVCA: the chip refuses it, verify fails and says so, and
+    // read stops before DG3.
+    let stranger_terminal: Vec<String> = terminal("term")
+        .into_iter()
+        .map(|a| {
+            if a.starts_with("--") {
+                a
+            } else {
+                format!("stranger/{a}")
+            }
+        })
+        .collect();
+    let o = run_owned(
+        dir,
+        &with(
+            &[
+                "--reader",
+                READER,
+                "verify",
+                "--can",
+                can,
+                "--trust",
+                "pki/trust",
+            ],
+            &stranger_terminal,
+        ),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL  terminal_authentication"), "{out}");
+    assert!(out.contains("the chip refused the terminal"), "{out}");
+    assert!(out.contains("DG3 stays closed"), "{out}");
+    assert!(out.contains("PASS  passive_authentication"), "{out}");
+    let o = run_owned(
+        dir,
+        &with(
+            &[
+                "--reader",
+                READER,
+                "read",
+                "--can",
+                can,
+                "--fingerprints",
+                "fp3",
+            ],
+            &stranger_terminal,
+        ),
+    );
+    assert!(!o.status.success(), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("the chip refused the terminal"),
+        "{}",
+        show(&o)
+    );
+    assert!(!dir.join("fp3").exists());
 
     // A terminal whose certificate lacks read-dg3: refused, nothing written.
     for cmd in ["read", "verify"] {
