@@ -171,6 +171,8 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         .map_err(Fail::from_anyhow)?;
     let keys = crate::station::load_station(&args.station, global)
         .map_err(|f| Fail::from_anyhow(f.error))?;
+    let cvca =
+        crate::station::load_cvca(&args.station, global).map_err(|f| Fail::from_anyhow(f.error))?;
     let stopped = |e: ektp_station::Error| Fail::from_anyhow(e.into());
     let journal = Journal::open(journal_path).map_err(stopped)?;
     let _journal_lock = RunLock::journal(journal_path).map_err(stopped)?;
@@ -191,7 +193,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         signer: &keys.signer,
         master_key: &keys.master_key,
         trust: &keys.trust,
-        cvca: None,
+        cvca: cvca.as_ref(),
     };
     let limits = Limits {
         card_timeout: args.card_timeout.map(Duration::from_secs),

@@ -9,6 +9,7 @@
 //! journal = "/var/lib/ektp/journal.sqlite"      # the station's issuance journal
 //! revocation_list = "/etc/ektp/revoked.txt"     # revoked document numbers, one per line
 //! require_revocation_list = true                # verify refuses to run without the list
+//! cvca_certificate = "/etc/ektp/IDCVCA00001.cvcert"  # CVCA trust point written at personalization
 //! ```
 //!
 //! Relative paths are resolved against the configuration file's directory. Command-line options
@@ -40,6 +41,9 @@ pub struct Config {
     /// as not checked).
     #[serde(default)]
     pub require_revocation_list: bool,
+    /// The department's CVCA certificate, written into each card at personalization as its
+    /// Terminal Authentication trust point.
+    pub cvca_certificate: Option<PathBuf>,
 }
 
 /// Largest configuration file accepted.
@@ -68,6 +72,7 @@ impl Config {
             &mut config.master_key_file,
             &mut config.journal,
             &mut config.revocation_list,
+            &mut config.cvca_certificate,
         ]
         .into_iter()
         .flatten()

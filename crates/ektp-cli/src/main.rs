@@ -7,6 +7,7 @@ mod config;
 mod exit;
 mod output;
 mod station;
+mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

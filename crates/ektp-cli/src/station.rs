@@ -139,6 +139,31 @@ pub fn parse_can(text: &str) -> Result<Can, Fail> {
         .map_err(|_| Fail::usage("the CAN must be the 6 digits printed on the card"))
 }
 
+/// The CVCA trust point to write at personalization: `--cvca`, else the config's
+/// `cvca_certificate`, else none (the card then accepts no terminal and DG3 stays closed).
+pub fn load_cvca(
+    args: &StationArgs,
+    global: &Global,
+) -> Result<Option<ektp_pki::cvc::CvCertificate>, Fail> {
+    let Some(path) = args
+        .cvca
+        .clone()
+        .or_else(|| global.config.cvca_certificate.clone())
+    else {
+        return Ok(None);
+    };
+    let cert = crate::commands::cvc::read_certificate(&path)?;
+    if cert.role() != ektp_pki::cvc::Role::Cvca {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is not a CVCA certificate (its role is {:?}): give the department's CVCA \
+             certificate (`ektp cvc init-cvca` makes one) as --cvca or cvca_certificate",
+            path.display(),
+            cert.role()
+        )));
+    }
+    Ok(Some(cert))
+}
+
 /// Loads and validates an application file; an invalid one is a failed validation (exit 1)
 /// listing every problem.
 pub fn load_application(path: &Path) -> Result<Application, Fail> {
@@ -239,6 +264,10 @@ pub struct StationArgs {
     /// Use the TEST ONLY personalization master key (for virtual test chips only)
     #[arg(long)]
     pub test_master_key: bool,
+    /// CVCA certificate written into each card as its Terminal Authentication trust point
+    /// [config: cvca_certificate]
+    #[arg(long, value_name = "FILE")]
+    pub cvca: Option<PathBuf>,
 }
 
 /// A printing station's materials, loaded.

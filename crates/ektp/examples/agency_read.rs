@@ -133,8 +133,8 @@ fn read_as_agency<T: CardTransport>(
         face.image.len()
     );
 
-    // The fingerprints (DG3) need Terminal Authentication, which ektp does not implement:
-    // the chip answers 6982 and the library says so.
+    // The fingerprints (DG3) need Terminal Authentication (a terminal certificate, see
+    // docs/terminal-pki.md): without it the chip answers 6982 and the library says so.
     match session.read(LdsFile::Dg(DgNumber::DG3)) {
         Err(Error::Card { sw, during }) => println!("DG3:            {during} -> {sw}"),
         Err(other) => return Err(other),

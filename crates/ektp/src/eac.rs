@@ -19,15 +19,16 @@
 
 use ektp_iso7816::CardTransport;
 use ektp_lds::{Dg14, DgNumber, LdsFile};
-use ektp_pki::cvc::{CvCertificate, CvSigner};
+use ektp_pki::cvc::{AccessRights, CvCertificate, CvSigner};
 use ektp_sm::ca::{self, CaParams};
 use ektp_sm::card_access::SecurityInfos;
 use ektp_sm::ta::{self, TaCertificate, host::TerminalSigner};
 
-use crate::contents::CardFiles;
+use crate::contents::{CardFiles, ReadRequest};
 use crate::read::Channel;
-use crate::session::SecureSession;
-use crate::{Error, Stats};
+use crate::session::{Card, SecureSession};
+use crate::{CheckKind, CheckResult, Error, Stats, VerifyPolicy, VerifyReport};
+use ektp_sm::Can;
 
 /// The Chip Authentication protocol and key DG14 announces.
 ///
@@ -227,4 +228,211 @@ pub(crate) fn chip_authentication_check<T: CardTransport>(
             "Chip Authentication failed: {e} (not the chip the department signed for, clone or relay?)"
         )),
     }))
+}
+
+/// A terminal (inspection system): its certificate chain and its private key.
+#[derive(Clone, Copy)]
+pub struct Terminal<'a> {
+    /// CVCA link certificates the chip may need, the DV certificate, then the terminal's own
+    /// (IS) certificate, last.
+    pub chain: &'a [CvCertificate],
+    /// The key of the terminal's certificate (a key file, or a token through the seam).
+    pub signer: &'a dyn CvSigner,
+}
+
+impl core::fmt::Debug for Terminal<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Terminal")
+            .field("certificate", &self.reference())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Terminal<'_> {
+    /// The terminal certificate's holder reference (`IDAGENCY1IS00001`), empty without one.
+    pub fn reference(&self) -> String {
+        self.chain
+            .last()
+            .map(|c| String::from_utf8_lossy(c.chr().as_bytes()).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The rights the chain grants at most: the intersection of every certificate's CHAT
+    /// (the chip also intersects them with its CVCA's).
+    pub fn rights(&self) -> AccessRights {
+        self.chain
+            .iter()
+            .fold(AccessRights::from_bits(u64::MAX), |r, c| {
+                r.intersection(c.body().chat.rights())
+            })
+    }
+}
+
+/// Where a terminal session stopped.
+type Stopped = (&'static str, Error);
+
+impl<T: CardTransport> Card<T> {
+    /// A second session for the terminal: PACE, every file PACE opens, Chip Authentication,
+    /// Terminal Authentication, then DG3 when EF.SOD signs one (inserted into the files).
+    fn terminal_session(
+        &mut self,
+        can: &Can,
+        terminal: &Terminal<'_>,
+    ) -> Result<(CardFiles, bool), Stopped> {
+        let mut session = self.pace(can).map_err(|e| ("PACE", e))?;
+        let mut files = session
+            .read_files(ReadRequest::ALL)
+            .map_err(|e| ("reading the chip", e))?;
+        let dg14 = files
+            .dg(DgNumber::DG14)
+            .ok_or(Error::WrongState("the card has no DG14"))
+            .and_then(|raw| Dg14::decode(raw).map_err(Error::from))
+            .map_err(|e| ("Chip Authentication", e))?;
+        let has_dg3 = files
+            .get(LdsFile::Sod)
+            .is_some_and(|sod| crate::verify::signed_groups(sod).contains(&DgNumber::DG3));
+        let ca = session
+            .chip_authenticate(&dg14)
+            .map_err(|e| ("Chip Authentication", e))?;
+        let mut ta = ca
+            .terminal_authenticate(terminal.chain, terminal.signer)
+            .map_err(|e| ("the chip refused the terminal", e))?;
+        if has_dg3 {
+            let dg3 = ta.read_dg3().map_err(|e| {
+                (
+                    "the chip accepted the terminal but refused to open DG3 (do the \
+                     certificates' rights include read DG3?)",
+                    e,
+                )
+            })?;
+            files.insert(LdsFile::Dg(DgNumber::DG3), dg3);
+        }
+        Ok((files, has_dg3))
+    }
+
+    /// [`Card::verify`], then, in a second PACE session, Chip Authentication and Terminal
+    /// Authentication with `terminal` and DG3: Passive Authentication is made again over
+    /// every data group, DG3 included (its hash must match EF.SOD, which must be the one the
+    /// first session verified), and a `terminal_authentication` check says what the chip
+    /// accepted. Returns the report and the files read in the terminal session (with DG3
+    /// when the chip opened it), `None` when the verification stopped before it.
+    ///
+    /// # Errors
+    /// As [`Card::verify`]: only when the card leaves the reader.
+    pub fn verify_with_terminal(
+        &mut self,
+        can: &Can,
+        policy: &VerifyPolicy<'_>,
+        terminal: &Terminal<'_>,
+    ) -> Result<(VerifyReport, Option<CardFiles>), Error> {
+        let mut report = self.verify(can, policy)?;
+        let pace_passed = report.check(CheckKind::Pace).is_some_and(|c| c.passed);
+        let Some(first_sod) = report.sod_sha256.clone().filter(|_| pace_passed) else {
+            insert_after_ca(
+                &mut report,
+                CheckResult {
+                    check: CheckKind::TerminalAuthentication,
+                    passed: false,
+                    skipped: true,
+                    reason: "not attempted: the verification stopped before EF.SOD was read"
+                        .to_owned(),
+                },
+            );
+            return Ok((report.finish(), None));
+        };
+        let (files, has_dg3) = match self.terminal_session(can, terminal) {
+            Ok(done) => done,
+            Err((_, e)) if e.is_card_removed() => return Err(e),
+            Err((stage, e)) => {
+                let reason = format!(
+                    "terminal {}: {stage}: {e}; DG3 stays closed",
+                    terminal.reference()
+                );
+                insert_after_ca(&mut report, failed(reason));
+                return Ok((report.finish(), None));
+            }
+        };
+        let Some(sod) = files.get(LdsFile::Sod) else {
+            insert_after_ca(
+                &mut report,
+                failed("EF.SOD could not be read again".to_owned()),
+            );
+            return Ok((report.finish(), None));
+        };
+        if crate::verify::sha256_hex(sod) != first_sod {
+            insert_after_ca(
+                &mut report,
+                failed(
+                    "EF.SOD read with the terminal is not the one verified: another card \
+                     in the reader?"
+                        .to_owned(),
+                ),
+            );
+            return Ok((report.finish(), None));
+        }
+        let pa =
+            ektp_pki::passive_authentication(sod, &files.data_groups(), policy.trust, policy.at);
+        let verdict =
+            crate::verify::pa_result(&pa, &crate::verify::signed_groups(sod), self.profile());
+        if let Some(check) = report
+            .checks
+            .iter_mut()
+            .find(|c| c.check == CheckKind::PassiveAuthentication)
+        {
+            (check.passed, check.reason) = match verdict {
+                Ok(r) => (true, r),
+                Err(r) => (false, r),
+            };
+        }
+        report.passive_authentication = Some(pa);
+        let dg3 = match files.dg(DgNumber::DG3) {
+            Some(raw) if has_dg3 => format!(
+                "opened DG3 ({} bytes), whose hash passive_authentication checks against EF.SOD",
+                raw.len()
+            ),
+            _ => "the card has no DG3 (EF.SOD signs none)".to_owned(),
+        };
+        insert_after_ca(
+            &mut report,
+            CheckResult {
+                check: CheckKind::TerminalAuthentication,
+                passed: true,
+                skipped: false,
+                reason: format!(
+                    "the chip accepted terminal {} (a chain to its CVCA and a signature with \
+                     the terminal's key) and {dg3}",
+                    terminal.reference()
+                ),
+            },
+        );
+        Ok((report.finish(), Some(files)))
+    }
+}
+
+fn failed(reason: String) -> CheckResult {
+    CheckResult {
+        check: CheckKind::TerminalAuthentication,
+        passed: false,
+        skipped: false,
+        reason,
+    }
+}
+
+/// Puts the terminal check after Chip Authentication (or Active Authentication), where
+/// [`CheckKind::ALL`] orders it.
+fn insert_after_ca(report: &mut VerifyReport, check: CheckResult) {
+    let at = report
+        .checks
+        .iter()
+        .rposition(|c| {
+            matches!(
+                c.check,
+                CheckKind::ChipAuthentication
+                    | CheckKind::ActiveAuthentication
+                    | CheckKind::IssuingState
+                    | CheckKind::PassiveAuthentication
+            )
+        })
+        .map_or(report.checks.len(), |i| i.saturating_add(1));
+    report.checks.insert(at, check);
 }

@@ -15,7 +15,7 @@ pub mod view;
 
 pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
-pub use eac::{ChipAuthenticated, TerminalAuthenticated};
+pub use eac::{ChipAuthenticated, Terminal, TerminalAuthenticated};
 pub use error::Error;
 pub use personalize::{Personalized, Station, Step};
 pub use read::ReadPolicy;

@@ -52,6 +52,9 @@ pub enum CheckKind {
     RecordMatch,
     /// The chip proved, with Chip Authentication, that it holds DG14's key (bound to the channel).
     ChipAuthentication,
+    /// The chip accepted the terminal's certificate chain and key (Terminal Authentication)
+    /// and opened DG3, whose hash matches EF.SOD (only with a terminal).
+    TerminalAuthentication,
     /// A printing station's issuance journal records this card, with this EF.SOD, as issued
     /// (made by the caller that holds the journal, not by [`Card::verify`]).
     Journal,
@@ -67,6 +70,7 @@ impl CheckKind {
         Self::IssuingState,
         Self::ActiveAuthentication,
         Self::ChipAuthentication,
+        Self::TerminalAuthentication,
         Self::NotRevoked,
         Self::RecordMatch,
         Self::Journal,
@@ -84,6 +88,7 @@ impl CheckKind {
             Self::NotRevoked => "not_revoked",
             Self::RecordMatch => "record_match",
             Self::ChipAuthentication => "chip_authentication",
+            Self::TerminalAuthentication => "terminal_authentication",
             Self::Journal => "journal",
         }
     }
@@ -427,7 +432,7 @@ fn issuing_state(
 }
 
 /// The data groups EF.SOD signs, if it parses (Passive Authentication reports it otherwise).
-fn signed_groups(sod: &[u8]) -> Vec<DgNumber> {
+pub(crate) fn signed_groups(sod: &[u8]) -> Vec<DgNumber> {
     EfSod::from_bytes(sod)
         .map(|s| s.data_groups())
         .unwrap_or_default()
@@ -436,7 +441,11 @@ fn signed_groups(sod: &[u8]) -> Vec<DgNumber> {
 /// The Passive Authentication verdict: the report's first failure, or a data group the card
 /// profile requires that EF.SOD does not sign; when it passes, which signed groups were not
 /// read (and so not checked).
-fn pa_result(pa: &PaReport, signed: &[DgNumber], profile: &CardProfile) -> Result<String, String> {
+pub(crate) fn pa_result(
+    pa: &PaReport,
+    signed: &[DgNumber],
+    profile: &CardProfile,
+) -> Result<String, String> {
     if let Some((name, f)) = pa.failures().next() {
         return Err(format!("{name}: {f}"));
     }
@@ -461,7 +470,9 @@ fn pa_result(pa: &PaReport, signed: &[DgNumber], profile: &CardProfile) -> Resul
         .iter()
         .map(|dg| {
             let why = match profile.dg(*dg).map(|f| f.read) {
-                Some(ReadAccess::TerminalAuth) => "needs Extended Access Control",
+                Some(ReadAccess::TerminalAuth) => {
+                    "needs a terminal certificate (Extended Access Control: --terminal-cert)"
+                }
                 _ => "not readable with PACE",
             };
             format!("{dg} not read: {why}")

@@ -80,12 +80,13 @@ fn indent(text: &str) -> String {
 pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
     let app = load_application(&args.application)?;
     let keys = load_station(&args.station, global)?;
+    let cvca = crate::station::load_cvca(&args.station, global)?;
     let journal_path = args.journal.as_ref().or(global.config.journal.as_ref());
     let station = Station {
         signer: &keys.signer,
         master_key: &keys.master_key,
         trust: &keys.trust,
-        cvca: None,
+        cvca: cvca.as_ref(),
     };
     let Some(journal_path) = journal_path else {
         if args.reissue.is_some() {

@@ -12,6 +12,7 @@ use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{ms, print_json, report_text, stats_line, verdict};
 use crate::station::{CanArgs, CardArgs, connect, load_application, load_trust, read_can};
+use crate::terminal::{TerminalArgs, load_terminal};
 use ektp_station::Journal;
 
 /// `ektp verify` options.
@@ -37,6 +38,8 @@ pub struct VerifyArgs {
     /// (same document number and EF.SOD) [config: journal]
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
     #[command(flatten)]
     pub card: CardArgs,
 }
@@ -264,6 +267,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let revoked = load_revocations(revoked_path.as_deref(), required)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
+    let terminal = load_terminal(&args.terminal)?;
 
     let transport = ThrottleWatch::new(connect(global, &args.card)?, global.verbosity >= 0);
     let mut card = Card::new(transport).map_err(Fail::card)?;
@@ -274,7 +278,14 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         expected: expected.as_ref(),
         at: SystemTime::now(),
     };
-    let report = card.verify(&can, &policy).map_err(Fail::card)?;
+    let report = match &terminal {
+        None => card.verify(&can, &policy).map_err(Fail::card)?,
+        Some(t) => {
+            card.verify_with_terminal(&can, &policy, &t.terminal())
+                .map_err(Fail::card)?
+                .0
+        }
+    };
     let journal_result = match &journal {
         Some(j) => Some(journal_check(
             j,
