@@ -467,7 +467,13 @@ mod tests {
         }
         let e = anyhow::Error::new(E::PinInvalid).context("loading the station");
         assert_eq!(Fail::from_anyhow(e).kind, Kind::Token(PKCS11_INPUT));
-        for c in [WRONG_PIN, PIN_LOCKED, KEY_NOT_FOUND, KEY_UNSUITABLE, TOKEN_FAILED] {
+        for c in [
+            WRONG_PIN,
+            PIN_LOCKED,
+            KEY_NOT_FOUND,
+            KEY_UNSUITABLE,
+            TOKEN_FAILED,
+        ] {
             assert!((20..=27).contains(&c));
         }
     }

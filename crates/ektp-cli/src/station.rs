@@ -293,15 +293,13 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
         .or_else(|| cfg.signer_certificate.clone());
     let mut tokens = TokenLogins::default();
     let signer = match pkcs11_uri(&key)? {
-        Some(uri) => {
-            StationSigner::Token(load_token_signer(
-                &uri,
-                cert.as_deref(),
-                args,
-                global,
-                &mut tokens,
-            )?)
-        }
+        Some(uri) => StationSigner::Token(load_token_signer(
+            &uri,
+            cert.as_deref(),
+            args,
+            global,
+            &mut tokens,
+        )?),
         None => {
             let cert = cert.ok_or_else(|| {
                 Fail::usage(
@@ -309,7 +307,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
                      signer_certificate in --config",
                 )
             })?;
-            StationSigner::File(load_signer(&key, &cert)?)
+            StationSigner::File(Box::new(load_signer(&key, &cert)?))
         }
     };
     let trust = load_trust(args.trust.as_deref(), global)?;
@@ -333,12 +331,9 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
                 )
             })?;
         match pkcs11_uri(&path)? {
-            Some(uri) => StationMasterKey::Token(load_token_master_key(
-                &uri,
-                args,
-                global,
-                &mut tokens,
-            )?),
+            Some(uri) => {
+                StationMasterKey::Token(load_token_master_key(&uri, args, global, &mut tokens)?)
+            }
             None => StationMasterKey::File(read_master_key(&path)?),
         }
     };
@@ -352,7 +347,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
 /// A station's document signer: a PKCS#8 key file (TEST setups) or a key in a PKCS#11 token.
 pub enum StationSigner {
     /// The key from a file.
-    File(RingSigner),
+    File(Box<RingSigner>),
     /// The key in a token.
     Token(ektp_pkcs11::Pkcs11Signer),
 }
@@ -404,9 +399,7 @@ impl ektp::PersoKeySource for StationMasterKey {
 /// The RFC 7512 URI a key option names (`pkcs11:…`), or `None` for a file.
 fn pkcs11_uri(value: &Path) -> Result<Option<ektp_pkcs11::Pkcs11Uri>, Fail> {
     match value.to_str() {
-        Some(text) if text.starts_with("pkcs11:") => {
-            text.parse().map(Some).map_err(Fail::token)
-        }
+        Some(text) if text.starts_with("pkcs11:") => text.parse().map(Some).map_err(Fail::token),
         _ => Ok(None),
     }
 }

@@ -151,8 +151,7 @@ impl Hsm {
             "ds1.pub.der",
         ]);
         let public =
-            PublicKey::from_spki_der(&std::fs::read(hsm.dir.join("ds1.pub.der")).unwrap())
-                .unwrap();
+            PublicKey::from_spki_der(&std::fs::read(hsm.dir.join("ds1.pub.der")).unwrap()).unwrap();
         let now = SystemTime::now();
         let root = TestCa::new(
             "ID",
@@ -203,7 +202,11 @@ impl Hsm {
             .env("SOFTHSM2_CONF", self.conf())
             .output()
             .unwrap_or_else(|e| panic!("{program} must be installed: {e}"));
-        assert!(out.status.success(), "{program} {args:?} failed:\n{}", show(&out));
+        assert!(
+            out.status.success(),
+            "{program} {args:?} failed:\n{}",
+            show(&out)
+        );
         out
     }
 
@@ -369,7 +372,12 @@ fn card_personalized_with_keys_in_softhsm_verifies_at_the_desk() {
     let master = ektp_chip::os::test_perso_master_key().unwrap();
     let card = insert(Chip::new_blank(serial, &master).unwrap());
     let reader = ektp_chip::vpcd::reader_name(PORT).unwrap();
-    let o = hsm.personalize(&signer_uri(TOKEN, "ds1"), &master_uri(), &hsm.pin_file(), reader);
+    let o = hsm.personalize(
+        &signer_uri(TOKEN, "ds1"),
+        &master_uri(),
+        &hsm.pin_file(),
+        reader,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("LOCKED"),
