@@ -34,6 +34,9 @@ const SO_PIN: &str = "86420864";
 const DAY: Duration = Duration::from_secs(86_400);
 const PORT: u16 = 35963;
 
+/// The tests that use the one vpcd reader take turns.
+static READER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A SoftHSM token with the station's keys, a TEST trust store and the signer certificate;
 /// removed on drop.
 struct Hsm {
@@ -367,6 +370,9 @@ fn card_personalized_with_keys_in_softhsm_verifies_at_the_desk() {
     if skip() {
         return;
     }
+    let _reader = READER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let hsm = Hsm::new("card");
     let serial = [0x45, 0x4B, 0x54, 0x50, 0xD1, 0, 1, 0x51];
     let master = ektp_chip::os::test_perso_master_key().unwrap();
@@ -421,4 +427,65 @@ fn card_personalized_with_keys_in_softhsm_verifies_at_the_desk() {
             "content.bin",
         ],
     );
+}
+
+/// `ektp pki init --pkcs11`: the document signer's key generated inside the token, the
+/// certificates outside; the station config it writes personalizes a card through pcscd that
+/// verifies at the desk. A second init on the same token is refused (never a second key with
+/// the same label).
+#[test]
+fn pki_init_in_a_token_makes_a_station_whose_cards_verify() {
+    if skip() {
+        return;
+    }
+    let _reader = READER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let hsm = Hsm::new("init");
+    let ektp = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
+        c.env_remove("EKTP_CONFIG")
+            .env_remove("EKTP_CAN")
+            .env("SOFTHSM2_CONF", hsm.conf())
+            .stdin(Stdio::null());
+        c
+    };
+    let pki = hsm.dir.join("pki");
+    let init = |dir: &Path| {
+        ektp()
+            .args(["pki", "init"])
+            .arg(dir)
+            .args(["--pkcs11", MODULE, "--token", TOKEN, "--pin-file"])
+            .arg(hsm.pin_file())
+            .output()
+            .unwrap()
+    };
+    let o = init(&pki);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(!show(&o).contains(USER_PIN));
+    let again = init(&hsm.dir.join("pki2"));
+    assert_eq!(again.status.code(), Some(4), "{}", show(&again));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
+
+    let serial = [0x45, 0x4B, 0x54, 0x50, 0xD1, 0, 1, 0x52];
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let card = insert(Chip::new_blank(serial, &master).unwrap());
+    let reader = ektp_chip::vpcd::reader_name(PORT).unwrap();
+    let app =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens/pria/application.json");
+    let o = ektp()
+        .arg("--config")
+        .arg(pki.join("station-TEST-ONLY.toml"))
+        .args(["--reader", reader, "personalize"])
+        .arg(app)
+        .output()
+        .unwrap();
+    let v = ektp()
+        .args(["--reader", reader, "verify", "--can", "482915", "--trust"])
+        .arg(pki.join("trust"))
+        .output()
+        .unwrap();
+    drop(card.remove().unwrap());
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert_eq!(v.status.code(), Some(0), "{}", show(&v));
 }
