@@ -4,6 +4,10 @@
 //! (PACE, Chip Authentication, Terminal Authentication with a CVCA → DV → IS chain) are also
 //! timed one by one, with the host's and the chip's CPU time apart.
 //!
+//! Then the printing station's throughput, cards/second personalized in-process, with the
+//! document signer key in a file and in a throwaway SoftHSM token side by side (skipped
+//! without `/usr/lib/softhsm/libsofthsm2.so`).
+//!
 //! `cargo bench -p ektp-tests --bench flows` (pcscd must be running for the PC/SC column:
 //! `.ci/test` starts it, or run `pcscd -f &`).
 //!
@@ -289,8 +293,99 @@ fn print_protocols(rows: [Vec<ProtoSample>; 3]) {
     println!();
 }
 
+const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const THROUGHPUT_CARDS: usize = 20;
+
+/// Cards/second personalizing `THROUGHPUT_CARDS` blank chips in-process with `signer`.
+fn cards_per_second(pki: &Pki, signer: &dyn ektp_pki::Signer) -> f64 {
+    let app = specimen("pria");
+    let key = master_key();
+    let station = Station {
+        signer,
+        master_key: &key,
+        trust: &pki.trust,
+        cvca: None,
+    };
+    let start = Instant::now();
+    for i in 0..THROUGHPUT_CARDS {
+        let mut card = Card::new(blank_chip(200 + i as u8).into_in_process()).unwrap();
+        card.personalize(&app, &station, &mut |_| {}).unwrap();
+    }
+    THROUGHPUT_CARDS as f64 / start.elapsed().as_secs_f64()
+}
+
+/// A document signer whose key is generated in a throwaway SoftHSM token (its own
+/// `SOFTHSM2_CONF` in a temp dir, removed by the caller), certified by the TEST root.
+fn softhsm_signer(pki: &Pki, dir: &std::path::Path) -> ektp_pkcs11::Pkcs11Signer {
+    std::fs::create_dir_all(dir.join("tokens")).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            dir.join("tokens").display()
+        ),
+    )
+    .unwrap();
+    // SAFETY: set before the module is loaded; the bench runs no other thread here.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("SOFTHSM2_CONF", &conf)
+    };
+    let ok = std::process::Command::new("softhsm2-util")
+        .args([
+            "--init-token",
+            "--free",
+            "--label",
+            "bench",
+            "--pin",
+            "1234",
+        ])
+        .args(["--so-pin", "12345678"])
+        .env("SOFTHSM2_CONF", &conf)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "softhsm2-util --init-token failed");
+    let module = ektp_pkcs11::Module::open(std::path::Path::new(SOFTHSM)).unwrap();
+    let pin = ektp_pkcs11::Pin::new("1234".into()).unwrap();
+    let token = module.login("bench", &pin).unwrap();
+    let public = token.generate_ec_p256_key_pair("ds", b"ds").unwrap();
+    let spec = ektp_pki::test_pki::DocumentSignerSpec::new(
+        "DS bench",
+        ektp_pki::test_pki::TestKey::EcdsaP256,
+        SystemTime::now(),
+    );
+    let cert = pki
+        .root
+        .issue_document_signer_for_public_key(&spec, &public)
+        .unwrap();
+    let uri: ektp_pkcs11::Pkcs11Uri = "pkcs11:token=bench;object=ds;type=private".parse().unwrap();
+    ektp_pkcs11::Pkcs11Signer::new(token, &uri, Some(cert)).unwrap()
+}
+
+fn throughput(pki: &Pki) {
+    let file = cards_per_second(pki, &pki.signer);
+    if !std::path::Path::new(SOFTHSM).exists() {
+        println!(
+            "station    {file:>8.1} cards/s with the file signer; SoftHSM signer: {SOFTHSM} missing"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ektp-bench-softhsm-{}", std::process::id()));
+    let token = softhsm_signer(pki, &dir);
+    let hsm = cards_per_second(pki, &token);
+    drop(token);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "station    personalize, in-process, {THROUGHPUT_CARDS} cards: {file:>8.1} cards/s file signer   {hsm:>8.1} cards/s SoftHSM signer"
+    );
+}
+
 fn main() {
     let pki = pki();
+    throughput(&pki);
     println!("median of {RUNS} runs, specimen 'pria' (portrait and signature ~1 KB each)");
 
     let mut row = Row::default();

@@ -10,6 +10,11 @@
 //! revocation_list = "/etc/ektp/revoked.txt"     # revoked document numbers, one per line
 //! require_revocation_list = true                # verify refuses to run without the list
 //! cvca_certificate = "/etc/ektp/IDCVCA00001.cvcert"  # CVCA trust point written at personalization
+//! # Keys in a PKCS#11 token instead of files (RFC 7512 URIs for signer_key, master_key_file):
+//! # signer_key = "pkcs11:token=ektp-station;object=ds1;type=private"
+//! # master_key_file = "pkcs11:token=ektp-station;object=perso-master;type=secret-key"
+//! # pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+//! # pin_source = "/etc/ektp/token.pin"          # the token's user PIN (chmod 600)
 //! ```
 //!
 //! Relative paths are resolved against the configuration file's directory. Command-line options
@@ -44,6 +49,10 @@ pub struct Config {
     /// The department's CVCA certificate, written into each card at personalization as its
     /// Terminal Authentication trust point.
     pub cvca_certificate: Option<PathBuf>,
+    /// The PKCS#11 module of the token holding keys named by `pkcs11:` URIs.
+    pub pkcs11_module: Option<PathBuf>,
+    /// A file holding the token's user PIN (first line; chmod 600).
+    pub pin_source: Option<PathBuf>,
 }
 
 /// Largest configuration file accepted.
@@ -73,11 +82,14 @@ impl Config {
             &mut config.journal,
             &mut config.revocation_list,
             &mut config.cvca_certificate,
+            &mut config.pkcs11_module,
+            &mut config.pin_source,
         ]
         .into_iter()
         .flatten()
         {
-            if p.is_relative() {
+            // A key named by a PKCS#11 URI is not a path.
+            if p.is_relative() && !p.to_str().is_some_and(|t| t.starts_with("pkcs11:")) {
                 *p = base.join(&*p);
             }
         }

@@ -7,6 +7,14 @@
 //! | 2 | usage error |
 //! | 3 | card or reader error |
 //! | 4 | configuration or file error |
+//! | 20 | PKCS#11 module not found or not loadable |
+//! | 21 | PKCS#11 token not present (or the URI names none) |
+//! | 22 | wrong token PIN |
+//! | 23 | token PIN locked |
+//! | 24 | key not found on the token (or several match) |
+//! | 25 | the token's key does not fit its use (type, curve, not allowed to sign, certificate) |
+//! | 26 | bad PKCS#11 URI, PIN file or PIN |
+//! | 27 | the token failed during an operation |
 //!
 //! `ektp batch` ends with 0 when every application was issued (or `--max-cards` reached with
 //! nothing failed), 1 when some are invalid or failed, 3 when no card arrived within
@@ -29,6 +37,30 @@ pub const USAGE: u8 = 2;
 pub const CARD: u8 = 3;
 /// Exit status 4: configuration or file error.
 pub const CONFIG: u8 = 4;
+/// Exit status 20: the PKCS#11 module is not found or not loadable.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const PKCS11_MODULE: u8 = 20;
+/// Exit status 21: the token is not present.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const TOKEN_NOT_PRESENT: u8 = 21;
+/// Exit status 22: wrong token PIN.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const WRONG_PIN: u8 = 22;
+/// Exit status 23: token PIN locked.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const PIN_LOCKED: u8 = 23;
+/// Exit status 24: the key is not on the token.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const KEY_NOT_FOUND: u8 = 24;
+/// Exit status 25: the token's key does not fit its use.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const KEY_UNSUITABLE: u8 = 25;
+/// Exit status 26: bad PKCS#11 URI, PIN file or PIN.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const PKCS11_INPUT: u8 = 26;
+/// Exit status 27: the token failed during an operation.
+#[allow(dead_code)] // the documented table; set by `Pkcs11Error::exit_code`, checked in tests
+pub const TOKEN_FAILED: u8 = 27;
 
 /// The exit status of a batch that ran to its end.
 pub fn batch_status(status: ektp_station::Status) -> u8 {
@@ -50,6 +82,8 @@ pub enum Kind {
     Card,
     /// 4: configuration or file.
     Config,
+    /// 20–27: a PKCS#11 module, token, PIN or key ([`ektp_pkcs11::Pkcs11Error::exit_code`]).
+    Token(u8),
 }
 
 impl Kind {
@@ -65,16 +99,18 @@ impl Kind {
             Kind::Usage => USAGE,
             Kind::Card => CARD,
             Kind::Config => CONFIG,
+            Kind::Token(code) => code,
         }
     }
 
-    /// The kind's stable name in `--json` errors: `failed`, `usage`, `card`, `config`.
+    /// The kind's stable name in `--json` errors: `failed`, `usage`, `card`, `config`, `token`.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Failed => "failed",
             Kind::Usage => "usage",
             Kind::Card => "card",
             Kind::Config => "config",
+            Kind::Token(_) => "token",
         }
     }
 }
@@ -112,6 +148,11 @@ impl Fail {
         Self::new(Kind::Card, error)
     }
 
+    /// A PKCS#11 module, token, PIN or key error, with its own exit status (20–27).
+    pub fn token(error: ektp_pkcs11::Pkcs11Error) -> Self {
+        Self::new(Kind::Token(error.exit_code()), error)
+    }
+
     /// A failed check (exit 1) with this message.
     pub fn failed(message: impl Into<String>) -> Self {
         Self::new(Kind::Failed, anyhow::Error::msg(message.into()))
@@ -120,7 +161,13 @@ impl Fail {
     /// Classifies an error from code that only returns `anyhow` (card and reader errors are
     /// recognised in the chain; anything else counts as a configuration or file error).
     pub fn from_anyhow(error: anyhow::Error) -> Self {
-        let kind = if is_card_error(&error) {
+        let token = error
+            .chain()
+            .find_map(|c| c.downcast_ref::<ektp_pkcs11::Pkcs11Error>())
+            .map(ektp_pkcs11::Pkcs11Error::exit_code);
+        let kind = if let Some(code) = token {
+            Kind::Token(code)
+        } else if is_card_error(&error) {
             Kind::Card
         } else {
             Kind::Config
@@ -226,7 +273,12 @@ fn is_card_error(error: &anyhow::Error) -> bool {
             // A revocation list or another file the host library reads is the operator's to
             // fix, not the card's.
             c.downcast_ref::<ektp::Error>().is_some_and(|e| {
-                !matches!(e, ektp::Error::RevocationList(_) | ektp::Error::Io { .. })
+                !matches!(
+                    e,
+                    ektp::Error::RevocationList(_)
+                        | ektp::Error::Io { .. }
+                        | ektp::Error::MasterKey(_)
+                )
             }) || crate::commands::sim::is_vpcd_error(c)
         })
 }
@@ -396,12 +448,43 @@ mod tests {
         assert!(m.lines().count() > 2, "{m}");
     }
 
+    /// The CLI's table and the PKCS#11 crate's codes must not drift apart.
+    #[test]
+    fn token_errors_keep_the_documented_codes() {
+        use ektp_pkcs11::Pkcs11Error as E;
+        let cases = [
+            (
+                E::ModuleNotFound {
+                    path: "/nope.so".into(),
+                },
+                PKCS11_MODULE,
+            ),
+            (E::NoTokenInUri, TOKEN_NOT_PRESENT),
+            (E::PinInvalid, PKCS11_INPUT),
+        ];
+        for (e, code) in cases {
+            assert_eq!(Fail::token(e).kind.status(), code);
+        }
+        let e = anyhow::Error::new(E::PinInvalid).context("loading the station");
+        assert_eq!(Fail::from_anyhow(e).kind, Kind::Token(PKCS11_INPUT));
+        for c in [
+            WRONG_PIN,
+            PIN_LOCKED,
+            KEY_NOT_FOUND,
+            KEY_UNSUITABLE,
+            TOKEN_FAILED,
+        ] {
+            assert!((20..=27).contains(&c));
+        }
+    }
+
     #[test]
     fn kinds_map_to_documented_codes() {
         assert_eq!(Kind::Failed.code(), ExitCode::from(1));
         assert_eq!(Kind::Usage.code(), ExitCode::from(2));
         assert_eq!(Kind::Card.code(), ExitCode::from(3));
         assert_eq!(Kind::Config.code(), ExitCode::from(4));
+        assert_eq!(Kind::Token(22).code(), ExitCode::from(22));
         assert_eq!(batch_status(ektp_station::Status::Complete), 0);
         assert_eq!(batch_status(ektp_station::Status::Incomplete), 1);
         assert_eq!(batch_status(ektp_station::Status::CardTimeout), 3);

@@ -27,6 +27,14 @@ Exit status:
   3  card or reader error (no PC/SC service, no reader, no card, card pulled; wrong CAN
      when reading or personalizing)
   4  configuration or file error (config, key, certificate, trust store, state file)
+  20 PKCS#11 module not found or not loadable (--pkcs11-module, pkcs11_module)
+  21 PKCS#11 token not present (the labels present are listed)
+  22 wrong token PIN (tries left, if the token says)
+  23 token PIN locked
+  24 key not found on the token (the objects there are listed)
+  25 the token's key does not fit its use (type, curve, not allowed to sign, certificate)
+  26 bad pkcs11: URI, PIN file or PIN
+  27 the token failed during an operation
 
 Start with `ektp demo`: no reader and no pcscd needed.";
 

@@ -248,19 +248,34 @@ pub fn rejected_warnings(trust: &TrustStore) -> Vec<String> {
 /// Options naming a printing station's keys.
 #[derive(Debug, Clone, Args)]
 pub struct StationArgs {
-    /// Document signer private key (PKCS#8 PEM or DER) [config: signer_key]
-    #[arg(long, value_name = "FILE")]
+    /// Document signer private key: a PKCS#8 file (PEM or DER, TEST setups), or a key in a
+    /// PKCS#11 token named by its URI, `pkcs11:token=LABEL;object=NAME;type=private`
+    /// [config: signer_key]
+    #[arg(long, value_name = "FILE|URI")]
     pub signer_key: Option<PathBuf>,
-    /// Document signer certificate (PEM or DER) [config: signer_certificate]
+    /// Document signer certificate (PEM or DER); with a key in a token it may also be on the
+    /// token (the certificate object with the key's label) [config: signer_certificate]
     #[arg(long, value_name = "FILE")]
     pub signer_cert: Option<PathBuf>,
     /// Trust store directory: department roots and CRLs, to verify the card before locking it
     /// [config: trust_dir]
     #[arg(long, value_name = "DIR")]
     pub trust: Option<PathBuf>,
-    /// Batch personalization master key file (64 hex digits) [config: master_key_file]
-    #[arg(long, value_name = "FILE", conflicts_with = "test_master_key")]
+    /// Batch personalization master key: a file of 64 hex digits, or an AES-256 key in a
+    /// PKCS#11 token, `pkcs11:token=LABEL;object=NAME;type=secret-key` (it diversifies each
+    /// chip's keys inside the token) [config: master_key_file]
+    #[arg(long, value_name = "FILE|URI", conflicts_with = "test_master_key")]
     pub master_key: Option<PathBuf>,
+    /// The PKCS#11 module (shared library) of the token that holds keys given as `pkcs11:`
+    /// URIs, e.g. /usr/lib/softhsm/libsofthsm2.so [config: pkcs11_module]
+    #[arg(long, value_name = "PATH")]
+    pub pkcs11_module: Option<PathBuf>,
+    /// Read the token's user PIN from FILE (its first line; only its owner may be able to read
+    /// it: chmod 600). Without it (and without pin_source in --config) ektp asks for the PIN,
+    /// without echo, in a terminal. The PIN is never taken on the command line
+    /// [config: pin_source]
+    #[arg(long, value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
     /// Use the TEST ONLY personalization master key (for virtual test chips only)
     #[arg(long)]
     pub test_master_key: bool,
@@ -273,11 +288,11 @@ pub struct StationArgs {
 /// A printing station's materials, loaded.
 pub struct StationKeys {
     /// The document signer.
-    pub signer: RingSigner,
+    pub signer: StationSigner,
     /// The trust store.
     pub trust: TrustStore,
-    /// The batch master key (zeroized on drop).
-    pub master_key: MasterKey,
+    /// The batch master key (zeroized on drop, or in a token).
+    pub master_key: StationMasterKey,
 }
 
 impl core::fmt::Debug for StationKeys {
@@ -304,20 +319,35 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
     let cert = args
         .signer_cert
         .clone()
-        .or_else(|| cfg.signer_certificate.clone())
-        .ok_or_else(|| {
-            Fail::usage(
-                "no document signer certificate: give --signer-cert FILE or signer_certificate in --config",
-            )
-        })?;
-    let signer = load_signer(&key, &cert)?;
+        .or_else(|| cfg.signer_certificate.clone());
+    let mut tokens = TokenLogins::default();
+    let signer = match pkcs11_uri(&key)? {
+        Some(uri) => StationSigner::Token(load_token_signer(
+            &uri,
+            cert.as_deref(),
+            args,
+            global,
+            &mut tokens,
+        )?),
+        None => {
+            let cert = cert.ok_or_else(|| {
+                Fail::usage(
+                    "no document signer certificate: give --signer-cert FILE or \
+                     signer_certificate in --config",
+                )
+            })?;
+            StationSigner::File(Box::new(load_signer(&key, &cert)?))
+        }
+    };
     let trust = load_trust(args.trust.as_deref(), global)?;
     let master_key = if args.test_master_key {
         if global.verbosity >= -1 {
             eprintln!("{TEST_KEY_WARNING}");
         }
-        MasterKey::from_hex(TEST_MASTER_KEY_HEX)
-            .or_config(|| "the built-in TEST ONLY master key".to_owned())?
+        StationMasterKey::File(
+            MasterKey::from_hex(TEST_MASTER_KEY_HEX)
+                .or_config(|| "the built-in TEST ONLY master key".to_owned())?,
+        )
     } else {
         let path = args
             .master_key
@@ -329,13 +359,186 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
                      in --config), or --test-master-key for virtual TEST chips",
                 )
             })?;
-        read_master_key(&path)?
+        match pkcs11_uri(&path)? {
+            Some(uri) => {
+                StationMasterKey::Token(load_token_master_key(&uri, args, global, &mut tokens)?)
+            }
+            None => StationMasterKey::File(read_master_key(&path)?),
+        }
     };
     Ok(StationKeys {
         signer,
         trust,
         master_key,
     })
+}
+
+/// A station's document signer: a PKCS#8 key file (TEST setups) or a key in a PKCS#11 token.
+pub enum StationSigner {
+    /// The key from a file.
+    File(Box<RingSigner>),
+    /// The key in a token.
+    Token(ektp_pkcs11::Pkcs11Signer),
+}
+
+impl ektp_pki::Signer for StationSigner {
+    fn signature_algorithm(&self) -> ektp_pki::SignatureAlgorithm {
+        match self {
+            Self::File(s) => s.signature_algorithm(),
+            Self::Token(s) => s.signature_algorithm(),
+        }
+    }
+
+    fn certificate_der(&self) -> &[u8] {
+        match self {
+            Self::File(s) => s.certificate_der(),
+            Self::Token(s) => s.certificate_der(),
+        }
+    }
+
+    fn sign(&self, message: &[u8]) -> ektp_pki::Result<Vec<u8>> {
+        match self {
+            Self::File(s) => s.sign(message),
+            Self::Token(s) => s.sign(message),
+        }
+    }
+}
+
+/// A station's batch master key: from a file (in memory, zeroized on drop) or in a PKCS#11
+/// token (each chip's keys diversified inside it).
+pub enum StationMasterKey {
+    /// The key from a file (or the TEST ONLY key).
+    File(MasterKey),
+    /// The key in a token.
+    Token(ektp_pkcs11::Pkcs11MasterKey),
+}
+
+impl ektp::PersoKeySource for StationMasterKey {
+    fn perso_keys(
+        &self,
+        serial: &[u8; ektp_sm::perso::SERIAL_LEN],
+    ) -> Result<ektp_sm::perso::PersoKeys, ektp::Error> {
+        match self {
+            Self::File(k) => k.perso_keys(serial),
+            Self::Token(k) => k.perso_keys(serial),
+        }
+    }
+}
+
+/// The RFC 7512 URI a key option names (`pkcs11:…`), or `None` for a file.
+fn pkcs11_uri(value: &Path) -> Result<Option<ektp_pkcs11::Pkcs11Uri>, Fail> {
+    match value.to_str() {
+        Some(text) if text.starts_with("pkcs11:") => text.parse().map(Some).map_err(Fail::token),
+        _ => Ok(None),
+    }
+}
+
+/// The PKCS#11 module opened and the PIN read once, for every key named by a URI.
+#[derive(Default)]
+struct TokenLogins {
+    module: Option<ektp_pkcs11::Module>,
+    pin: Option<ektp_pkcs11::Pin>,
+}
+
+impl TokenLogins {
+    /// Logs in to the token `uri` names: the module from `--pkcs11-module` (or the config's
+    /// `pkcs11_module`), the PIN from `--pin-file`, the config's `pin_source`, the URI's
+    /// `pin-source`, else a prompt without echo in a terminal.
+    fn login(
+        &mut self,
+        uri: &ektp_pkcs11::Pkcs11Uri,
+        args: &StationArgs,
+        global: &Global,
+    ) -> Result<std::sync::Arc<ektp_pkcs11::Token>, Fail> {
+        let module = match self.module.take() {
+            Some(m) => m,
+            None => {
+                let path = args
+                    .pkcs11_module
+                    .clone()
+                    .or_else(|| global.config.pkcs11_module.clone())
+                    .ok_or_else(|| {
+                        Fail::usage(
+                            "a key is named by a pkcs11: URI but no PKCS#11 module is given: \
+                             give --pkcs11-module PATH or pkcs11_module in --config",
+                        )
+                    })?;
+                ektp_pkcs11::Module::open(&path).map_err(Fail::token)?
+            }
+        };
+        let pin = match self.pin.take() {
+            Some(p) => p,
+            None => read_pin(uri, args, global)?,
+        };
+        let token = module.login_uri(uri, &pin).map_err(Fail::token);
+        self.module = Some(module);
+        self.pin = Some(pin);
+        token
+    }
+}
+
+/// The token's user PIN: never from the command line.
+fn read_pin(
+    uri: &ektp_pkcs11::Pkcs11Uri,
+    args: &StationArgs,
+    global: &Global,
+) -> Result<ektp_pkcs11::Pin, Fail> {
+    use std::io::IsTerminal as _;
+    let file = args
+        .pin_file
+        .clone()
+        .or_else(|| global.config.pin_source.clone())
+        .or_else(|| uri.pin_source());
+    if let Some(path) = file {
+        return ektp_pkcs11::Pin::from_file(&path).map_err(Fail::token);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Fail::usage(
+            "no PIN for the PKCS#11 token: give --pin-file FILE or pin_source in --config (in a \
+             terminal ektp asks for it)",
+        ));
+    }
+    let label = uri.token().unwrap_or("the token");
+    let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
+        .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
+    ektp_pkcs11::Pin::new(typed).map_err(Fail::token)
+}
+
+/// The document signer key in a token, with its certificate from `cert` or from the token.
+fn load_token_signer(
+    uri: &ektp_pkcs11::Pkcs11Uri,
+    cert: Option<&Path>,
+    args: &StationArgs,
+    global: &Global,
+    tokens: &mut TokenLogins,
+) -> Result<ektp_pkcs11::Pkcs11Signer, Fail> {
+    let token = tokens.login(uri, args, global)?;
+    let signer = match cert {
+        Some(path) => ektp_pkcs11::Pkcs11Signer::with_certificate_file(token, uri, path),
+        None => ektp_pkcs11::Pkcs11Signer::new(token, uri, None),
+    }
+    .map_err(Fail::token)?;
+    let shown = cert.map_or_else(|| PathBuf::from(uri.to_string()), Path::to_path_buf);
+    check_signs_documents(ektp_pki::Signer::certificate_der(&signer), &shown)?;
+    Ok(signer)
+}
+
+/// The batch master key in a token.
+fn load_token_master_key(
+    uri: &ektp_pkcs11::Pkcs11Uri,
+    args: &StationArgs,
+    global: &Global,
+    tokens: &mut TokenLogins,
+) -> Result<ektp_pkcs11::Pkcs11MasterKey, Fail> {
+    let token = tokens.login(uri, args, global)?;
+    let key = ektp_pkcs11::Pkcs11MasterKey::new(token, uri).map_err(Fail::token)?;
+    if key.extractable() && global.verbosity >= -1 {
+        eprintln!(
+            "warning: the master key {uri} is extractable (CKA_EXTRACTABLE): a production \\
+             master key should never leave its token"
+        );
+    }
+    Ok(key)
 }
 
 /// Loads the document signer: its private key through [`ektp_fs::read_secret`] (a key file

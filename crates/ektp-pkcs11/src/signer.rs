@@ -215,6 +215,44 @@ fn bare_point(encoded: &[u8]) -> &[u8] {
 }
 
 impl Token {
+    /// Generates an EC P-256 signing key pair inside the token (`C_GenerateKeyPair`,
+    /// `CKM_EC_KEY_PAIR_GEN`): the private key is a token object, private, sensitive and
+    /// non-extractable, allowed only to sign; the public key beside it has the same `label`
+    /// and `id`. Returns the public key, to be certified outside the token.
+    ///
+    /// # Errors
+    /// [`Pkcs11Error::Token`] if the token refuses (read-only, full, no EC support).
+    pub fn generate_ec_p256_key_pair(&self, label: &str, id: &[u8]) -> Result<PublicKey> {
+        let common = [
+            Attribute::Token(true),
+            Attribute::Label(label.as_bytes().to_vec()),
+            Attribute::Id(id.to_vec()),
+        ];
+        let mut public = common.to_vec();
+        public.extend([
+            Attribute::EcParams(P256_PARAMS.to_vec()),
+            Attribute::Verify(true),
+        ]);
+        let mut private = common.to_vec();
+        private.extend([
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Extractable(false),
+            Attribute::Sign(true),
+        ]);
+        let (public_handle, _) = self
+            .rw_session()?
+            .generate_key_pair(&Mechanism::EccKeyPairGen, &public, &private)
+            .map_err(Pkcs11Error::token("C_GenerateKeyPair CKM_EC_KEY_PAIR_GEN"))?;
+        let mut point = Vec::new();
+        for a in self.attributes(public_handle, &[AttributeType::EcPoint])? {
+            if let Attribute::EcPoint(p) = a {
+                point = p;
+            }
+        }
+        Ok(PublicKey::EcP256(bare_point(&point).to_vec()))
+    }
+
     /// The EC public key (P-256 or P-384) of the public key object `uri` names (any `type`
     /// in the URI is replaced by `public`), for certifying a key generated in the token.
     ///

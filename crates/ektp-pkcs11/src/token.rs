@@ -230,6 +230,21 @@ impl Token {
         &self.module
     }
 
+    /// A read-write session on the token (for generating keys); it shares the user's login.
+    pub(crate) fn rw_session(&self) -> Result<Session> {
+        let tokens = self.module.tokens()?;
+        let Some((slot, _)) = tokens.iter().find(|(_, l)| *l == self.label) else {
+            return Err(Pkcs11Error::TokenNotPresent {
+                label: self.label.clone(),
+                present: tokens.into_iter().map(|(_, l)| l).collect(),
+            });
+        };
+        self.module
+            .ctx
+            .open_rw_session(*slot)
+            .map_err(Pkcs11Error::token("C_OpenSession (read-write)"))
+    }
+
     pub(crate) fn session(&self) -> MutexGuard<'_, Session> {
         self.session
             .lock()

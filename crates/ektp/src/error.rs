@@ -81,6 +81,9 @@ pub enum Error {
     /// The system random number generator failed.
     #[error("system random number generator failed")]
     Rng,
+    /// The batch master key's holder (a PKCS#11 token) could not diversify the chip's keys.
+    #[error("the batch master key could not diversify the chip's keys")]
+    MasterKey(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl From<ektp_iso7816::TransportError> for Error {

@@ -17,7 +17,7 @@ pub use application::{ApplicationDir, load_application};
 pub use contents::{CardFiles, ReadRequest};
 pub use eac::{ChipAuthenticated, Terminal, TerminalAuthenticated};
 pub use error::Error;
-pub use personalize::{Personalized, Station, Step};
+pub use personalize::{PersoKeySource, Personalized, Station, Step};
 pub use read::ReadPolicy;
 pub use session::{Card, Lifecycle, PersoSession, SecureSession};
 pub use trace::{Stats, Traced};

@@ -21,13 +21,42 @@ use crate::session::{Card, Lifecycle};
 use crate::trace::Stats;
 use crate::verify::{CheckKind, RevocationList, VerifyPolicy, VerifyReport, verify_files};
 
+/// A batch master key as personalization uses it: anything that implements
+/// [`ektp_sm::perso::MasterKeySource`] with a `std::error::Error` (the key in memory, or a key
+/// that never leaves a PKCS#11 token). Object-safe, so [`Station`] can hold either.
+pub trait PersoKeySource {
+    /// The keys of the chip with `serial`.
+    ///
+    /// # Errors
+    /// [`Error::MasterKey`] with the key holder's own error.
+    fn perso_keys(
+        &self,
+        serial: &[u8; ektp_sm::perso::SERIAL_LEN],
+    ) -> Result<ektp_sm::perso::PersoKeys, Error>;
+}
+
+impl<T> PersoKeySource for T
+where
+    T: ektp_sm::perso::MasterKeySource + ?Sized,
+    T::Error: std::error::Error + Send + Sync + 'static,
+{
+    fn perso_keys(
+        &self,
+        serial: &[u8; ektp_sm::perso::SERIAL_LEN],
+    ) -> Result<ektp_sm::perso::PersoKeys, Error> {
+        self.diversify(serial)
+            .map_err(|e| Error::MasterKey(Box::new(e)))
+    }
+}
+
 /// What a printing station holds.
 #[derive(Clone, Copy)]
 pub struct Station<'a> {
     /// The document signer (key and certificate).
     pub signer: &'a dyn Signer,
-    /// The batch personalization master key (AES-256).
-    pub master_key: &'a ektp_sm::perso::MasterKey,
+    /// The batch personalization master key (AES-256): in memory
+    /// ([`ektp_sm::perso::MasterKey`]) or in a PKCS#11 token, diversifying inside it.
+    pub master_key: &'a dyn PersoKeySource,
     /// The department roots, to verify the read-back as a pickup desk would.
     pub trust: &'a TrustStore,
     /// The CVCA certificate (self-signed) the chip trusts for Terminal Authentication. `None`

@@ -10,7 +10,7 @@ use ektp_iso7816::{CardTransport, CommandApdu, Ins, ResponseApdu, Sfi, StatusWor
 use ektp_lds::{CardProfile, LdsFile};
 use ektp_sm::card_access::SecurityInfos;
 use ektp_sm::pace::host::Start;
-use ektp_sm::perso::{HostAuth, MasterKey, PersoKeys};
+use ektp_sm::perso::HostAuth;
 use ektp_sm::{Can, HostSm, PaceParams, PacePassword};
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -226,10 +226,10 @@ impl<T: CardTransport> Card<T> {
     /// issued card, transport failures.
     pub fn personalization(
         &mut self,
-        master_key: &MasterKey,
+        master_key: &dyn crate::personalize::PersoKeySource,
     ) -> Result<PersoSession<'_, T>, Error> {
         let serial = self.serial()?;
-        let keys = PersoKeys::diversify(master_key, &serial)?;
+        let keys = master_key.perso_keys(&serial)?;
         let rnd_ic: [u8; 8] = {
             let r = self.plain(&CommandApdu::new(0x00, Ins::GetChallenge, 0, 0).with_le(8))?;
             if !r.is_ok() {

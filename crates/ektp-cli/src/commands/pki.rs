@@ -21,6 +21,16 @@ pub enum PkiCommand {
     Init {
         /// Directory to write into (created; existing files are never overwritten)
         dir: PathBuf,
+        /// Generate the document signer's key inside this PKCS#11 module's token
+        /// (non-extractable; the certificates stay outside), e.g. /usr/lib/softhsm/libsofthsm2.so
+        #[arg(long, value_name = "MODULE", requires = "token")]
+        pkcs11: Option<PathBuf>,
+        /// The label of the token to generate the key in (with --pkcs11)
+        #[arg(long, value_name = "LABEL", requires = "pkcs11")]
+        token: Option<String>,
+        /// Read the token's user PIN from FILE (chmod 600); without it ektp asks in a terminal
+        #[arg(long, value_name = "FILE", requires = "pkcs11")]
+        pin_file: Option<PathBuf>,
     },
     /// Describe a certificate, a CRL or an EF.SOD file (PEM or DER)
     Show {
@@ -32,7 +42,13 @@ pub enum PkiCommand {
 /// Runs `ektp pki`.
 pub fn run(cmd: &PkiCommand, global: &Global) -> Result<ExitCode, Fail> {
     match cmd {
-        PkiCommand::Init { dir } => init(dir, global),
+        PkiCommand::Init {
+            dir,
+            pkcs11: Some(module),
+            token: Some(token),
+            pin_file,
+        } => init_pkcs11(dir, module, token, pin_file.as_deref(), global),
+        PkiCommand::Init { dir, .. } => init(dir, global),
         PkiCommand::Show { file } => show::show(file, global),
     }
 }
@@ -107,6 +123,122 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
         eprintln!(
             "TEST ONLY: the PKI in {} is for trying ektp out, never for real cards",
             dir.display()
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `pki init --pkcs11`: a TEST root (its key only in memory: it signs the CRL and the
+/// certificate, then is dropped), the document signer's key generated inside the token, its
+/// certificate and the station config outside. The master key stays the TEST ONLY file:
+/// virtual TEST chips are made with it.
+fn init_pkcs11(
+    dir: &Path,
+    module: &Path,
+    label: &str,
+    pin_file: Option<&Path>,
+    global: &Global,
+) -> Result<ExitCode, Fail> {
+    use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
+    use std::io::IsTerminal as _;
+    const OBJECT: &str = "ektp-ds1-TEST";
+    let pin = match pin_file {
+        Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token)?,
+        None if std::io::stdin().is_terminal() => {
+            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
+                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
+            ektp_pkcs11::Pin::new(typed).map_err(Fail::token)?
+        }
+        None => {
+            return Err(Fail::usage(
+                "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
+            ));
+        }
+    };
+    let token = ektp_pkcs11::Module::open(module)
+        .and_then(|m| m.login(label, &pin))
+        .map_err(Fail::token)?;
+    let key_uri = format!("pkcs11:token={label};object={OBJECT};type=private");
+    let parsed: ektp_pkcs11::Pkcs11Uri = key_uri.parse().map_err(Fail::token)?;
+    if token.ec_public_key(&parsed).is_ok() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "token {label} already holds a key {OBJECT}: use a fresh token (or delete that key)"
+        )));
+    }
+    let trust_dir = dir.join("trust");
+    std::fs::create_dir_all(&trust_dir)
+        .or_config(|| format!("cannot create {}", trust_dir.display()))?;
+    let now = SystemTime::now();
+    use std::time::Duration;
+    let day = Duration::from_secs(86_400);
+    let ago = now.checked_sub(day).unwrap_or(now);
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA Indonesia e-KTP",
+        &TestKey::EcdsaP384,
+        ago,
+        now.checked_add(Duration::from_secs(86_400 * 3650))
+            .unwrap_or(now),
+    )
+    .or_config(|| "cannot make the TEST root".to_owned())?;
+    let crl = root
+        .crl(
+            &[],
+            ago,
+            now.checked_add(Duration::from_secs(86_400 * 30))
+                .unwrap_or(now),
+            1,
+        )
+        .or_config(|| "cannot make the TEST CRL".to_owned())?;
+    let public = token
+        .generate_ec_p256_key_pair(OBJECT, b"ektp-ds1")
+        .map_err(Fail::token)?;
+    let spec = DocumentSignerSpec::new("Document Signer 1 (token)", TestKey::EcdsaP256, now);
+    let cert = root
+        .issue_document_signer_for_public_key(&spec, &public)
+        .or_config(|| "cannot certify the token's document signer key".to_owned())?;
+    let root_path = trust_dir.join("ID-CSCA-TEST-ONLY.crt.pem");
+    let crl_path = trust_dir.join("ID-CSCA-TEST-ONLY.crl");
+    let cert_path = dir.join("ID-DS1-TOKEN-TEST-ONLY.crt.der");
+    let master = dir.join("perso-master-TEST-ONLY.hex");
+    let station = dir.join("station-TEST-ONLY.toml");
+    write_new(&root_path, root.certificate_pem().as_bytes(), false)?;
+    write_new(&crl_path, &crl, false)?;
+    write_new(&cert_path, &cert, false)?;
+    write_new(
+        &master,
+        format!("{}\n", ektp_sm::perso::TEST_MASTER_KEY_HEX.trim()).as_bytes(),
+        true,
+    )?;
+    let mut toml = format!(
+        "# TEST ONLY printing station, written by `ektp pki init --pkcs11`. Never use for real cards.\n\
+         signer_key = {key_uri:?}\nsigner_certificate = \"ID-DS1-TOKEN-TEST-ONLY.crt.der\"\n\
+         trust_dir = \"trust\"\nmaster_key_file = \"perso-master-TEST-ONLY.hex\"\n\
+         pkcs11_module = {:?}\njournal = \"journal-TEST-ONLY.sqlite\"\n",
+        module.to_string_lossy(),
+    );
+    if let Some(p) = pin_file {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        toml.push_str(&format!("pin_source = {:?}\n", abs.to_string_lossy()));
+    }
+    write_new(&station, toml.as_bytes(), false)?;
+    let written: Vec<(String, PathBuf)> = vec![
+        ("root certificate (trust store)".into(), root_path),
+        ("CRL (trust store)".into(), crl_path),
+        (
+            format!("document signer key (in token {label})"),
+            PathBuf::from(&key_uri),
+        ),
+        ("document signer certificate".into(), cert_path),
+        ("personalization master key".into(), master),
+        ("station config".into(), station.clone()),
+    ];
+    print_written(dir, &trust_dir, &station, &written, global)?;
+    if global.verbosity >= 0 {
+        eprintln!(
+            "TEST ONLY: the TEST root's key was not kept; the document signer key is in token \
+             {label} and never leaves it"
         );
     }
     Ok(exit::OK)
