@@ -128,6 +128,48 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     Ok(exit::OK)
 }
 
+/// The token's user PIN for `pki init --pkcs11`: `--pin-file`, else a no-echo prompt.
+fn token_pin(label: &str, pin_file: Option<&Path>) -> Result<ektp_pkcs11::Pin, Fail> {
+    use std::io::IsTerminal as _;
+    match pin_file {
+        Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token),
+        None if std::io::stdin().is_terminal() => {
+            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
+                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
+            ektp_pkcs11::Pin::new(typed).map_err(Fail::token)
+        }
+        None => Err(Fail::usage(
+            "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
+        )),
+    }
+}
+
+/// A TEST ONLY root (P-384, ten years) and its current empty CRL (thirty days).
+fn test_root_and_crl(now: SystemTime) -> Result<(ektp_pki::test_pki::TestCa, Vec<u8>), Fail> {
+    use ektp_pki::test_pki::{TestCa, TestKey};
+    use std::time::Duration;
+    let day = Duration::from_secs(86_400);
+    let ago = now.checked_sub(day).unwrap_or(now);
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA Indonesia e-KTP",
+        &TestKey::EcdsaP384,
+        ago,
+        now.checked_add(day.saturating_mul(3650)).unwrap_or(now),
+    )
+    .or_config(|| "cannot make the TEST root".to_owned())?;
+    let crl = root
+        .crl(
+            &[],
+            ago,
+            now.checked_add(day.saturating_mul(30)).unwrap_or(now),
+            1,
+        )
+        .or_config(|| "cannot make the TEST CRL".to_owned())?;
+    Ok((root, crl))
+}
+
 /// `pki init --pkcs11`: a TEST root (its key only in memory: it signs the CRL and the
 /// certificate, then is dropped), the document signer's key generated inside the token, its
 /// certificate and the station config outside. The master key stays the TEST ONLY file:
@@ -139,22 +181,9 @@ fn init_pkcs11(
     pin_file: Option<&Path>,
     global: &Global,
 ) -> Result<ExitCode, Fail> {
-    use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
-    use std::io::IsTerminal as _;
+    use ektp_pki::test_pki::{DocumentSignerSpec, TestKey};
     const OBJECT: &str = "ektp-ds1-TEST";
-    let pin = match pin_file {
-        Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token)?,
-        None if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
-                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
-            ektp_pkcs11::Pin::new(typed).map_err(Fail::token)?
-        }
-        None => {
-            return Err(Fail::usage(
-                "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
-            ));
-        }
-    };
+    let pin = token_pin(label, pin_file)?;
     let token = ektp_pkcs11::Module::open(module)
         .and_then(|m| m.login(label, &pin))
         .map_err(Fail::token)?;
@@ -169,28 +198,7 @@ fn init_pkcs11(
     std::fs::create_dir_all(&trust_dir)
         .or_config(|| format!("cannot create {}", trust_dir.display()))?;
     let now = SystemTime::now();
-    use std::time::Duration;
-    let day = Duration::from_secs(86_400);
-    let ago = now.checked_sub(day).unwrap_or(now);
-    let root = TestCa::new(
-        "ID",
-        "Dukcapil",
-        "CSCA Indonesia e-KTP",
-        &TestKey::EcdsaP384,
-        ago,
-        now.checked_add(Duration::from_secs(86_400 * 3650))
-            .unwrap_or(now),
-    )
-    .or_config(|| "cannot make the TEST root".to_owned())?;
-    let crl = root
-        .crl(
-            &[],
-            ago,
-            now.checked_add(Duration::from_secs(86_400 * 30))
-                .unwrap_or(now),
-            1,
-        )
-        .or_config(|| "cannot make the TEST CRL".to_owned())?;
+    let (root, crl) = test_root_and_crl(now)?;
     let public = token
         .generate_ec_p256_key_pair(OBJECT, b"ektp-ds1")
         .map_err(Fail::token)?;

@@ -251,19 +251,9 @@ fn show_certificate(a: &ShowArgs, cert: &CvCertificate, global: &Global) -> Resu
     })
 }
 
-fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode, Fail> {
-    let req = CertificateRequest::from_bytes(bytes).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
-            a.file.display()
-        )))
-    })?;
-    let b = req.body();
-    let inner = Check {
-        by: format!("{} (the requested key: proof of possession)", b.chr),
-        result: req.verify_inner(),
-    };
-    let outer = match (&a.issuer, req.outer()) {
+/// The request's outer signature checked against `--issuer`, if both are there.
+fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, Fail> {
+    Ok(match (&a.issuer, req.outer()) {
         (Some(path), Some(o)) => {
             let issuer = read_certificate(path)?;
             if issuer.chr() != &o.car {
@@ -293,7 +283,22 @@ fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode,
             ));
         }
         (None, _) => None,
+    })
+}
+
+fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode, Fail> {
+    let req = CertificateRequest::from_bytes(bytes).map_err(|e| {
+        Fail::config(anyhow::Error::new(e).context(format!(
+            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
+            a.file.display()
+        )))
+    })?;
+    let b = req.body();
+    let inner = Check {
+        by: format!("{} (the requested key: proof of possession)", b.chr),
+        result: req.verify_inner(),
     };
+    let outer = outer_check(a, &req)?;
     if global.json {
         let mut v = request_json(&req);
         if let Some(o) = v.as_object_mut() {

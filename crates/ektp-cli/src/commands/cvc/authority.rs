@@ -1,0 +1,169 @@
+//! The CVCA directory and the self-signed CVCA.
+
+use super::*;
+
+pub(super) struct Cvca {
+    pub(super) cert: CvCertificate,
+    pub(super) key: SoftwareCvSigner,
+}
+
+pub(super) fn cvca_cert_path(dir: &Path, chr: &CertificateReference) -> PathBuf {
+    dir.join(format!("{chr}.cvcert"))
+}
+
+pub(super) fn cvca_key_path(dir: &Path, chr: &CertificateReference) -> PathBuf {
+    dir.join(format!("{chr}-TEST-ONLY.key"))
+}
+
+pub(super) fn load_cvca(dir: &Path) -> Result<Cvca, Fail> {
+    let current = dir.join(CURRENT);
+    let text = std::fs::read_to_string(&current).map_err(|e| {
+        Fail::config(anyhow::Error::new(e).context(format!(
+            "{} is not a CVCA directory (no readable `{CURRENT}` file): make one with \
+             `ektp cvc init-cvca`",
+            dir.display()
+        )))
+    })?;
+    let chr = CertificateReference::new(text.trim()).map_err(|_| {
+        Fail::config(anyhow::anyhow!(
+            "{} does not hold a holder reference",
+            current.display()
+        ))
+    })?;
+    let cert = read_certificate(&cvca_cert_path(dir, &chr))?;
+    let key = read_key(&cvca_key_path(dir, &chr))?;
+    if key.public_point() != *cert.body().public_key.point() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is not the key of {}: the CVCA directory is inconsistent",
+            cvca_key_path(dir, &chr).display(),
+            cvca_cert_path(dir, &chr).display()
+        )));
+    }
+    Ok(Cvca { cert, key })
+}
+
+/// Maps an issuing error: a key that does not match is a file error, the rest are bugs of the
+/// arguments the command already checked (reported as usage errors with the library's text).
+pub(super) fn issue_error(e: CvcError, what: &str) -> Fail {
+    match e {
+        CvcError::SignerKeyMismatch { .. } => Fail::config(anyhow::Error::new(e).context(format!(
+            "cannot issue the {what}: the key file does not belong to the issuer certificate"
+        ))),
+        CvcError::SignatureInvalid { .. } | CvcError::InvalidPublicKey { .. } => Fail::new(
+            exit::Kind::Failed,
+            anyhow::Error::new(e).context(format!(
+                "cannot issue the {what}: the request's signature does not prove possession of \
+                 its key; ask the terminal for a new request"
+            )),
+        ),
+        other => Fail::usage(format!("cannot issue the {what}: {other}")),
+    }
+}
+
+pub(super) fn test_only_note(global: &Global) {
+    if global.verbosity >= 0 {
+        eprintln!(
+            "TEST ONLY: software keys in files are for trying EAC out; real CVCA, DV and \
+             terminal keys belong in a token or SAM"
+        );
+    }
+}
+
+/// Prints what was written: JSON or lines.
+pub(super) fn report(
+    global: &Global,
+    headline: &str,
+    cert: Option<&CvCertificate>,
+    files: &[(&str, &Path)],
+) -> Result<(), Fail> {
+    if global.json {
+        print_json(&json!({
+            "test_only": true,
+            "certificate": cert.map(show::certificate_json),
+            "files": files.iter().map(|(what, p)| json!({"what": what, "path": p})).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        println!("{headline}");
+        if let Some(c) = cert {
+            let b = c.body();
+            println!(
+                "  {} → {}: {}, rights {}, valid {} to {}",
+                b.car,
+                b.chr,
+                b.role(),
+                rights_text(b.chat.rights()),
+                b.effective,
+                b.expiration
+            );
+        }
+        for (what, path) in files {
+            println!("  {what:<22} {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- commands
+
+pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let country = a.country.as_str();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Fail::usage(format!(
+            "--country {country:?} is not a country code: two capital letters (ISO 3166-1 \
+             alpha-2), ID for Indonesia"
+        )));
+    }
+    let chr = reference(&a.holder, "--holder")?;
+    if chr.country_code() != country {
+        return Err(Fail::usage(format!(
+            "--holder {chr} does not start with the country code {country}: write e.g. \
+             {country}CVCA00001"
+        )));
+    }
+    let rights = if a.rights.is_empty() {
+        AccessRights::READ_DG3.union(AccessRights::READ_DG4)
+    } else {
+        rights_of(&a.rights)
+    };
+    let from = effective(a.from.as_deref())?;
+    let to = a
+        .years
+        .checked_mul(12)
+        .and_then(|m| after_months(from, m))
+        .ok_or_else(|| lifetime_error("CVCA certificate"))?;
+    if std::fs::symlink_metadata(a.dir.join(CURRENT)).is_ok() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} already holds a CVCA: roll it over with `ektp cvc link --cvca-dir {}`, or \
+             choose another directory",
+            a.dir.display(),
+            a.dir.display()
+        )));
+    }
+    std::fs::create_dir_all(&a.dir).or_config(|| format!("cannot create {}", a.dir.display()))?;
+    let key = SoftwareCvSigner::generate(a.curve.into())
+        .or_config(|| "cannot generate the CVCA key".to_owned())?;
+    let cert = CertificateBuilder::new(
+        chr.clone(),
+        Chat::inspection_system(Role::Cvca, rights),
+        from,
+        to,
+    )
+    .self_signed(&key)
+    .map_err(|e| issue_error(e, "CVCA certificate"))?;
+    let key_path = cvca_key_path(&a.dir, &chr);
+    let cert_path = cvca_cert_path(&a.dir, &chr);
+    write_key(&key_path, &key, "directory")?;
+    write_public(&cert_path, &cert.to_bytes())?;
+    write_public(&a.dir.join(CURRENT), format!("{chr}\n").as_bytes())?;
+    report(
+        global,
+        &format!("TEST ONLY CVCA written to {}:", a.dir.display()),
+        Some(&cert),
+        &[
+            ("CVCA certificate", &cert_path),
+            ("CVCA private key", &key_path),
+        ],
+    )?;
+    test_only_note(global);
+    Ok(exit::OK)
+}

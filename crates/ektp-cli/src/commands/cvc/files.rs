@@ -1,0 +1,116 @@
+//! Certificate references, key and certificate files (keys 0600 through ektp-fs).
+
+use super::*;
+
+pub(super) fn reference(text: &str, option: &str) -> Result<CertificateReference, Fail> {
+    CertificateReference::new(text).map_err(|_| {
+        Fail::usage(format!(
+            "{option} {text:?} is not a holder reference: 1 to 16 printable ASCII characters, \
+             country code + mnemonic + 5-character sequence number (e.g. IDDVBANK00001)"
+        ))
+    })
+}
+
+// ---------------------------------------------------------------- files
+
+/// Refuses to replace an existing key.
+pub(super) fn refuse_existing(path: &Path, option: &str) -> Result<(), Fail> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} already exists: a key is never overwritten; choose another {option} or move \
+             the old key away",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes a TEST ONLY key as PKCS#8 DER, 0600 (never over an existing file).
+pub(super) fn write_key(path: &Path, key: &SoftwareCvSigner, option: &str) -> Result<(), Fail> {
+    refuse_existing(path, option)?;
+    let der = key
+        .to_pkcs8_der()
+        .or_config(|| "cannot encode the new key".to_owned())?;
+    ektp_fs::write_private(path, &der).or_config(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a private key file (refused if group or others can read it).
+pub(crate) fn read_key(path: &Path) -> Result<SoftwareCvSigner, Fail> {
+    let der = ektp_fs::read_secret(path, MAX_KEY_FILE_LEN)
+        .or_config(|| format!("cannot use the key file {}", path.display()))?;
+    SoftwareCvSigner::from_private_key_der(&der).map_err(|_| {
+        Fail::config(anyhow::anyhow!(
+            "{} is not a CV signing key: expected an unencrypted P-256 or brainpoolP256r1 key \
+             in PKCS#8 or SEC1 DER (as `ektp cvc` and `cvc-create` write them)",
+            path.display()
+        ))
+    })
+}
+
+/// Writes a public file (certificate, request) atomically: a temporary beside it, renamed.
+pub(super) fn write_public(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
+    let what = || format!("cannot write {}", path.display());
+    let name = path
+        .file_name()
+        .map_or_else(|| "cvc".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.or_config(what)
+}
+
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Fail> {
+    let what = || format!("cannot read {}", path.display());
+    let meta = std::fs::metadata(path).or_config(what)?;
+    if meta.len() > MAX_CV_FILE_LEN {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is {} bytes, larger than any CV certificate or request ({MAX_CV_FILE_LEN}): \
+             not a CV certificate file",
+            path.display(),
+            meta.len()
+        )));
+    }
+    std::fs::read(path).or_config(what)
+}
+
+pub(crate) fn read_certificate(path: &Path) -> Result<CvCertificate, Fail> {
+    let bytes = read_file(path)?;
+    CvCertificate::from_bytes(&bytes).map_err(|e| {
+        Fail::config(anyhow::Error::new(e).context(format!(
+            "{} is not a CV certificate (DER, BSI TR-03110-3)",
+            path.display()
+        )))
+    })
+}
+
+pub(super) fn read_request(path: &Path) -> Result<CertificateRequest, Fail> {
+    let bytes = read_file(path)?;
+    CertificateRequest::from_bytes(&bytes).map_err(|e| {
+        Fail::config(anyhow::Error::new(e).context(format!(
+            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
+            path.display()
+        )))
+    })
+}
+
+/// The curve a DV or terminal key lies on (their certificates carry no domain parameters).
+pub(crate) fn curve_of(cert: &CvCertificate) -> Option<Curve> {
+    let key = &cert.body().public_key;
+    key.domain_parameters().or_else(|| {
+        [Curve::NistP256, Curve::BrainpoolP256r1]
+            .into_iter()
+            .find(|c| c.is_on_curve(key.point()))
+    })
+}
+
+// ---------------------------------------------------------------- CVCA directory

@@ -1,0 +1,158 @@
+//! A terminal's key and request, its short-lived IS certificate, and CVCA link certificates.
+
+use super::*;
+
+pub(super) fn request(a: &RequestArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let chr = reference(&a.holder, "--holder")?;
+    let car = a
+        .car
+        .as_deref()
+        .map(|c| reference(c, "--car"))
+        .transpose()?;
+    refuse_existing(&a.key_out, "--key-out")?;
+    let key = SoftwareCvSigner::generate(a.curve.into())
+        .or_config(|| "cannot generate the key".to_owned())?;
+    let mut builder = RequestBuilder::new(chr.clone());
+    if let Some(car) = car {
+        builder = builder.car(car);
+    }
+    let req = builder
+        .sign(&key)
+        .or_config(|| "cannot sign the request".to_owned())?;
+    write_key(&a.key_out, &key, "--key-out")?;
+    write_public(&a.out, &req.to_bytes())?;
+    if global.json {
+        print_json(&json!({
+            "test_only": true,
+            "request": show::request_json(&req),
+            "files": [
+                {"what": "certificate request", "path": a.out},
+                {"what": "private key", "path": a.key_out},
+            ],
+        }))?;
+    } else {
+        println!("Key and certificate request for {chr} written:");
+        println!("  {:<22} {}", "certificate request", a.out.display());
+        println!("  {:<22} {}", "private key", a.key_out.display());
+        println!("Send the request (never the key) to your DV to be issued a certificate.");
+    }
+    test_only_note(global);
+    Ok(exit::OK)
+}
+
+pub(super) fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let dv = read_certificate(&a.dv_cert)?;
+    let dvb = dv.body();
+    if !dvb.role().is_dv() {
+        return Err(Fail::usage(format!(
+            "{} is a {} certificate ({}), not a DV certificate: give the DV's certificate \
+             with --dv-cert",
+            a.dv_cert.display(),
+            dvb.role(),
+            dvb.chr
+        )));
+    }
+    let req = read_request(&a.request)?;
+    let holder = match &a.holder {
+        Some(h) => reference(h, "--holder")?,
+        None => req.body().chr.clone(),
+    };
+    let from = effective(a.from.as_deref())?;
+    let to = after_days(from, a.days).ok_or_else(|| lifetime_error("terminal certificate"))?;
+    let builder = CertificateBuilder::new(
+        holder,
+        Chat::inspection_system(Role::Terminal, rights_of(&a.rights)),
+        from,
+        to,
+    );
+    builder
+        .check_issuance(&dv, today()?)
+        .map_err(|e| policy_error(e, &dv, "--days"))?;
+    let key = read_key(&a.dv_key)?;
+    if key.public_point() != *dvb.public_key.point() {
+        return Err(Fail::config(anyhow::anyhow!(
+            "{} is not the key of the DV certificate {} ({}): give the DV's own key with --dv-key",
+            a.dv_key.display(),
+            dvb.chr,
+            a.dv_cert.display()
+        )));
+    }
+    if let Some(car) = &req.body().car
+        && car != &dvb.chr
+    {
+        return Err(Fail::usage(format!(
+            "the request is addressed to {car}, not to this DV ({}): check you have the right \
+             request, or ask the terminal for one with `--car {}`",
+            dvb.chr, dvb.chr
+        )));
+    }
+    check_request_curve(&req, key.curve())?;
+    let cert = builder
+        .issue_for_request(&req, &dv, &key)
+        .map_err(|e| issue_error(e, "terminal certificate"))?;
+    write_public(&a.out, &cert.to_bytes())?;
+    report(
+        global,
+        "Terminal (inspection system) certificate issued:",
+        Some(&cert),
+        &[("terminal certificate", &a.out)],
+    )?;
+    Ok(exit::OK)
+}
+
+pub(super) fn link(a: &LinkArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let old = load_cvca(&a.cvca_dir)?;
+    let chr = reference(&a.new_holder, "--new-holder")?;
+    if &chr == old.cert.chr() {
+        return Err(Fail::usage(format!(
+            "--new-holder {chr} is the current CVCA's reference: give the next one (e.g. a \
+             higher sequence number)"
+        )));
+    }
+    if chr.country_code() != old.cert.chr().country_code() {
+        return Err(Fail::usage(format!(
+            "--new-holder {chr} does not start with the country code {}",
+            old.cert.chr().country_code()
+        )));
+    }
+    let from = effective(a.from.as_deref())?;
+    let to = a
+        .years
+        .checked_mul(12)
+        .and_then(|m| after_months(from, m))
+        .ok_or_else(|| lifetime_error("CVCA certificate"))?;
+    let key_path = cvca_key_path(&a.cvca_dir, &chr);
+    let cert_path = cvca_cert_path(&a.cvca_dir, &chr);
+    let link_path = a.cvca_dir.join(format!("{chr}-link.cvcert"));
+    refuse_existing(&key_path, "--new-holder")?;
+    let chat = old.cert.body().chat;
+    let key = SoftwareCvSigner::generate(old.key.curve())
+        .or_config(|| "cannot generate the new CVCA key".to_owned())?;
+    let builder = CertificateBuilder::new(chr.clone(), chat, from, to);
+    let new_cert = builder
+        .clone()
+        .self_signed(&key)
+        .map_err(|e| issue_error(e, "new CVCA certificate"))?;
+    let link_cert = builder
+        .issue(&key.public_key(true), &old.cert, &old.key)
+        .map_err(|e| issue_error(e, "link certificate"))?;
+    write_key(&key_path, &key, "--new-holder")?;
+    write_public(&cert_path, &new_cert.to_bytes())?;
+    write_public(&link_path, &link_cert.to_bytes())?;
+    write_public(&a.cvca_dir.join(CURRENT), format!("{chr}\n").as_bytes())?;
+    report(
+        global,
+        &format!(
+            "CVCA rolled over from {} to {chr} (new DV certificates are issued by {chr}):",
+            old.cert.chr()
+        ),
+        Some(&link_cert),
+        &[
+            ("link certificate", &link_path),
+            ("new CVCA certificate", &cert_path),
+            ("new CVCA private key", &key_path),
+        ],
+    )?;
+    test_only_note(global);
+    Ok(exit::OK)
+}
