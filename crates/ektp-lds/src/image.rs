@@ -40,6 +40,20 @@ pub struct LdsImage {
 }
 
 impl LdsImage {
+    /// The data groups an application determines, by number, as encoded: DG1, DG2, DG3, DG7,
+    /// DG11, DG12 and DG13 (DG14 and DG15 depend on the chip).
+    pub fn data_groups(&self) -> [(DgNumber, &[u8]); 7] {
+        [
+            (DgNumber::DG1, self.dg1.as_bytes()),
+            (DgNumber::DG2, self.dg2.as_bytes()),
+            (DgNumber::DG3, self.dg3.as_bytes()),
+            (DgNumber::DG7, self.dg7.as_bytes()),
+            (DgNumber::DG11, self.dg11.as_bytes()),
+            (DgNumber::DG12, self.dg12.as_bytes()),
+            (DgNumber::DG13, self.dg13.as_bytes()),
+        ]
+    }
+
     /// Encodes an application's data groups.
     ///
     /// # Errors

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::Error;
 use crate::curve::{DomainParameters, EcPoint, SCALAR_LEN};
 use crate::kdf::CipherSuite;
-use crate::pace::{SessionKeys, oid_to_dotted, session_keys};
+use crate::pace::{SessionKeys, cipher_of_protocol_oid, protocol_oid, session_keys};
 use crate::rng::RandomSource;
 
 /// DER content octets of `id-CA-ECDH` = 0.4.0.127.0.7.2.2.3.2 (ICAO 9303-11 §9.2.5); the
@@ -65,13 +65,7 @@ impl CaParams {
 
 /// The `id-CA-ECDH-AES-CBC-CMAC-*` content octets for `cipher`.
 pub fn oid_bytes(cipher: CipherSuite) -> [u8; 10] {
-    let [a, b, c, d, e, f, g, h, i] = ID_CA_ECDH;
-    let last = match cipher {
-        CipherSuite::Aes128 => 2,
-        CipherSuite::Aes192 => 3,
-        CipherSuite::Aes256 => 4,
-    };
-    [a, b, c, d, e, f, g, h, i, last]
+    protocol_oid(ID_CA_ECDH, cipher)
 }
 
 /// The cipher suite named by Chip Authentication OID content octets.
@@ -79,19 +73,7 @@ pub fn oid_bytes(cipher: CipherSuite) -> [u8; 10] {
 /// # Errors
 /// [`Error::UnsupportedProtocol`] unless the OID is `id-CA-ECDH-AES-CBC-CMAC-*`.
 pub fn cipher_from_oid_bytes(oid: &[u8]) -> Result<CipherSuite, Error> {
-    let unsupported = || Error::UnsupportedProtocol {
-        oid: oid_to_dotted(oid),
-    };
-    let (last, prefix) = oid.split_last().ok_or_else(unsupported)?;
-    if prefix != ID_CA_ECDH {
-        return Err(unsupported());
-    }
-    match last {
-        2 => Ok(CipherSuite::Aes128),
-        3 => Ok(CipherSuite::Aes192),
-        4 => Ok(CipherSuite::Aes256),
-        _ => Err(unsupported()),
-    }
+    cipher_of_protocol_oid(&ID_CA_ECDH, oid)
 }
 
 /// Comp(PK) for ECDH keys: the x-coordinate (BSI TR-03110-3 §A.2.2.3). Terminal

@@ -69,13 +69,7 @@ impl PaceParams {
     /// DER content octets of the protocol OID, e.g. `04 00 7F 00 07 02 02 04 02 02`
     /// for `id-PACE-ECDH-GM-AES-CBC-CMAC-128`.
     pub fn oid_bytes(&self) -> [u8; 10] {
-        let [a, b, c, d, e, f, g, h, i] = ID_PACE_ECDH_GM;
-        let last = match self.cipher {
-            CipherSuite::Aes128 => 2,
-            CipherSuite::Aes192 => 3,
-            CipherSuite::Aes256 => 4,
-        };
-        [a, b, c, d, e, f, g, h, i, last]
+        protocol_oid(ID_PACE_ECDH_GM, self.cipher)
     }
 
     /// The cipher suite named by PACE OID content octets.
@@ -83,19 +77,40 @@ impl PaceParams {
     /// # Errors
     /// [`Error::UnsupportedProtocol`] unless the OID is `id-PACE-ECDH-GM-AES-CBC-CMAC-*`.
     pub fn cipher_from_oid_bytes(oid: &[u8]) -> Result<CipherSuite, Error> {
-        let unsupported = || Error::UnsupportedProtocol {
-            oid: oid_to_dotted(oid),
-        };
-        let (last, prefix) = oid.split_last().ok_or_else(unsupported)?;
-        if prefix != ID_PACE_ECDH_GM {
-            return Err(unsupported());
-        }
-        match last {
-            2 => Ok(CipherSuite::Aes128),
-            3 => Ok(CipherSuite::Aes192),
-            4 => Ok(CipherSuite::Aes256),
-            _ => Err(unsupported()),
-        }
+        cipher_of_protocol_oid(&ID_PACE_ECDH_GM, oid)
+    }
+}
+
+/// The content octets of a `…-AES-CBC-CMAC-*` protocol OID: `prefix` then the cipher's arc
+/// (2 AES-128, 3 AES-192, 4 AES-256; BSI TR-03110-3 §A.1.1), as PACE and Chip
+/// Authentication both name their protocols.
+pub(crate) fn protocol_oid(prefix: [u8; 9], cipher: CipherSuite) -> [u8; 10] {
+    let [a, b, c, d, e, f, g, h, i] = prefix;
+    let last = match cipher {
+        CipherSuite::Aes128 => 2,
+        CipherSuite::Aes192 => 3,
+        CipherSuite::Aes256 => 4,
+    };
+    [a, b, c, d, e, f, g, h, i, last]
+}
+
+/// The cipher suite of protocol OID content octets `oid` under `prefix`.
+///
+/// # Errors
+/// [`Error::UnsupportedProtocol`] for another OID.
+pub(crate) fn cipher_of_protocol_oid(prefix: &[u8; 9], oid: &[u8]) -> Result<CipherSuite, Error> {
+    let unsupported = || Error::UnsupportedProtocol {
+        oid: oid_to_dotted(oid),
+    };
+    let (last, rest) = oid.split_last().ok_or_else(unsupported)?;
+    if rest != prefix {
+        return Err(unsupported());
+    }
+    match last {
+        2 => Ok(CipherSuite::Aes128),
+        3 => Ok(CipherSuite::Aes192),
+        4 => Ok(CipherSuite::Aes256),
+        _ => Err(unsupported()),
     }
 }
 

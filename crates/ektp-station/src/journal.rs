@@ -643,35 +643,7 @@ impl Journal {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .doing(WRITE)?;
-        let clash: Option<(String, String, String, String)> = tx
-            .query_row(
-                "SELECT state, application, document_number, chip_serial FROM cards \
-                 WHERE (state = 'issued' AND (application = ?1 OR document_number = ?2 \
-                                              OR chip_serial = ?3)) \
-                    OR (state = 'in_progress' AND (application = ?1 OR chip_serial = ?3)) \
-                 LIMIT 1",
-                params![start.application, start.document_number, start.chip_serial],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()
-            .doing(READ)?;
-        if chip_abandoned(&tx, start.chip_serial)? {
-            return Err(Error::AbandonedChip {
-                chip_serial: start.chip_serial.to_owned(),
-            });
-        }
-        if let Some((state, application, document_number, chip_serial)) = clash {
-            return Err(Error::JournalRefuses {
-                application: start.application.to_owned(),
-                chip_serial: start.chip_serial.to_owned(),
-                existing: Box::new(Existing {
-                    application,
-                    document_number,
-                    state: state.replace('_', " "),
-                    chip_serial,
-                }),
-            });
-        }
+        refuse_clash(&tx, start)?;
         tx.execute(
             &format!(
                 "INSERT INTO cards (application, chip_serial, document_number, nik, state, \
@@ -738,6 +710,42 @@ impl Journal {
         )?;
         tx.commit().doing(WRITE)?;
         Ok(())
+    }
+}
+
+/// Refuses to open a row for `start` when its chip was abandoned, or when its application,
+/// document number or chip is already issued, or its application or chip is open elsewhere:
+/// the journal never lets an application be issued twice.
+fn refuse_clash(tx: &rusqlite::Transaction<'_>, start: &Start<'_>) -> Result<()> {
+    if chip_abandoned(tx, start.chip_serial)? {
+        return Err(Error::AbandonedChip {
+            chip_serial: start.chip_serial.to_owned(),
+        });
+    }
+    let clash: Option<(String, String, String, String)> = tx
+        .query_row(
+            "SELECT state, application, document_number, chip_serial FROM cards \
+             WHERE (state = 'issued' AND (application = ?1 OR document_number = ?2 \
+                                          OR chip_serial = ?3)) \
+                OR (state = 'in_progress' AND (application = ?1 OR chip_serial = ?3)) \
+             LIMIT 1",
+            params![start.application, start.document_number, start.chip_serial],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .doing(READ)?;
+    match clash {
+        Some((state, application, document_number, chip_serial)) => Err(Error::JournalRefuses {
+            application: start.application.to_owned(),
+            chip_serial: start.chip_serial.to_owned(),
+            existing: Box::new(Existing {
+                application,
+                document_number,
+                state: state.replace('_', " "),
+                chip_serial,
+            }),
+        }),
+        None => Ok(()),
     }
 }
 

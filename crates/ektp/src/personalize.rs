@@ -161,17 +161,11 @@ impl Files {
         }
         let dg14 = Dg14::new(SecurityInfos(infos))?;
         let dg15 = Dg15::new(aa_spki)?;
-        let dgs = [
-            (DgNumber::DG1, image.dg1.as_bytes()),
-            (DgNumber::DG2, image.dg2.as_bytes()),
-            (DgNumber::DG3, image.dg3.as_bytes()),
-            (DgNumber::DG7, image.dg7.as_bytes()),
-            (DgNumber::DG11, image.dg11.as_bytes()),
-            (DgNumber::DG12, image.dg12.as_bytes()),
-            (DgNumber::DG13, image.dg13.as_bytes()),
+        let mut dgs = image.data_groups().to_vec();
+        dgs.extend([
             (DgNumber::DG14, dg14.as_bytes()),
             (DgNumber::DG15, dg15.as_bytes()),
-        ];
+        ]);
         let sod = sign_ef_sod(&dgs, signer, &SodOptions::new(SystemTime::now()))?;
         let mut list: Vec<(LdsFile, Vec<u8>)> = vec![
             (LdsFile::CardAccess, card_access),

@@ -477,20 +477,9 @@ impl<T: CardTransport> PersoSession<'_, T> {
     /// # Errors
     /// The card's status word, secure messaging or transport failures.
     pub fn aa_public_key(&mut self) -> Result<Vec<u8>, Error> {
-        let generate =
-            CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x80, 0x00).with_le(256);
-        let r = self.send(&generate)?;
-        if r.is_ok() {
-            return Ok(r.data);
-        }
-        if r.sw != StatusWord::CONDITIONS_NOT_SATISFIED {
-            return Err(Error::Card {
-                sw: r.sw,
-                during: "GENERATE ASYMMETRIC KEY PAIR",
-            });
-        }
-        self.ok(
-            &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, 0x00).with_le(256),
+        self.chip_key_pair(
+            0x00,
+            "GENERATE ASYMMETRIC KEY PAIR",
             "GENERATE ASYMMETRIC KEY PAIR (read public key)",
         )
     }
@@ -502,8 +491,24 @@ impl<T: CardTransport> PersoSession<'_, T> {
     /// # Errors
     /// The card's status word, secure messaging or transport failures.
     pub fn ca_public_key(&mut self) -> Result<Vec<u8>, Error> {
+        self.chip_key_pair(
+            0x01,
+            "GENERATE ASYMMETRIC KEY PAIR (Chip Authentication)",
+            "GENERATE ASYMMETRIC KEY PAIR (read Chip Authentication key)",
+        )
+    }
+
+    /// GENERATE ASYMMETRIC KEY PAIR for the key `p2` names: P1 `80` generates it, and a chip
+    /// that already has one (`6985`) is asked for its public key with P1 `81`, so a lost answer
+    /// never makes the chip replace its key.
+    fn chip_key_pair(
+        &mut self,
+        p2: u8,
+        generating: &'static str,
+        reading: &'static str,
+    ) -> Result<Vec<u8>, Error> {
         let generate =
-            CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x80, 0x01).with_le(256);
+            CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x80, p2).with_le(256);
         let r = self.send(&generate)?;
         if r.is_ok() {
             return Ok(r.data);
@@ -511,12 +516,12 @@ impl<T: CardTransport> PersoSession<'_, T> {
         if r.sw != StatusWord::CONDITIONS_NOT_SATISFIED {
             return Err(Error::Card {
                 sw: r.sw,
-                during: "GENERATE ASYMMETRIC KEY PAIR (Chip Authentication)",
+                during: generating,
             });
         }
         self.ok(
-            &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, 0x01).with_le(256),
-            "GENERATE ASYMMETRIC KEY PAIR (read Chip Authentication key)",
+            &CommandApdu::new(0x00, Ins::GenerateAsymmetricKeyPair, 0x81, p2).with_le(256),
+            reading,
         )
     }
 

@@ -361,15 +361,7 @@ fn record_match(files: &CardFiles, expected: &Application) -> Result<String, Str
     }
     let image = LdsImage::from_application(expected)
         .map_err(|e| format!("the expected application cannot be encoded: {e}"))?;
-    let determined = [
-        (DgNumber::DG1, image.dg1.as_bytes()),
-        (DgNumber::DG2, image.dg2.as_bytes()),
-        (DgNumber::DG3, image.dg3.as_bytes()),
-        (DgNumber::DG7, image.dg7.as_bytes()),
-        (DgNumber::DG11, image.dg11.as_bytes()),
-        (DgNumber::DG12, image.dg12.as_bytes()),
-        (DgNumber::DG13, image.dg13.as_bytes()),
-    ];
+    let determined = image.data_groups();
     let mut compared = Vec::new();
     for (dg, want) in determined {
         match files.dg(dg) {

@@ -216,13 +216,8 @@ impl CvCertificate {
     }
 
     pub(crate) fn decode(outer: &Tlv<'_>) -> Result<Self, CvcError> {
-        let mut r = tlv::children(outer)?;
-        let body_tlv = tlv::expect(&mut r, 0x7F4E)?;
-        let sig_tlv = tlv::expect(&mut r, 0x5F37)?;
-        tlv::finish(r)?;
+        let (body_tlv, signature) = decode_signed(outer)?;
         let body = CertificateBody::decode(&body_tlv)?;
-        let signature = EcSignature::from_bytes(sig_tlv.value)
-            .ok_or_else(|| tlv::invalid(Field::Signature, &sig_tlv))?;
         Ok(Self {
             body,
             signature,
@@ -232,12 +227,7 @@ impl CvCertificate {
 
     /// The canonical encoding (equal to the input of [`CvCertificate::from_bytes`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.nested(0x7F21, |w| {
-            w.raw(&self.raw_body);
-            w.put(0x5F37, self.signature.as_bytes());
-        });
-        w.into_bytes()
+        encode_signed(&self.raw_body, &self.signature)
     }
 
     /// The body.
@@ -292,4 +282,26 @@ impl CvCertificate {
             &self.signature,
         )
     }
+}
+
+/// The body (`7F4E`, as read) and signature (`5F37`) inside a `7F21` object, nothing else
+/// (BSI TR-03110-3 §C.1, §C.2): the shape certificates and requests share.
+pub(crate) fn decode_signed<'a>(t: &Tlv<'a>) -> Result<(Tlv<'a>, EcSignature), CvcError> {
+    let mut r = tlv::children(t)?;
+    let body = tlv::expect(&mut r, 0x7F4E)?;
+    let sig = tlv::expect(&mut r, 0x5F37)?;
+    tlv::finish(r)?;
+    let signature =
+        EcSignature::from_bytes(sig.value).ok_or_else(|| tlv::invalid(Field::Signature, &sig))?;
+    Ok((body, signature))
+}
+
+/// `7F21 { body as read, 5F37 signature }`.
+pub(crate) fn encode_signed(raw_body: &[u8], signature: &EcSignature) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.nested(0x7F21, |w| {
+        w.raw(raw_body);
+        w.put(0x5F37, signature.as_bytes());
+    });
+    w.into_bytes()
 }

@@ -2,7 +2,9 @@
 
 use ektp_iso7816::tlv::{Tlv, Writer};
 
-use super::cert::{decode_extensions, decode_profile, decode_reference};
+use super::cert::{
+    decode_extensions, decode_profile, decode_reference, decode_signed, encode_signed,
+};
 use super::error::{CvcDecodeKind, CvcError, Field};
 use super::{
     CertificateReference, Curve, CvPublicKey, EcSignature, Extensions, MAX_REQUEST_LEN,
@@ -152,13 +154,8 @@ impl CertificateRequest {
     }
 
     fn decode_inner(t: &Tlv<'_>, outer: Option<OuterSignature>) -> Result<Self, CvcError> {
-        let mut r = tlv::children(t)?;
-        let body_tlv = tlv::expect(&mut r, 0x7F4E)?;
-        let sig_tlv = tlv::expect(&mut r, 0x5F37)?;
-        tlv::finish(r)?;
+        let (body_tlv, inner_signature) = decode_signed(t)?;
         let body = RequestBody::decode(&body_tlv)?;
-        let inner_signature = EcSignature::from_bytes(sig_tlv.value)
-            .ok_or_else(|| tlv::invalid(Field::Signature, &sig_tlv))?;
         Ok(Self {
             body,
             inner_signature,
@@ -169,12 +166,7 @@ impl CertificateRequest {
 
     /// The `7F21` object (body and inner signature).
     pub fn inner_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.nested(0x7F21, |w| {
-            w.raw(&self.raw_body);
-            w.put(0x5F37, self.inner_signature.as_bytes());
-        });
-        w.into_bytes()
+        encode_signed(&self.raw_body, &self.inner_signature)
     }
 
     /// What the outer signature covers: the `7F21` object then the `42` outer CAR object.

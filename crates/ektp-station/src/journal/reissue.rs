@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior, params};
 
-use super::{Doing as _, Existing, Journal, NOW, READ, Result, Start, WRITE};
+use super::{Doing as _, Journal, NOW, READ, Result, Start, WRITE};
 use crate::Error;
 
 /// The reason recorded for an abandoned card (`ektp batch --abandon`).
@@ -81,35 +81,7 @@ impl Journal {
             params![old, SUPERSEDED_PREFIX, reason],
         )
         .doing(WRITE)?;
-        if chip_abandoned(&tx, start.chip_serial)? {
-            return Err(Error::AbandonedChip {
-                chip_serial: start.chip_serial.to_owned(),
-            });
-        }
-        let clash: Option<(String, String, String, String)> = tx
-            .query_row(
-                "SELECT state, application, document_number, chip_serial FROM cards \
-                 WHERE (state = 'issued' AND (application = ?1 OR document_number = ?2 \
-                                              OR chip_serial = ?3)) \
-                    OR (state = 'in_progress' AND (application = ?1 OR chip_serial = ?3)) \
-                 LIMIT 1",
-                params![start.application, start.document_number, start.chip_serial],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()
-            .doing(READ)?;
-        if let Some((state, application, document_number, chip_serial)) = clash {
-            return Err(Error::JournalRefuses {
-                application: start.application.to_owned(),
-                chip_serial: start.chip_serial.to_owned(),
-                existing: Box::new(Existing {
-                    application,
-                    document_number,
-                    state: state.replace('_', " "),
-                    chip_serial,
-                }),
-            });
-        }
+        super::refuse_clash(&tx, start)?;
         tx.execute(
             &format!(
                 "INSERT INTO cards (application, chip_serial, document_number, nik, state, \
