@@ -2,7 +2,8 @@
 //! token directory under the target dir, removed at the end): keys generated independently by
 //! OpenSC's `pkcs11-tool`, certified by the TEST root, sign EF.SODs that Passive
 //! Authentication and `openssl cms -verify` accept; the master key imported into the token
-//! diversifies the same chip keys as the file; each failure has its own error and exit code.
+//! diversifies the same chip keys as the file; a terminal key in the token passes Terminal
+//! Authentication and reads DG3; each failure has its own error and exit code.
 //!
 //! Needs Debian's `softhsm2`, `opensc` and `openssl` (`.ci/lib.sh` installs them). Without the
 //! SoftHSM module the test is skipped, except under CI where it fails.
@@ -427,6 +428,105 @@ fn terminal_key_in_token_signs_cv_requests(token: &Arc<Token>) {
     );
 }
 
+/// A terminal key in the token performs Terminal Authentication (issue 15 with issue 14): the
+/// department's CVCA, a DV and an IS certificate for the token's key; a card personalized with
+/// that CVCA opens DG3 to the token, and DG3's hash is the one EF.SOD signs.
+fn terminal_key_in_token_reads_dg3(token: &Arc<Token>) {
+    use ektp_lds::{Dg14, LdsFile};
+    use ektp_pki::cvc::{
+        AccessRights, CertificateBuilder, Chat, Curve, CvDate, Role, SoftwareCvSigner,
+    };
+    let signer = Pkcs11CvSigner::new(
+        token.clone(),
+        &uri(&format!(
+            "pkcs11:token={TOKEN};object=terminal;type=private"
+        )),
+    )
+    .unwrap();
+    let d = |s: &str| CvDate::from_yymmdd(s).unwrap();
+    let r = |s: &str| CertificateReference::new(s).unwrap();
+    let rights = AccessRights::READ_DG3;
+    let cvca_key = SoftwareCvSigner::generate(Curve::NistP256).unwrap();
+    let cvca = CertificateBuilder::new(
+        r("IDCVCA00001"),
+        Chat::inspection_system(Role::Cvca, rights),
+        d("260101"),
+        d("290101"),
+    )
+    .self_signed(&cvca_key)
+    .unwrap();
+    let dv_key = SoftwareCvSigner::generate(Curve::NistP256).unwrap();
+    let dv = CertificateBuilder::new(
+        r("IDDVBANK0001"),
+        Chat::inspection_system(Role::DvDomestic, rights),
+        d("260101"),
+        d("270101"),
+    )
+    .issue(&dv_key.public_key(false), &cvca, &cvca_key)
+    .unwrap();
+    let is = CertificateBuilder::new(
+        r("IDISTERM0001"),
+        Chat::inspection_system(Role::Terminal, rights),
+        d("260110"),
+        d("260701"),
+    )
+    .issue(&signer.public_key(false), &dv, &dv_key)
+    .unwrap();
+
+    let now = SystemTime::now();
+    let root = TestCa::new(
+        "ID",
+        "Dukcapil",
+        "CSCA",
+        &TestKey::EcdsaP256,
+        now - DAY,
+        now + DAY * 3650,
+    )
+    .unwrap();
+    let ds = root
+        .issue_document_signer(&DocumentSignerSpec::new("DS", TestKey::EcdsaP256, now))
+        .unwrap()
+        .signer()
+        .unwrap();
+    let mut trust = TrustStore::new();
+    trust.add_root_der(root.certificate_der()).unwrap();
+    trust
+        .add_crl_der(&root.crl(&[], now - DAY, now + DAY * 30, 1).unwrap())
+        .unwrap();
+    let key = MasterKey::from_hex(TEST_MASTER_KEY_HEX).unwrap();
+    let station = ektp::Station {
+        signer: &ds,
+        master_key: &key,
+        trust: &trust,
+        cvca: Some(&cvca),
+    };
+    let app = ektp::load_application(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens/pria/application.json"),
+    )
+    .unwrap();
+    let chip = ektp_chip::Chip::new_blank(*b"TOKENTA1", &key).unwrap();
+    let mut card = ektp::Card::new(chip.into_in_process()).unwrap();
+    card.personalize(&app, &station, &mut |_| {}).unwrap();
+    let (dg14, sod) = {
+        let mut s = card.pace(&app.can).unwrap();
+        let dg14 = Dg14::decode(&s.read(LdsFile::Dg(DgNumber::DG14)).unwrap()).unwrap();
+        let sod = EfSod::from_bytes(&s.read(LdsFile::Sod).unwrap()).unwrap();
+        (dg14, sod)
+    };
+    let mut ta = card
+        .pace(&app.can)
+        .unwrap()
+        .chip_authenticate(&dg14)
+        .unwrap()
+        .terminal_authenticate(&[dv, is], &signer)
+        .unwrap();
+    let dg3 = ta.read_dg3().unwrap();
+    assert_eq!(
+        sod.data_group_digest().digest(&dg3),
+        sod.data_group_hash(DgNumber::DG3).unwrap()
+    );
+}
+
 fn wrong_pin_is_its_own_error() -> Pkcs11Error {
     let module = Module::open(Path::new(MODULE)).unwrap();
     let err = module
@@ -569,6 +669,7 @@ fn softhsm_token_end_to_end() {
     document_signer_in_token_signs_verifiable_sods(&dir, &token, "ds-rsa");
     master_key_in_token_diversifies_as_the_file(&token);
     terminal_key_in_token_signs_cv_requests(&token);
+    terminal_key_in_token_reads_dg3(&token);
     key_generated_in_the_token_signs_and_stays_there(&token);
 
     let errors = [
