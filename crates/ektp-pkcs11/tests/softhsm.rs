@@ -1,7 +1,7 @@
 //! Against a throwaway SoftHSM2 token made for this test process (its own `SOFTHSM2_CONF` and
 //! token directory under the target dir, removed at the end): keys generated independently by
 //! OpenSC's `pkcs11-tool`, certified by the TEST root, sign EF.SODs that Passive
-//! Authentication and `openssl cms -verify` accept; the master key imported into the token
+//! Authentication and `openssl cms -verify` accept, and a card the desk verifies; the master key imported into the token
 //! diversifies the same chip keys as the file; a terminal key in the token passes Terminal
 //! Authentication and reads DG3; each failure has its own error and exit code.
 //!
@@ -345,6 +345,34 @@ fn document_signer_in_token_signs_verifiable_sods(dir: &Path, token: &Arc<Token>
             "content.bin",
         ],
     );
+    // The independently generated key signs a whole card that the desk verifies.
+    if label == "ds-p256" {
+        let key = MasterKey::from_hex(TEST_MASTER_KEY_HEX).unwrap();
+        let station = ektp::Station {
+            signer: &signer,
+            master_key: &key,
+            trust: &trust,
+            cvca: None,
+        };
+        let app = ektp::load_application(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../cards/specimens/pria/application.json"),
+        )
+        .unwrap();
+        let chip = ektp_chip::Chip::new_blank(*b"TOKENDS1", &key).unwrap();
+        let mut card = ektp::Card::new(chip.into_in_process()).unwrap();
+        let issued = card.personalize(&app, &station, &mut |_| {}).unwrap();
+        assert!(issued.report.passed, "{:?}", issued.report);
+        let revoked = ektp::RevocationList::empty();
+        let desk = ektp::VerifyPolicy {
+            trust: &trust,
+            revoked: &revoked,
+            expected: Some(&app),
+            at: SystemTime::now(),
+        };
+        let report = card.verify(&app.can, &desk).unwrap();
+        assert!(report.passed, "{:?}", report.first_failure());
+    }
     // A key that is not the certificate's is caught when the signer is made.
     let other = ca.issue_document_signer(&spec).unwrap();
     let err = Pkcs11Signer::new(
