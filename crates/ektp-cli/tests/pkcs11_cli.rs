@@ -22,7 +22,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use ektp_chip::Chip;
-use ektp_chip::vpcd::{VirtualCard, VpcdConfig};
+use ektp_chip::vpcd::{SlotLock, VirtualCard, VpcdConfig};
 use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
 use ektp_pki::{EfSod, PublicKey};
 use ektp_sm::perso::{MasterKey, TEST_MASTER_KEY_HEX};
@@ -370,6 +370,8 @@ fn card_personalized_with_keys_in_softhsm_verifies_at_the_desk() {
     if skip() {
         return;
     }
+    // One card at a time in the vpcd slot, across the tests of every crate.
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(300)).unwrap();
     let _reader = READER
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -438,6 +440,8 @@ fn pki_init_in_a_token_makes_a_station_whose_cards_verify() {
     if skip() {
         return;
     }
+    // One card at a time in the vpcd slot, across the tests of every crate.
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(300)).unwrap();
     let _reader = READER
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
