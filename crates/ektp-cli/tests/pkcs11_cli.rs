@@ -343,6 +343,18 @@ fn token_mistakes_have_their_own_exit_status_before_any_reader() {
 fn insert(mut chip: Chip) -> VirtualCard<Chip> {
     let ctx = ektp_pcsc::PcscContext::establish().expect("pcscd is running");
     let name = ektp_chip::vpcd::reader_name(PORT).unwrap();
+    // pcscd notices a removal at its next 400 ms poll: until then the previous test's card
+    // still shows, and a new card would be taken for present before vpcd accepted it.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5)
+        && ctx
+            .readers()
+            .unwrap()
+            .iter()
+            .any(|r| r.name == name && r.has_card())
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     for _ in 0..5 {
         let card = VirtualCard::insert(chip, &VpcdConfig::new().with_port(PORT)).unwrap();
         let start = Instant::now();
