@@ -3,6 +3,7 @@
 pub mod card;
 mod error;
 pub mod inprocess;
+pub mod link;
 pub mod os;
 pub mod testcard;
 pub mod vpcd;

@@ -3,6 +3,13 @@
 //! A read starts with extended length and the largest Le, and steps down a ladder
 //! (65536 → 4096 → 256 → 224 by default) when the card or the reader refuses; the step that
 //! worked is remembered for the rest of the session, so only the first file pays for probing.
+//!
+//! A refusal of an extended Le followed by success with a short one means the reader (or the
+//! card) only does short APDUs. The policy remembers that, and under secure messaging then
+//! asks for at most [`SM_SHORT_MAX_LE`] bytes, the most whose protected response still fits in
+//! a short response APDU. `Card::read_card_access` reads EF.CardAccess in plain before PACE,
+//! so a short-APDU reader is found out before the first protected read, where a plain `6700`
+//! from the reader would end the secure messaging session.
 
 use ektp_iso7816::{CommandApdu, Ins, ResponseApdu, Sfi, StatusWord, tlv};
 
@@ -22,13 +29,27 @@ pub trait Channel {
     /// # Errors
     /// Transport or secure-messaging failures.
     fn send(&mut self, command: &CommandApdu) -> Result<ResponseApdu, Error>;
+
+    /// The largest Le a short command may carry on this channel: 256 in plain,
+    /// [`SM_SHORT_MAX_LE`] under secure messaging.
+    fn max_short_le(&self) -> u32 {
+        256
+    }
 }
+
+/// The largest plain Le whose AES secure messaging response fits in 256 bytes: 223 data
+/// bytes pad to 224 (ISO/IEC 9797-1 method 2), DO'87' is then `87 81 E1 01` + 224 bytes
+/// (228), DO'99' 4 and DO'8E' 10 bytes: 242. With 224 bytes the padding adds a whole block
+/// (240 + 4 + 4 + 10 = 258), one block too many (ICAO 9303-11 §9.8).
+pub const SM_SHORT_MAX_LE: u32 = 223;
 
 /// The ladder of Le values and where the session stands on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadPolicy {
     ladder: Vec<u32>,
     step: usize,
+    /// An extended Le was refused and a short one worked: short APDUs only.
+    short_only: bool,
 }
 
 /// The default ladder: one extended read if the card allows it, then ever smaller reads down
@@ -52,7 +73,11 @@ impl ReadPolicy {
         if ladder.is_empty() {
             ladder.push(224);
         }
-        Self { ladder, step: 0 }
+        Self {
+            ladder,
+            step: 0,
+            short_only: false,
+        }
     }
 
     /// Always the same Le (for comparing with fixed-size readers).
@@ -65,9 +90,18 @@ impl ReadPolicy {
         self.ladder.get(self.step).copied().unwrap_or(224)
     }
 
+    /// Whether the session found that only short APDUs get through.
+    pub fn short_only(&self) -> bool {
+        self.short_only
+    }
+
     fn step_down(&mut self) -> bool {
         if self.step.saturating_add(1) < self.ladder.len() {
+            let was_extended = self.current() > 256;
             self.step = self.step.saturating_add(1);
+            if was_extended && self.current() <= 256 {
+                self.short_only = true;
+            }
             true
         } else {
             false
@@ -142,7 +176,10 @@ pub fn read_tlv_file(
             Some(t) => u32::try_from(t.saturating_sub(data.len())).unwrap_or(u32::MAX),
             None => policy.current(),
         };
-        let le = want.min(policy.current()).max(1);
+        let mut le = want.min(policy.current()).max(1);
+        if policy.short_only {
+            le = le.min(channel.max_short_le());
+        }
         let cmd = read_command(sfi, data.len(), le)?;
         let resp = channel.send(&cmd)?;
         let ok = resp.sw.is_success() || resp.sw == StatusWord::WARNING_END_OF_FILE;
@@ -242,6 +279,48 @@ mod tests {
         read_tlv_file(&mut card, Sfi::new(2).ok(), &mut policy).unwrap();
         assert_eq!(card.les[0], 256);
         assert!(card.les.iter().all(|&le| le <= 256));
+    }
+
+    /// A short-APDU reader in front of a secure messaging session: an extended Le is refused
+    /// with `6700`; a short Le whose protected answer would not fit 256 bytes kills the session.
+    struct ShortSm(Limited);
+
+    impl Channel for ShortSm {
+        fn send(&mut self, c: &CommandApdu) -> Result<ResponseApdu, Error> {
+            let le = c.le.unwrap_or(0);
+            if le > 256 {
+                return Ok(ResponseApdu::status(StatusWord::WRONG_LENGTH));
+            }
+            if le > SM_SHORT_MAX_LE {
+                return Err(Error::Malformed {
+                    what: "protected response too long for a short APDU",
+                });
+            }
+            self.0.send(c)
+        }
+
+        fn max_short_le(&self) -> u32 {
+            SM_SHORT_MAX_LE
+        }
+    }
+
+    #[test]
+    fn short_reader_under_sm_reads_223_bytes_at_a_time() {
+        let mut card = ShortSm(Limited {
+            file: file(3000),
+            max_le: 65536,
+            les: Vec::new(),
+        });
+        let mut policy = ReadPolicy::default();
+        let data = read_tlv_file(&mut card, Sfi::new(2).ok(), &mut policy).unwrap();
+        assert_eq!(data, card.0.file);
+        assert!(policy.short_only());
+        assert_eq!(card.0.les.len(), 3004usize.div_ceil(223));
+        assert!(card.0.les.iter().all(|&le| le <= SM_SHORT_MAX_LE));
+        // Fixed 224-byte reads never learn that the reader is short.
+        let mut policy = ReadPolicy::fixed(224);
+        assert!(read_tlv_file(&mut card, Sfi::new(2).ok(), &mut policy).is_err());
+        assert!(!policy.short_only());
     }
 
     #[test]

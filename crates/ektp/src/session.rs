@@ -310,6 +310,10 @@ impl<T: CardTransport> Channel for SecureSession<'_, T> {
     fn send(&mut self, command: &CommandApdu) -> Result<ResponseApdu, Error> {
         protected(&mut self.card.transport, &mut self.sm, command)
     }
+
+    fn max_short_le(&self) -> u32 {
+        crate::read::SM_SHORT_MAX_LE
+    }
 }
 
 impl<T: CardTransport> SecureSession<'_, T> {
@@ -399,6 +403,10 @@ pub struct PersoSession<'c, T: CardTransport> {
 impl<T: CardTransport> Channel for PersoSession<'_, T> {
     fn send(&mut self, command: &CommandApdu) -> Result<ResponseApdu, Error> {
         protected(&mut self.card.transport, &mut self.sm, command)
+    }
+
+    fn max_short_le(&self) -> u32 {
+        crate::read::SM_SHORT_MAX_LE
     }
 }
 

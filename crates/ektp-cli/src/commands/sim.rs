@@ -17,6 +17,7 @@ use std::time::Duration;
 use clap::Args;
 use ektp_chip::Chip;
 use ektp_chip::card::Fault;
+use ektp_chip::link::{ApduLimit, BitRate, LinkParams, Linked, Pacing};
 use ektp_chip::vpcd::{Reconnect, SessionEnd, VirtualCard, VpcdConfig};
 use ring::rand::SecureRandom as _;
 
@@ -72,6 +73,33 @@ pub struct SimArgs {
     /// Corrupt (flip) the first byte of the next response
     #[arg(long)]
     pub corrupt_next: bool,
+    /// Spend the time a contactless link takes on every APDU: iso14443:106k, :212k, :424k
+    /// or :848k (frames, chaining, waiting time, chip processing; docs/performance.md)
+    #[arg(long, value_name = "LINK")]
+    pub link: Option<BitRate>,
+    /// APDUs the virtual reader passes: extended, or short (extended ones refused with 6700)
+    #[arg(long, value_name = "KIND", default_value = "extended", value_parser = ["extended", "short"])]
+    pub max_apdu: String,
+    /// Answer through 61xx and GET RESPONSE, as a T=0 card does
+    #[arg(long)]
+    pub t0: bool,
+}
+
+impl SimArgs {
+    /// The modelled reader and link between pcscd and the chip.
+    fn linked(&self, chip: Chip) -> Linked<Chip> {
+        let mut params = LinkParams::iso14443(self.link.unwrap_or(BitRate::K848));
+        if self.max_apdu == "short" {
+            params.apdu = ApduLimit::Short;
+        }
+        params.t0 = self.t0;
+        let pacing = if self.link.is_some() {
+            Pacing::RealTime
+        } else {
+            Pacing::Virtual
+        };
+        Linked::new(chip, params).with_pacing(pacing)
+    }
 }
 
 fn new_serial() -> Result<[u8; 8], Fail> {
@@ -163,7 +191,7 @@ impl LinkEvents {
     /// the last call.
     fn report(
         &mut self,
-        card: &VirtualCard<Chip>,
+        card: &VirtualCard<Linked<Chip>>,
         global: &Global,
         serial: &str,
         reader: &str,
@@ -228,7 +256,11 @@ fn serve(
         .with_port(args.port)
         .with_reconnect(Reconnect::new())
         .with_busy_check(Duration::from_secs(2));
-    let card = chip.insert_vpcd(&config).map_err(Fail::card)?;
+    let config = match args.fault {
+        Some(f) => config.with_fault(f.0),
+        None => config,
+    };
+    let card = VirtualCard::insert(args.linked(chip), &config).map_err(Fail::card)?;
     let reader = ektp_chip::vpcd::reader_name(args.port)
         .map(|n| format!("reader {n:?}"))
         .unwrap_or_else(|| format!("the vpcd reader on port {}", args.port));
@@ -252,13 +284,12 @@ fn serve(
     link.report(&card, global, &serial, &reader, err);
     let removed = card.remove().map_err(Fail::card)?;
     let (why, code) = ending(&removed.end);
+    let chip = removed.card.into_inner();
     if let Some(path) = &args.state {
-        removed
-            .card
-            .save(path)
+        chip.save(path)
             .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
     }
-    let lifecycle = lifecycle_text(removed.card.lifecycle());
+    let lifecycle = lifecycle_text(chip.lifecycle());
     if global.json {
         println!(
             "{}",

@@ -63,6 +63,9 @@ fn oversized_apdu_drops_the_link_and_the_sim_reconnects() {
         fault: None,
         slow: None,
         corrupt_next: false,
+        link: None,
+        max_apdu: "extended".to_owned(),
+        t0: false,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let sim = {
