@@ -28,6 +28,8 @@
 #[path = "../fixtures.rs"]
 mod fixtures;
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::{Duration, SystemTime};
 
 use cpu_time::ThreadTime;
@@ -35,6 +37,7 @@ use ektp::{Card, ReadPolicy, ReadRequest, RevocationList, Station, Step, VerifyP
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
 use ektp_chip::link::{ApduLimit, BitRate, LinkClock, LinkParams, LinkStats, Linked};
+use ektp_iso7816::{CardTransport, TransportError};
 use fixtures::*;
 
 const SPECIMEN: &str = "potret-icao";
@@ -237,6 +240,123 @@ fn table(flow: Flow, limit: ApduLimit, chips: &mut [Option<Chip>; 4], pki: &Pki)
     }
 }
 
+/// A transport that adds the thread CPU time spent inside `transmit` (in-process: the chip's
+/// work) to a counter, so the station's own CPU time can be told apart.
+struct ChipTimed<T> {
+    inner: T,
+    chip: Rc<Cell<Duration>>,
+}
+
+impl<T: CardTransport> CardTransport for ChipTimed<T> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let t = ThreadTime::now();
+        let r = self.inner.transmit(command);
+        self.chip.set(self.chip.get() + t.elapsed());
+        r
+    }
+    fn reset(&mut self) -> Result<Vec<u8>, TransportError> {
+        self.inner.reset()
+    }
+    fn is_card_present(&mut self) -> Result<bool, TransportError> {
+        self.inner.is_card_present()
+    }
+}
+
+/// Station throughput at 848 kbit/s: each reader personalizes (with read-back) one card after
+/// another, independently of the others, so N readers finish N cards per card time as long as
+/// the station's CPU keeps up. Modelled from one reader's link time and measured host CPU.
+fn station(pki: &Pki, app: &ektp::Application) {
+    const CARDS: usize = 5;
+    let key = master_key();
+    let station = Station {
+        signer: &pki.signer,
+        master_key: &key,
+        trust: &pki.trust,
+        cvca: None,
+    };
+    let mut link = Vec::new();
+    let mut host = Vec::new();
+    for i in 0..CARDS {
+        let clock = LinkClock::new();
+        let chip = Rc::new(Cell::new(Duration::ZERO));
+        let linked = Linked::new(
+            blank_chip(60 + i as u8),
+            params(BitRate::K848, ApduLimit::Extended),
+        )
+        .with_clock(clock.clone());
+        let mut card = Card::new(ChipTimed {
+            inner: InProcess::new(linked),
+            chip: Rc::clone(&chip),
+        })
+        .unwrap();
+        let cpu = ThreadTime::now();
+        card.personalize(app, &station, &mut |_| {}).unwrap();
+        host.push(cpu.elapsed().saturating_sub(chip.get()));
+        link.push(clock.stats().total());
+    }
+    host.sort();
+    link.sort();
+    let (host, link) = (host[CARDS / 2], link[CARDS / 2]);
+    println!(
+        "\nstation at 848k: one card (personalize + read-back) {:.0} ms on the link; station CPU {:.1} ms per card (chip excluded, median of {CARDS})",
+        ms(link),
+        ms(host)
+    );
+    println!(
+        "{:>8} {:>12} {:>22}",
+        "readers", "cards/hour", "station CPU (cores)"
+    );
+    for readers in [1u32, 2, 4] {
+        let per_hour = f64::from(readers) * 3600.0 / link.as_secs_f64();
+        let cores = f64::from(readers) * host.as_secs_f64() / link.as_secs_f64();
+        println!("{readers:>8} {per_hour:>12.0} {cores:>22.3}");
+    }
+}
+
+/// How the comparison with 224-byte reads at 106 kbit/s depends on the chip's fixed time per
+/// command (an assumption of the model).
+fn sensitivity(chip: &mut Option<Chip>, pki: &Pki, app: &ektp::Application) {
+    println!("\nverify at 106k, extended-APDU reader, by the chip's time per command");
+    println!(
+        "{:>10} {:>10} {:>10} {:>10} {:>11} {:>12}",
+        "command", "ektp", "224 B", "floor", "ektp/floor", "ektp vs 224"
+    );
+    for command_ms in [1u64, 2, 5, 10] {
+        let mut p = params(BitRate::K106, ApduLimit::Extended);
+        p.chip.command = Duration::from_millis(command_ms);
+        let clock = LinkClock::new();
+        let mut card = insert(chip.take().unwrap(), p, &clock);
+        let ektp = run(
+            &mut card,
+            &clock,
+            Flow::Verify,
+            ReadPolicy::default(),
+            pki,
+            app,
+        );
+        let fixed = run(
+            &mut card,
+            &clock,
+            Flow::Verify,
+            ReadPolicy::fixed(224),
+            pki,
+            app,
+        );
+        *chip = Some(take_chip(card));
+        let (e, f) = (ektp.stats.unwrap().total(), fixed.stats.unwrap().total());
+        let floor = ektp.floor(&p).unwrap();
+        println!(
+            "{:>7} ms {:>7.0} ms {:>7.0} ms {:>7.0} ms {:>11.3} {:>10.0} %",
+            command_ms,
+            ms(e),
+            ms(f),
+            ms(floor),
+            e.as_secs_f64() / floor.as_secs_f64(),
+            (ms(e) / ms(f) - 1.0) * 100.0
+        );
+    }
+}
+
 fn main() {
     let pki = pki();
     let app = specimen(SPECIMEN);
@@ -281,4 +401,6 @@ fn main() {
             table(flow, limit, &mut chips, &pki);
         }
     }
+    sensitivity(&mut chips[0], &pki, &app);
+    station(&pki, &app);
 }
