@@ -302,6 +302,36 @@ fn usage_errors_exit_2_with_one_line() {
     assert!(stderr(&o).contains("--trust DIR"), "{}", show(&o));
 }
 
+/// Issue 13 polish: stderr that is not a terminal gets no ANSI colour codes (the log lines of
+/// `-vv` included), and a broken TOML config keeps the parser's multi-line pointer (exit 4).
+#[test]
+fn output_for_files_and_pipes_is_plain_and_config_errors_keep_their_shape() {
+    let o = run(&["demo", "-vv"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.lines().count() > 10, "-vv logs APDUs: {err}");
+    assert!(!err.contains('\u{1b}'), "ANSI escape on a pipe: {err}");
+    assert!(!stdout(&o).contains('\u{1b}'), "ANSI escape on a pipe");
+
+    let dir = TempDir::new("toml");
+    let bad = dir.join("station.toml");
+    std::fs::write(&bad, "reader = \"x\"\njournal = [1,\n").unwrap();
+    let o = ektp()
+        .arg("--config")
+        .arg(&bad)
+        .args(["journal", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.contains("is not valid:\n"), "{err}");
+    assert!(err.contains("line 2, column 15"), "{err}");
+    assert!(
+        err.lines().any(|l| l.trim_end().ends_with('^')),
+        "the caret line under the error: {err}"
+    );
+}
+
 #[test]
 fn completions_and_man_page_come_from_the_clap_definition() {
     let o = run(&["completions", "bash"]);
