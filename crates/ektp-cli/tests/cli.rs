@@ -192,6 +192,17 @@ fn check_accepts_the_five_valid_specimens_and_refuses_the_unmarried_16_year_old(
     let o = run(&["check", "/nonexistent/application.json"]);
     assert_eq!(code(&o), 4, "{}", show(&o));
     assert!(stdout(&o).contains("cannot be read"), "{}", show(&o));
+    // Counts are worded for the count: one file, one problem, one application.
+    assert!(stdout(&o).contains("(1 problem)"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("1 of 1 application invalid")
+            && stderr(&o).contains("1 file cannot be read: check the path\n"),
+        "{}",
+        show(&o)
+    );
+    let o = run(&["check", &specimen_path("pria")]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stderr(&o).contains("1 application valid"), "{}", show(&o));
 }
 
 #[test]
