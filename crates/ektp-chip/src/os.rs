@@ -189,6 +189,28 @@ impl Chip {
         Ok(Self::from_state(state))
     }
 
+    /// A blank chip with the e-KTP profile holding personalization keys diversified elsewhere
+    /// (e.g. by a PKCS#11 token holding the batch master key, which never leaves it: a card
+    /// maker loads each chip with the keys the token computed for its serial).
+    ///
+    /// # Errors
+    /// [`ChipError::Profile`] / [`ChipError::InvalidProfile`] if the embedded profile is
+    /// broken.
+    pub fn new_blank_with_keys(
+        serial: [u8; 8],
+        keys: &ektp_sm::perso::PersoKeys,
+    ) -> Result<Self, ChipError> {
+        let profile = ChipProfile::ektp()?;
+        profile.validate()?;
+        let state = State::blank(
+            serial,
+            keys.enc().expose_bytes(),
+            keys.mac().expose_bytes(),
+            profile,
+        );
+        Ok(Self::from_state(state))
+    }
+
     fn from_state(state: State) -> Self {
         Self {
             state,

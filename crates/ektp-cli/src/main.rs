@@ -2,20 +2,25 @@
 #![warn(missing_docs)]
 
 mod batch;
+#[cfg(test)]
+mod cli_tests;
 mod commands;
 mod config;
 mod exit;
+mod options;
 mod output;
 mod station;
 mod terminal;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::config::{Config, Global};
 use crate::exit::Fail;
+use crate::options::{
+    BeforeCommand, ConfigOpt, GroupOutputOpts, JsonOpt, OutputOpts, StationOpts, Taken,
+};
 
 /// The exit status table, shown by `ektp --help` and in the README.
 const EXIT_CODES: &str = "\
@@ -49,62 +54,129 @@ Start with `ektp demo`: no reader and no pcscd needed.";
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
-    global: GlobalArgs,
+    global: BeforeCommand,
     #[command(subcommand)]
     command: Command,
 }
 
-/// Options every command takes.
+/// `pki` and `cvc`: a group of commands that all take `--json`, `-v`, `-q`.
 #[derive(Debug, Args)]
-struct GlobalArgs {
-    /// PC/SC reader to use: its name or a unique part of it [default: the first reader with a card]
-    #[arg(long, global = true, value_name = "NAME")]
-    reader: Option<String>,
-    /// Machine-readable JSON on stdout
-    #[arg(long, global = true)]
-    json: bool,
-    /// More output on stderr (-v info, -vv APDU trace with timings, never data)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    verbose: u8,
-    /// Less output on stderr (errors only, no progress)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
-    quiet: u8,
-    /// Station configuration file (TOML: reader, signer key and certificate, trust store,
-    /// master key file, journal, revocation list)
-    #[arg(long, global = true, value_name = "FILE", env = "EKTP_CONFIG")]
-    config: Option<PathBuf>,
+struct Group<C: Subcommand> {
+    #[command(flatten)]
+    out: GroupOutputOpts,
+    #[command(subcommand)]
+    cmd: C,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the PC/SC readers, whether each holds a card, and the card's ATR
-    Readers,
+    Readers {
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// TEST PKI and certificate tools
-    #[command(subcommand)]
-    Pki(commands::pki::PkiCommand),
+    Pki(Group<commands::pki::PkiCommand>),
     /// Terminal PKI for Extended Access Control: CVCA, DV and terminal CV certificates
-    #[command(subcommand)]
-    Cvc(commands::cvc::CvcCommand),
+    Cvc(Group<commands::cvc::CvcCommand>),
     /// Validate application files without a card (every problem, by field)
-    Check(commands::check::CheckArgs),
+    Check {
+        #[command(flatten)]
+        args: commands::check::CheckArgs,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Personalize one blank card in the reader from an application file
-    Personalize(commands::personalize::PersonalizeArgs),
+    Personalize {
+        #[command(flatten)]
+        args: commands::personalize::PersonalizeArgs,
+        #[command(flatten)]
+        station: StationOpts,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Printing station: personalize a queue of applications, one card after another
-    Batch(batch::BatchArgs),
+    Batch {
+        #[command(flatten)]
+        args: batch::BatchArgs,
+        #[command(flatten)]
+        station: StationOpts,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Printing station: report the journal (issued, failed, abandoned, in progress; by date)
-    Journal(commands::journal::JournalArgs),
+    Journal {
+        #[command(flatten)]
+        args: commands::journal::JournalArgs,
+        #[command(flatten)]
+        config: ConfigOpt,
+        #[command(flatten)]
+        json: JsonOpt,
+    },
     /// Read the card's data (PACE with the CAN): JSON or a readable summary
-    Read(commands::read::ReadArgs),
+    Read {
+        #[command(flatten)]
+        args: commands::read::ReadArgs,
+        #[command(flatten)]
+        station: StationOpts,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
-    Verify(commands::verify::VerifyArgs),
+    Verify {
+        #[command(flatten)]
+        args: commands::verify::VerifyArgs,
+        #[command(flatten)]
+        station: StationOpts,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Serve a virtual e-KTP chip in pcscd's virtual reader (vpcd) until Ctrl-C
-    Sim(commands::sim::SimArgs),
+    Sim {
+        #[command(flatten)]
+        args: commands::sim::SimArgs,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Personalize, read and verify a virtual card in-process: no reader, no pcscd
-    Demo,
+    Demo {
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Print shell completions
     Completions(commands::docs::CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory
     Man(commands::docs::ManArgs),
+}
+
+impl Command {
+    /// The command's name and the shared options it takes.
+    fn taken(&self) -> (&'static str, Taken) {
+        match self {
+            Self::Readers { out } => ("readers", Taken::output(out)),
+            Self::Pki(g) => ("pki", Taken::group(&g.out)),
+            Self::Cvc(g) => ("cvc", Taken::group(&g.out)),
+            Self::Check { out, .. } => ("check", Taken::output(out)),
+            Self::Personalize { station, out, .. } => {
+                ("personalize", Taken::output(out).station(station))
+            }
+            Self::Batch { station, out, .. } => ("batch", Taken::output(out).station(station)),
+            Self::Journal { config, json, .. } => (
+                "journal",
+                Taken {
+                    json: Some(json.json),
+                    ..Taken::default()
+                }
+                .config(config),
+            ),
+            Self::Read { station, out, .. } => ("read", Taken::output(out).station(station)),
+            Self::Verify { station, out, .. } => ("verify", Taken::output(out).station(station)),
+            Self::Sim { out, .. } => ("sim", Taken::output(out)),
+            Self::Demo { out } => ("demo", Taken::output(out)),
+            Self::Completions(_) => ("completions", Taken::default()),
+            Self::Man(_) => ("man", Taken::default()),
+        }
+    }
 }
 
 fn init_logging(verbosity: i8) {
@@ -126,7 +198,14 @@ fn init_logging(verbosity: i8) {
         .try_init();
 }
 
-fn global_options(args: &GlobalArgs) -> Result<Global, Fail> {
+fn global_options(cli: &Cli) -> Result<Global, Fail> {
+    let (name, taken) = cli.command.taken();
+    let args = options::resolve(&cli.global, taken, name).map_err(Fail::usage)?;
+    if args.quiet == 0 {
+        for option in &args.ignored {
+            eprintln!("warning: {option} is not used by `ektp {name}`: ignored");
+        }
+    }
     let config = match &args.config {
         Some(path) => Config::load(path).map_err(Fail::config)?,
         None => Config::default(),
@@ -142,21 +221,20 @@ fn global_options(args: &GlobalArgs) -> Result<Global, Fail> {
     })
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Fail> {
-    let global = global_options(&cli.global)?;
+fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
     init_logging(global.verbosity);
     match cli.command {
-        Command::Readers => commands::readers::run(&global),
-        Command::Pki(cmd) => commands::pki::run(&cmd, &global),
-        Command::Cvc(cmd) => commands::cvc::run(&cmd, &global),
-        Command::Check(args) => commands::check::run(&args, &global),
-        Command::Personalize(args) => commands::personalize::run(&args, &global),
-        Command::Batch(args) => batch::run(&args, &global),
-        Command::Journal(args) => commands::journal::run(&args, &global),
-        Command::Read(args) => commands::read::run(&args, &global),
-        Command::Verify(args) => commands::verify::run(&args, &global),
-        Command::Sim(args) => commands::sim::run(&args, &global),
-        Command::Demo => commands::demo::run(&global),
+        Command::Readers { .. } => commands::readers::run(global),
+        Command::Pki(g) => commands::pki::run(&g.cmd, global),
+        Command::Cvc(g) => commands::cvc::run(&g.cmd, global),
+        Command::Check { args, .. } => commands::check::run(&args, global),
+        Command::Personalize { args, .. } => commands::personalize::run(&args, global),
+        Command::Batch { args, .. } => batch::run(&args, global),
+        Command::Journal { args, .. } => commands::journal::run(&args, global),
+        Command::Read { args, .. } => commands::read::run(&args, global),
+        Command::Verify { args, .. } => commands::verify::run(&args, global),
+        Command::Sim { args, .. } => commands::sim::run(&args, global),
+        Command::Demo { .. } => commands::demo::run(global),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),
         Command::Man(args) => commands::docs::man(&args, Cli::command()),
     }
@@ -180,8 +258,13 @@ fn main() -> ExitCode {
             };
         }
     };
-    let json = cli.global.json;
-    match run(cli) {
+    let json = std::env::args_os().any(|a| a == "--json");
+    let global = match global_options(&cli) {
+        Ok(global) => global,
+        Err(fail) => return fail.report_as(json),
+    };
+    let json = global.json;
+    match run(cli, &global) {
         Ok(code) => code,
         Err(fail) => fail.report_as(json),
     }
@@ -206,9 +289,13 @@ mod tests {
     #[test]
     fn verbosity_combines_v_and_q() {
         let cli = Cli::try_parse_from(["ektp", "-vv", "readers"]).unwrap();
-        assert_eq!(global_options(&cli.global).unwrap().verbosity, 2);
+        assert_eq!(global_options(&cli).unwrap().verbosity, 2);
+        let cli = Cli::try_parse_from(["ektp", "-v", "readers", "-v"]).unwrap();
+        assert_eq!(global_options(&cli).unwrap().verbosity, 2);
         let cli = Cli::try_parse_from(["ektp", "readers", "-q"]).unwrap();
-        assert_eq!(global_options(&cli.global).unwrap().verbosity, -1);
+        assert_eq!(global_options(&cli).unwrap().verbosity, -1);
         assert!(Cli::try_parse_from(["ektp", "-v", "-q", "readers"]).is_err());
+        let cli = Cli::try_parse_from(["ektp", "-v", "readers", "-q"]).unwrap();
+        assert!(global_options(&cli).is_err());
     }
 }

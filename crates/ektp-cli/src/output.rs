@@ -83,10 +83,8 @@ pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `count thing` or `count things`: `1 APDU`, `7 APDUs`.
-pub fn plural(count: u64, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
-}
+/// `count thing` or `count things`: `1 APDU`, `7 APDUs` (the one helper, `ektp::plural`).
+pub use ektp::plural;
 
 /// `N APDUs, X bytes sent, Y received, Z ms on the wire`.
 pub fn stats_line(s: &Stats) -> String {
@@ -191,6 +189,14 @@ pub fn verdict(report: &VerifyReport, passed: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_rounded_to_a_tenth_of_a_second() {
+        use std::time::Duration;
+        assert_eq!(seconds(Duration::from_nanos(3_002_281_648)), "3.0 s");
+        assert_eq!(seconds(Duration::from_millis(2_460)), "2.5 s");
+        assert_eq!(seconds(Duration::ZERO), "0.0 s");
+    }
 
     #[test]
     fn a_skipped_revocation_check_is_named_in_the_verdict() {

@@ -83,11 +83,7 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
 
 /// `1 second`, `5 seconds`.
 fn seconds(n: u64) -> String {
-    if n == 1 {
-        "1 second".to_owned()
-    } else {
-        format!("{n} seconds")
-    }
+    crate::output::plural(n, "second", "seconds")
 }
 
 /// Options naming a printing station's keys.

@@ -192,6 +192,17 @@ fn check_accepts_the_five_valid_specimens_and_refuses_the_unmarried_16_year_old(
     let o = run(&["check", "/nonexistent/application.json"]);
     assert_eq!(code(&o), 4, "{}", show(&o));
     assert!(stdout(&o).contains("cannot be read"), "{}", show(&o));
+    // Counts are worded for the count: one file, one problem, one application.
+    assert!(stdout(&o).contains("(1 problem)"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("1 of 1 application invalid")
+            && stderr(&o).contains("1 file cannot be read: check the path\n"),
+        "{}",
+        show(&o)
+    );
+    let o = run(&["check", &specimen_path("pria")]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stderr(&o).contains("1 application valid"), "{}", show(&o));
 }
 
 #[test]
@@ -300,6 +311,36 @@ fn usage_errors_exit_2_with_one_line() {
     let o = run(&["verify", "--can", "123456"]);
     assert_eq!(code(&o), 2, "{}", show(&o));
     assert!(stderr(&o).contains("--trust DIR"), "{}", show(&o));
+}
+
+/// Issue 13 polish: stderr that is not a terminal gets no ANSI colour codes (the log lines of
+/// `-vv` included), and a broken TOML config keeps the parser's multi-line pointer (exit 4).
+#[test]
+fn output_for_files_and_pipes_is_plain_and_config_errors_keep_their_shape() {
+    let o = run(&["demo", "-vv"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.lines().count() > 10, "-vv logs APDUs: {err}");
+    assert!(!err.contains('\u{1b}'), "ANSI escape on a pipe: {err}");
+    assert!(!stdout(&o).contains('\u{1b}'), "ANSI escape on a pipe");
+
+    let dir = TempDir::new("toml");
+    let bad = dir.join("station.toml");
+    std::fs::write(&bad, "reader = \"x\"\njournal = [1,\n").unwrap();
+    let o = ektp()
+        .arg("--config")
+        .arg(&bad)
+        .args(["journal", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.contains("is not valid:\n"), "{err}");
+    assert!(err.contains("line 2, column 15"), "{err}");
+    assert!(
+        err.lines().any(|l| l.trim_end().ends_with('^')),
+        "the caret line under the error: {err}"
+    );
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub enum KeyPurpose {
     CvSigner,
     /// Diversifying chip keys (AES-256 with `CKM_AES_CMAC`).
     MasterKey,
+    /// Signing X.509 certificates and CRLs: a root (ECDSA P-256/P-384).
+    CertificateSigner,
 }
 
 impl fmt::Display for KeyPurpose {
@@ -38,6 +40,7 @@ impl fmt::Display for KeyPurpose {
             Self::DocumentSigner => "a document signer (EC P-256 or P-384, CKA_SIGN)",
             Self::CvSigner => "a CV signer (EC P-256 or brainpoolP256r1, CKA_SIGN)",
             Self::MasterKey => "a batch master key (AES-256, CKA_SIGN for CKM_AES_CMAC)",
+            Self::CertificateSigner => "a certificate and CRL signer (EC P-256 or P-384, CKA_SIGN)",
         })
     }
 }

@@ -131,6 +131,42 @@ impl Pkcs11MasterKey {
     }
 }
 
+impl Token {
+    /// Generates a batch master key inside the token (`C_GenerateKey`, `CKM_AES_KEY_GEN`,
+    /// AES-256): a private token object, sensitive and non-extractable, allowed only to
+    /// compute `CKM_AES_CMAC` (`CKA_SIGN`), the PRF [`Pkcs11MasterKey`] diversifies chip keys
+    /// with. No one ever sees its value: chips are loaded with keys diversified by the token.
+    ///
+    /// # Errors
+    /// [`Pkcs11Error::Token`] if the token refuses (read-only, full, no AES).
+    pub fn generate_master_key(&self, label: &str, id: &[u8]) -> Result<()> {
+        // AES-256: MASTER_KEY_LEN (32) bytes.
+        let len = cryptoki::types::Ulong::from(std::os::raw::c_ulong::from(32u8));
+        let template = [
+            Attribute::Token(true),
+            Attribute::Label(label.as_bytes().to_vec()),
+            Attribute::Id(id.to_vec()),
+            Attribute::KeyType(KeyType::AES),
+            Attribute::ValueLen(len),
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Extractable(false),
+            Attribute::Sign(true),
+            Attribute::Verify(false),
+            Attribute::Encrypt(false),
+            Attribute::Decrypt(false),
+            Attribute::Wrap(false),
+            Attribute::Unwrap(false),
+            Attribute::Derive(false),
+            Attribute::AllowedMechanisms(vec![MechanismType::AES_CMAC]),
+        ];
+        self.rw_session()?
+            .generate_key(&Mechanism::AesKeyGen, &template)
+            .map_err(Pkcs11Error::token("C_GenerateKey CKM_AES_KEY_GEN"))?;
+        Ok(())
+    }
+}
+
 impl MasterKeySource for Pkcs11MasterKey {
     type Error = Pkcs11Error;
 

@@ -23,7 +23,7 @@ const BP256R1_PARAMS: &[u8] = &[
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum EcCurve {
+pub(crate) enum EcCurve {
     P256,
     P384,
     Bp256r1,
@@ -31,7 +31,7 @@ enum EcCurve {
 
 impl EcCurve {
     /// Bytes of one of `r`, `s`.
-    fn field_len(self) -> usize {
+    pub(crate) fn field_len(self) -> usize {
         match self {
             Self::P256 | Self::Bp256r1 => 32,
             Self::P384 => 48,
@@ -55,6 +55,18 @@ fn check_type(uri: &Pkcs11Uri, needed: ObjectType, purpose: KeyPurpose) -> Resul
     }
 }
 
+/// The curve of a key generated in the token ([`Token::generate_ec_key_pair`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyCurve {
+    /// NIST P-256 (document signers, CV keys).
+    P256,
+    /// NIST P-384 (roots, document signers).
+    P384,
+    /// brainpoolP256r1 (CV keys).
+    BrainpoolP256r1,
+}
+
 /// A signing key's kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KeyKind {
@@ -64,7 +76,7 @@ enum KeyKind {
 }
 
 /// Finds the private EC signing key `uri` names and checks it fits `purpose`.
-fn ec_signing_key(
+pub(crate) fn ec_signing_key(
     token: &Token,
     uri: &Pkcs11Uri,
     purpose: KeyPurpose,
@@ -130,7 +142,7 @@ fn signing_key(
     }
     let curve = match (params.as_slice(), purpose) {
         (P256_PARAMS, _) => EcCurve::P256,
-        (P384_PARAMS, KeyPurpose::DocumentSigner) => EcCurve::P384,
+        (P384_PARAMS, KeyPurpose::DocumentSigner | KeyPurpose::CertificateSigner) => EcCurve::P384,
         (BP256R1_PARAMS, KeyPurpose::CvSigner) => EcCurve::Bp256r1,
         (p, _) => return Err(unsuitable(Unsuitable::Curve(hex(p)))),
     };
@@ -153,7 +165,12 @@ fn rsa_pss_sha256(token: &Token, key: ObjectHandle, digest: &[u8]) -> Result<Vec
 }
 
 /// Signs `digest` with plain `CKM_ECDSA`; returns `r ‖ s`.
-fn ecdsa_raw(token: &Token, key: ObjectHandle, curve: EcCurve, digest: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn ecdsa_raw(
+    token: &Token,
+    key: ObjectHandle,
+    curve: EcCurve,
+    digest: &[u8],
+) -> Result<Vec<u8>> {
     let sig = token
         .session()
         .sign(&Mechanism::Ecdsa, key, digest)
@@ -206,7 +223,7 @@ pub(crate) fn ecdsa_der(raw: &[u8]) -> Vec<u8> {
 }
 
 /// `CKA_EC_POINT` is DER `OCTET STRING { point }`; some tokens store the bare point.
-fn bare_point(encoded: &[u8]) -> &[u8] {
+pub(crate) fn bare_point(encoded: &[u8]) -> &[u8] {
     match encoded {
         [0x04, len, rest @ ..] if usize::from(*len) == rest.len() && *len < 0x80 => rest,
         [0x04, 0x81, len, rest @ ..] if usize::from(*len) == rest.len() => rest,
@@ -215,14 +232,34 @@ fn bare_point(encoded: &[u8]) -> &[u8] {
 }
 
 impl Token {
-    /// Generates an EC P-256 signing key pair inside the token (`C_GenerateKeyPair`,
-    /// `CKM_EC_KEY_PAIR_GEN`): the private key is a token object, private, sensitive and
-    /// non-extractable, allowed only to sign; the public key beside it has the same `label`
-    /// and `id`. Returns the public key, to be certified outside the token.
+    /// Generates an EC P-256 signing key pair inside the token, as
+    /// [`Token::generate_ec_key_pair`]. Returns the public key, to be certified outside the
+    /// token.
     ///
     /// # Errors
-    /// [`Pkcs11Error::Token`] if the token refuses (read-only, full, no EC support).
+    /// As [`Token::generate_ec_key_pair`].
     pub fn generate_ec_p256_key_pair(&self, label: &str, id: &[u8]) -> Result<PublicKey> {
+        Ok(PublicKey::EcP256(self.generate_ec_key_pair(
+            KeyCurve::P256,
+            label,
+            id,
+        )?))
+    }
+
+    /// Generates an EC signing key pair on `curve` inside the token (`C_GenerateKeyPair`,
+    /// `CKM_EC_KEY_PAIR_GEN`): the private key is a token object, private, sensitive
+    /// (`CKA_SENSITIVE`) and non-extractable (`CKA_EXTRACTABLE` false), allowed only to sign
+    /// (`CKM_ECDSA`; no decrypt, unwrap or derive); the public key beside it has the same `label` and `id`. Returns the
+    /// public point (uncompressed `04 ‖ x ‖ y`).
+    ///
+    /// # Errors
+    /// [`Pkcs11Error::Token`] if the token refuses (read-only, full, no such curve).
+    pub fn generate_ec_key_pair(&self, curve: KeyCurve, label: &str, id: &[u8]) -> Result<Vec<u8>> {
+        let params = match curve {
+            KeyCurve::P256 => P256_PARAMS,
+            KeyCurve::P384 => P384_PARAMS,
+            KeyCurve::BrainpoolP256r1 => BP256R1_PARAMS,
+        };
         let common = [
             Attribute::Token(true),
             Attribute::Label(label.as_bytes().to_vec()),
@@ -230,8 +267,10 @@ impl Token {
         ];
         let mut public = common.to_vec();
         public.extend([
-            Attribute::EcParams(P256_PARAMS.to_vec()),
+            Attribute::EcParams(params.to_vec()),
             Attribute::Verify(true),
+            Attribute::Encrypt(false),
+            Attribute::Wrap(false),
         ]);
         let mut private = common.to_vec();
         private.extend([
@@ -239,6 +278,10 @@ impl Token {
             Attribute::Sensitive(true),
             Attribute::Extractable(false),
             Attribute::Sign(true),
+            Attribute::Decrypt(false),
+            Attribute::Unwrap(false),
+            Attribute::Derive(false),
+            Attribute::AllowedMechanisms(vec![MechanismType::ECDSA]),
         ]);
         let (public_handle, _) = self
             .rw_session()?
@@ -250,7 +293,7 @@ impl Token {
                 point = p;
             }
         }
-        Ok(PublicKey::EcP256(bare_point(&point).to_vec()))
+        Ok(bare_point(&point).to_vec())
     }
 
     /// The EC public key (P-256 or P-384) of the public key object `uri` names (any `type`

@@ -72,10 +72,42 @@ fn random_serial() -> Result<SerialNumber> {
     Ok(SerialNumber::from_slice(&b))
 }
 
+/// A root's signing key: in memory (generated here, or a PKCS#8 file), or held elsewhere and
+/// reached through `rcgen`'s remote-signing trait (a PKCS#11 token: `ektp-pkcs11`).
+enum CaKey {
+    Local(Box<KeyPair>),
+    Remote(Box<dyn rcgen::SigningKey + Send + Sync>),
+}
+
+impl rcgen::PublicKeyData for CaKey {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            Self::Local(k) => k.der_bytes(),
+            Self::Remote(k) => k.der_bytes(),
+        }
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        match self {
+            Self::Local(k) => rcgen::PublicKeyData::algorithm(k.as_ref()),
+            Self::Remote(k) => k.algorithm(),
+        }
+    }
+}
+
+impl rcgen::SigningKey for CaKey {
+    fn sign(&self, msg: &[u8]) -> core::result::Result<Vec<u8>, rcgen::Error> {
+        match self {
+            Self::Local(k) => k.sign(msg),
+            Self::Remote(k) => k.sign(msg),
+        }
+    }
+}
+
 /// A TEST ONLY root (Country Signing CA) that can issue document signers and CRLs.
 pub struct TestCa {
     params: CertificateParams,
-    key: KeyPair,
+    key: CaKey,
     certificate: Vec<u8>,
 }
 
@@ -104,7 +136,50 @@ impl TestCa {
         not_before: SystemTime,
         not_after: SystemTime,
     ) -> Result<Self> {
-        let key = key_pair(key)?;
+        let key = CaKey::Local(Box::new(key_pair(key)?));
+        Self::with_key(
+            country,
+            organization,
+            common_name,
+            key,
+            not_before,
+            not_after,
+        )
+    }
+
+    /// As [`TestCa::new`], with a key that signs elsewhere (e.g. a key generated inside a
+    /// PKCS#11 token, through `ektp_pkcs11::Pkcs11CertKey`): the root's private key never
+    /// exists here, and every certificate and CRL it issues is signed by `key`.
+    ///
+    /// # Errors
+    /// As [`TestCa::new`]; [`PkiError::TestPki`] also if `key` fails to sign.
+    pub fn with_signing_key(
+        country: &str,
+        organization: &str,
+        common_name: &str,
+        key: Box<dyn rcgen::SigningKey + Send + Sync>,
+        not_before: SystemTime,
+        not_after: SystemTime,
+    ) -> Result<Self> {
+        let key = CaKey::Remote(key);
+        Self::with_key(
+            country,
+            organization,
+            common_name,
+            key,
+            not_before,
+            not_after,
+        )
+    }
+
+    fn with_key(
+        country: &str,
+        organization: &str,
+        common_name: &str,
+        key: CaKey,
+        not_before: SystemTime,
+        not_after: SystemTime,
+    ) -> Result<Self> {
         let mut params = CertificateParams::default();
         params.distinguished_name = dn(country, organization, common_name)?;
         params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
@@ -133,9 +208,13 @@ impl TestCa {
     /// The root's private key (TEST ONLY).
     ///
     /// # Errors
-    /// As [`Pkcs8Key::from_der`] (not expected).
+    /// [`PkiError::TestPki`] if the key is held elsewhere ([`TestCa::with_signing_key`]: it
+    /// cannot be had), else as [`Pkcs8Key::from_der`] (not expected).
     pub fn key(&self) -> Result<Pkcs8Key> {
-        Pkcs8Key::from_der(self.key.serialize_der())
+        match &self.key {
+            CaKey::Local(k) => Pkcs8Key::from_der(k.serialize_der()),
+            CaKey::Remote(_) => Err(PkiError::TestPki(rcgen::Error::RemoteKeyError)),
+        }
     }
 
     /// Issues a TEST ONLY document signer certificate.

@@ -220,8 +220,9 @@ pub enum Error {
     },
     /// [`crate::MAX_CONSECUTIVE_FAILURES`] cards failed in a row: the station is at fault.
     #[error(
-        "{count} cards in a row failed (last: {reason}): check the station (keys, trust store, \
-         card batch) before going on; run the batch again to resume"
+        "{} in a row failed (last: {reason}): check the station (keys, trust store, \
+         card batch) before going on; run the batch again to resume",
+        ektp::plural(u64::from(*count), "card", "cards")
     )]
     TooManyFailures {
         /// How many.

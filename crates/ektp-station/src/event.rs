@@ -174,7 +174,8 @@ impl core::fmt::Display for Event {
             Self::Refused(refusal) => refusal.fmt(f),
             Self::SetAside { application, cards } => write!(
                 f,
-                "Application {application} failed on {cards} cards: set aside for this run."
+                "Application {application} failed on {}: set aside for this run.",
+                ektp::plural(u64::from(*cards), "card", "cards")
             ),
             Self::TimedOut { seconds } => write!(
                 f,
@@ -434,14 +435,18 @@ impl core::fmt::Display for Summary {
         write!(
             f,
             "Batch summary: {} issued now, {} already issued before, {} invalid, {} failed, {} \
-             left in the queue ({} s). The journal holds {} issued cards.",
+             left in the queue ({} s). The journal holds {}.",
             self.issued,
             self.already_issued,
             self.invalid.len(),
             self.failed.len(),
             self.remaining,
             self.seconds,
-            self.journal_issued_total
+            ektp::plural(
+                u64::try_from(self.journal_issued_total).unwrap_or(u64::MAX),
+                "issued card",
+                "issued cards"
+            )
         )?;
         for r in &self.invalid {
             write!(
@@ -474,6 +479,44 @@ impl core::fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_worded_for_one_and_many() {
+        let set_aside = |cards| {
+            Event::SetAside {
+                application: "a".into(),
+                cards,
+            }
+            .to_string()
+        };
+        assert!(
+            set_aside(1).contains("failed on 1 card:"),
+            "{}",
+            set_aside(1)
+        );
+        assert!(
+            set_aside(2).contains("failed on 2 cards:"),
+            "{}",
+            set_aside(2)
+        );
+        let too_many = |count| {
+            crate::Error::TooManyFailures {
+                count,
+                reason: "r".into(),
+            }
+            .to_string()
+        };
+        assert!(
+            too_many(1).starts_with("1 card in a row failed"),
+            "{}",
+            too_many(1)
+        );
+        assert!(
+            too_many(3).starts_with("3 cards in a row failed"),
+            "{}",
+            too_many(3)
+        );
+    }
 
     #[test]
     fn records_keep_the_json_line_field_names() {

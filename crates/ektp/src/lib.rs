@@ -22,7 +22,7 @@ pub use read::ReadPolicy;
 pub use session::{Card, Lifecycle, PersoSession, SecureSession};
 pub use trace::{Stats, Traced};
 pub use verify::{CheckKind, CheckResult, RevocationList, Status, VerifyPolicy, VerifyReport};
-pub use view::{CardFields, Field, HolderView, ImageView, format_utc};
+pub use view::{CardFields, Field, HolderView, ImageView, format_utc, plural};
 
 /// Re-exported so callers need not depend on the lower crates for the common types.
 pub use ektp_lds::{Application, HolderRecord};

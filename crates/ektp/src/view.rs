@@ -22,6 +22,12 @@ use crate::Error;
 use crate::contents::{CardFiles, ReadRequest};
 use crate::verify::sha256_hex;
 
+/// `count thing` or `count things` (`0 cards`, `1 card`, `2 cards`): the one way every
+/// message with a count is worded.
+pub fn plural(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`: the one format for times people read (the CLI's
 /// certificate and CRL dates, a report's check time).
 pub fn format_utc(secs: i64) -> String {
@@ -497,6 +503,13 @@ impl CardFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_says_one_only_for_one() {
+        assert_eq!(plural(0, "card", "cards"), "0 cards");
+        assert_eq!(plural(1, "card", "cards"), "1 card");
+        assert_eq!(plural(2, "try", "tries"), "2 tries");
+    }
 
     #[test]
     fn times_are_utc_seconds() {

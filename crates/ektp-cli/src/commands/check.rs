@@ -61,10 +61,9 @@ fn print_result((path, r): &Checked<'_>) {
         }
         Err(errors) => {
             println!(
-                "INVALID  {}  ({} problem{})",
+                "INVALID  {}  ({})",
                 path.display(),
-                errors.errors().len(),
-                if errors.errors().len() == 1 { "" } else { "s" }
+                count(errors.errors().len(), "problem", "problems")
             );
             for e in errors.errors() {
                 let field = if e.field.is_empty() {
@@ -108,17 +107,16 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     if invalid > 0 {
         if global.verbosity >= 0 {
             eprintln!(
-                "{invalid} of {} application{} invalid: fix the fields listed, then check again",
-                results.len(),
-                if results.len() == 1 { "" } else { "s" }
+                "{invalid} of {} invalid: fix the fields listed, then check again",
+                count(results.len(), "application", "applications")
             );
         }
         if unreadable > 0 {
             if global.verbosity >= 0 {
                 eprintln!(
-                    "{unreadable} file{} cannot be read: check the path{}",
-                    if unreadable == 1 { "" } else { "s" },
-                    if unreadable == 1 { "" } else { "s" }
+                    "{} cannot be read: check the {}",
+                    count(unreadable, "file", "files"),
+                    if unreadable == 1 { "path" } else { "paths" }
                 );
             }
             return Ok(ExitCode::from(exit::CONFIG));
@@ -126,8 +124,16 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
         Ok(ExitCode::from(exit::FAILED))
     } else {
         if global.verbosity >= 0 && !global.json {
-            eprintln!("all {} valid", results.len());
+            match results.len() {
+                1 => eprintln!("1 application valid"),
+                n => eprintln!("all {} valid", count(n, "application", "applications")),
+            }
         }
         Ok(exit::OK)
     }
+}
+
+/// `n thing(s)` for a count of items.
+fn count(n: usize, one: &str, many: &str) -> String {
+    crate::output::plural(u64::try_from(n).unwrap_or(u64::MAX), one, many)
 }

@@ -177,8 +177,8 @@ fn table(rows: &[Record]) -> String {
     }
     let count = |s: RecordState| rows.iter().filter(|r| r.state == s).count();
     out.push_str(&format!(
-        "{} rows: {} issued, {} failed, {} abandoned, {} superseded, {} in progress",
-        rows.len(),
+        "{}: {} issued, {} failed, {} abandoned, {} superseded, {} in progress",
+        crate::output::plural(u64::try_from(rows.len()).unwrap_or(u64::MAX), "row", "rows"),
         count(RecordState::Issued),
         count(RecordState::Failed),
         count(RecordState::Abandoned),
@@ -271,6 +271,11 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    }
+
+    #[test]
+    fn the_count_line_is_worded_for_the_count() {
+        assert!(table(&[]).contains("0 rows: 0 issued"), "{}", table(&[]));
     }
 
     #[test]

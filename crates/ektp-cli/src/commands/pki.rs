@@ -13,6 +13,7 @@ use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
 
 mod show;
+mod token;
 
 /// `ektp pki …`.
 #[derive(Debug, Subcommand)]
@@ -21,11 +22,12 @@ pub enum PkiCommand {
     Init {
         /// Directory to write into (created; existing files are never overwritten)
         dir: PathBuf,
-        /// Generate the document signer's key inside this PKCS#11 module's token
-        /// (non-extractable; the certificates stay outside), e.g. /usr/lib/softhsm/libsofthsm2.so
+        /// Generate every key inside this PKCS#11 module's token (root, document signer,
+        /// CVCA, DV, terminal, batch master key; non-extractable); certificates and CRL stay
+        /// outside, e.g. /usr/lib/softhsm/libsofthsm2.so
         #[arg(long, value_name = "MODULE", requires = "token")]
         pkcs11: Option<PathBuf>,
-        /// The label of the token to generate the key in (with --pkcs11)
+        /// The label of the token to generate the keys in (with --pkcs11)
         #[arg(long, value_name = "LABEL", requires = "pkcs11")]
         token: Option<String>,
         /// Read the token's user PIN from FILE (chmod 600); without it ektp asks in a terminal
@@ -47,14 +49,14 @@ pub fn run(cmd: &PkiCommand, global: &Global) -> Result<ExitCode, Fail> {
             pkcs11: Some(module),
             token: Some(token),
             pin_file,
-        } => init_pkcs11(dir, module, token, pin_file.as_deref(), global),
+        } => token::init_pkcs11(dir, module, token, pin_file.as_deref(), global),
         PkiCommand::Init { dir, .. } => init(dir, global),
         PkiCommand::Show { file } => show::show(file, global),
     }
 }
 
 /// Writes a new file (never overwriting, never through a symlink), 0600 if `private`.
-fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), Fail> {
+pub(super) fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), Fail> {
     let what = || format!("cannot write {}", path.display());
     let mut file = if private {
         ektp_fs::create_private(path).or_config(what)?
@@ -118,7 +120,7 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     }
     written.push(("personalization master key".into(), master));
     written.push(("station config".into(), station.clone()));
-    print_written(dir, &files.trust_dir, &station, &written, global)?;
+    print_written(dir, &files.trust_dir, &station, &written, false, global)?;
     if global.verbosity >= 0 {
         eprintln!(
             "TEST ONLY: the PKI in {} is for trying ektp out, never for real cards",
@@ -128,136 +130,13 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     Ok(exit::OK)
 }
 
-/// The token's user PIN for `pki init --pkcs11`: `--pin-file`, else a no-echo prompt.
-fn token_pin(label: &str, pin_file: Option<&Path>) -> Result<ektp_pkcs11::Pin, Fail> {
-    use std::io::IsTerminal as _;
-    match pin_file {
-        Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token),
-        None if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
-                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
-            ektp_pkcs11::Pin::new(typed).map_err(Fail::token)
-        }
-        None => Err(Fail::usage(
-            "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
-        )),
-    }
-}
-
-/// A TEST ONLY root (P-384, ten years) and its current empty CRL (thirty days).
-fn test_root_and_crl(now: SystemTime) -> Result<(ektp_pki::test_pki::TestCa, Vec<u8>), Fail> {
-    use ektp_pki::test_pki::{TestCa, TestKey};
-    use std::time::Duration;
-    let day = Duration::from_secs(86_400);
-    let ago = now.checked_sub(day).unwrap_or(now);
-    let root = TestCa::new(
-        "ID",
-        "Dukcapil",
-        "CSCA Indonesia e-KTP",
-        &TestKey::EcdsaP384,
-        ago,
-        now.checked_add(day.saturating_mul(3650)).unwrap_or(now),
-    )
-    .or_config(|| "cannot make the TEST root".to_owned())?;
-    let crl = root
-        .crl(
-            &[],
-            ago,
-            now.checked_add(day.saturating_mul(30)).unwrap_or(now),
-            1,
-        )
-        .or_config(|| "cannot make the TEST CRL".to_owned())?;
-    Ok((root, crl))
-}
-
-/// `pki init --pkcs11`: a TEST root (its key only in memory: it signs the CRL and the
-/// certificate, then is dropped), the document signer's key generated inside the token, its
-/// certificate and the station config outside. The master key stays the TEST ONLY file:
-/// virtual TEST chips are made with it.
-fn init_pkcs11(
-    dir: &Path,
-    module: &Path,
-    label: &str,
-    pin_file: Option<&Path>,
-    global: &Global,
-) -> Result<ExitCode, Fail> {
-    use ektp_pki::test_pki::{DocumentSignerSpec, TestKey};
-    const OBJECT: &str = "ektp-ds1-TEST";
-    let pin = token_pin(label, pin_file)?;
-    let token = ektp_pkcs11::Module::open(module)
-        .and_then(|m| m.login(label, &pin))
-        .map_err(Fail::token)?;
-    let key_uri = format!("pkcs11:token={label};object={OBJECT};type=private");
-    let parsed: ektp_pkcs11::Pkcs11Uri = key_uri.parse().map_err(Fail::token)?;
-    if token.ec_public_key(&parsed).is_ok() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "token {label} already holds a key {OBJECT}: use a fresh token (or delete that key)"
-        )));
-    }
-    let trust_dir = dir.join("trust");
-    std::fs::create_dir_all(&trust_dir)
-        .or_config(|| format!("cannot create {}", trust_dir.display()))?;
-    let now = SystemTime::now();
-    let (root, crl) = test_root_and_crl(now)?;
-    let public = token
-        .generate_ec_p256_key_pair(OBJECT, b"ektp-ds1")
-        .map_err(Fail::token)?;
-    let spec = DocumentSignerSpec::new("Document Signer 1 (token)", TestKey::EcdsaP256, now);
-    let cert = root
-        .issue_document_signer_for_public_key(&spec, &public)
-        .or_config(|| "cannot certify the token's document signer key".to_owned())?;
-    let root_path = trust_dir.join("ID-CSCA-TEST-ONLY.crt.pem");
-    let crl_path = trust_dir.join("ID-CSCA-TEST-ONLY.crl");
-    let cert_path = dir.join("ID-DS1-TOKEN-TEST-ONLY.crt.der");
-    let master = dir.join("perso-master-TEST-ONLY.hex");
-    let station = dir.join("station-TEST-ONLY.toml");
-    write_new(&root_path, root.certificate_pem().as_bytes(), false)?;
-    write_new(&crl_path, &crl, false)?;
-    write_new(&cert_path, &cert, false)?;
-    write_new(
-        &master,
-        format!("{}\n", ektp_sm::perso::TEST_MASTER_KEY_HEX.trim()).as_bytes(),
-        true,
-    )?;
-    let mut toml = format!(
-        "# TEST ONLY printing station, written by `ektp pki init --pkcs11`. Never use for real cards.\n\
-         signer_key = {key_uri:?}\nsigner_certificate = \"ID-DS1-TOKEN-TEST-ONLY.crt.der\"\n\
-         trust_dir = \"trust\"\nmaster_key_file = \"perso-master-TEST-ONLY.hex\"\n\
-         pkcs11_module = {:?}\njournal = \"journal-TEST-ONLY.sqlite\"\n",
-        module.to_string_lossy(),
-    );
-    if let Some(p) = pin_file {
-        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        toml.push_str(&format!("pin_source = {:?}\n", abs.to_string_lossy()));
-    }
-    write_new(&station, toml.as_bytes(), false)?;
-    let written: Vec<(String, PathBuf)> = vec![
-        ("root certificate (trust store)".into(), root_path),
-        ("CRL (trust store)".into(), crl_path),
-        (
-            format!("document signer key (in token {label})"),
-            PathBuf::from(&key_uri),
-        ),
-        ("document signer certificate".into(), cert_path),
-        ("personalization master key".into(), master),
-        ("station config".into(), station.clone()),
-    ];
-    print_written(dir, &trust_dir, &station, &written, global)?;
-    if global.verbosity >= 0 {
-        eprintln!(
-            "TEST ONLY: the TEST root's key was not kept; the document signer key is in token \
-             {label} and never leaves it"
-        );
-    }
-    Ok(exit::OK)
-}
-
 /// What `pki init` wrote, as JSON or a list with the next step.
-fn print_written(
+pub(super) fn print_written(
     dir: &Path,
     trust_dir: &Path,
     station: &Path,
     written: &[(String, PathBuf)],
+    in_token: bool,
     global: &Global,
 ) -> Result<(), Fail> {
     if global.json {
@@ -270,12 +149,20 @@ fn print_written(
     } else {
         println!("TEST ONLY PKI written to {}:", dir.display());
         for (what, path) in written {
-            println!("  {:<34} {}", what, path.display());
+            println!("  {:<44} {}", what, path.display());
         }
-        println!("  {:<34} {}", "trust store directory", trust_dir.display());
+        println!("  {:<44} {}", "trust store directory", trust_dir.display());
         println!();
         println!("These keys are TEST ONLY: never trust this root or sign real cards with them.");
-        println!("Try it with a virtual card (`ektp sim` in another terminal):");
+        if in_token {
+            println!(
+                "The master key never leaves the token: a card for this station holds chip keys \
+                 the token diversified for its serial (a virtual card from `ektp sim` holds the \
+                 TEST master key's and is refused). Personalize such a card with:"
+            );
+        } else {
+            println!("Try it with a virtual card (`ektp sim` in another terminal):");
+        }
         println!(
             "  ektp --config {} personalize cards/specimens/pria/application.json",
             station.display()

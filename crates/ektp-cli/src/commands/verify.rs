@@ -185,10 +185,10 @@ fn throttle() -> Option<ektp_lds::WrongCanThrottle> {
 fn wrong_can_advice() -> String {
     match throttle() {
         Some(t) => format!(
-            "wrong CAN ({} tries in a row before the chip slows down: then it waits {} s, \
+            "wrong CAN ({} in a row before the chip slows down: then it waits {} s, \
              doubling up to {} s, and never locks); re-type the 6 digits printed on the card. \
              The card itself was not checked",
-            t.free_attempts,
+            crate::output::plural(u64::from(t.free_attempts), "try", "tries"),
             t.delay_initial_ms / 1000,
             t.delay_max_ms / 1000
         ),
