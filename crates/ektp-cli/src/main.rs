@@ -5,6 +5,7 @@ mod batch;
 mod commands;
 mod config;
 mod exit;
+mod finger;
 mod output;
 mod station;
 mod terminal;
@@ -97,6 +98,8 @@ enum Command {
     Read(commands::read::ReadArgs),
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
     Verify(commands::verify::VerifyArgs),
+    /// Score two fingerprints (500 ppi PNG images or ISO/IEC 19794-2 records) with BOZORTH3
+    Match(commands::r#match::MatchArgs),
     /// Serve a virtual e-KTP chip in pcscd's virtual reader (vpcd) until Ctrl-C
     Sim(commands::sim::SimArgs),
     /// Personalize, read and verify a virtual card in-process: no reader, no pcscd
@@ -155,6 +158,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Journal(args) => commands::journal::run(&args, &global),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
+        Command::Match(args) => commands::r#match::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),
         Command::Demo => commands::demo::run(&global),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),
