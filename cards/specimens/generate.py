@@ -4,40 +4,20 @@
 For each specimen directory (each holds an application.json) it writes:
   portrait.jpg     48x60 synthetic face drawing, JPEG via cjpeg (libjpeg-turbo-progs), < 8 KB
   signature.jpg    160x48 synthetic scribble, JPEG, < 8 KB
-  right-index.fmr  ISO/IEC 19794-2:2005 finger minutiae record, finger position 2
-  left-index.fmr   ISO/IEC 19794-2:2005 finger minutiae record, finger position 7
 
 Everything is synthetic and deterministic (seeded by the specimen name): no real person's
-face, signature or fingerprint is involved. Run from this directory:  python3 generate.py
+face or signature is involved. Run from this directory:  python3 generate.py
+
+The index fingers (right-index.png / left-index.png, synthetic 500 ppi images, and the
+ISO/IEC 19794-2 records MINDTCT extracts from them, right-index.fmr / left-index.fmr) come
+from the synthetic fingerprint generator of crates/ektp-bio; from the repository root:
+  cargo run --release -p ektp-bio --features synth --example specimen_fingers -- cards/specimens
 """
 import os
 import random
-import struct
 import subprocess
 
 SPECIMENS = ["pria", "wanita", "wna", "menikah-16", "belum-kawin-16", "nama-panjang"]
-
-
-def fmr(position: int, rng: random.Random) -> bytes:
-    width, height, res = 256, 360, 197  # pixels, pixels/cm (500 dpi)
-    count = rng.randint(18, 32)
-    minutiae = b""
-    for _ in range(count):
-        kind = rng.choice([1, 2])  # 01 ridge ending, 10 bifurcation
-        x = rng.randrange(16, width - 16)
-        y = rng.randrange(16, height - 16)
-        angle = rng.randrange(0, 256)  # units of 1.40625 degrees
-        quality = rng.randrange(40, 100)
-        minutiae += struct.pack(">HHBB", (kind << 14) | x, y, angle, quality)
-    view = struct.pack(">BBBB", position, 0x00, 60, count) + minutiae
-    body = (
-        struct.pack(">HHHHH", 0x0000, width, height, res, res)
-        + struct.pack(">BB", 1, 0)
-        + view
-        + struct.pack(">H", 0)  # no extended data
-    )
-    total = 8 + 2 + len(body)
-    return b"FMR\x00 20\x00" + struct.pack(">H", total) + body
 
 
 def cjpeg(kind: bytes, w: int, h: int, pixels: bytes, out: str):
@@ -98,10 +78,6 @@ def main():
         os.makedirs(name, exist_ok=True)
         cjpeg(b"P6", 48, 60, portrait(rng), os.path.join(name, "portrait.jpg"))
         cjpeg(b"P5", 160, 48, signature(rng), os.path.join(name, "signature.jpg"))
-        with open(os.path.join(name, "right-index.fmr"), "wb") as f:
-            f.write(fmr(2, rng))
-        with open(os.path.join(name, "left-index.fmr"), "wb") as f:
-            f.write(fmr(7, rng))
 
 
 if __name__ == "__main__":

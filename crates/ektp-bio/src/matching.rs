@@ -131,6 +131,16 @@ impl MatchSession {
         }
     }
 
+    /// The decision threshold.
+    pub fn threshold(&self) -> Threshold {
+        self.threshold
+    }
+
+    /// The attempt limit.
+    pub fn limit(&self) -> AttemptLimit {
+        self.limit
+    }
+
     /// Attempts used so far.
     pub fn attempts_used(&self) -> u8 {
         self.used

@@ -57,6 +57,10 @@ fn each_command_lists_only_the_shared_options_it_uses() {
         (vec!["journal"], &["--config", "--json"]),
         (vec!["read"], STATION),
         (vec!["verify"], STATION),
+        (
+            vec!["match"],
+            &["--config", "--json", "--verbose", "--quiet"],
+        ),
         (vec!["sim"], OUTPUT),
         (vec!["demo"], OUTPUT),
         (vec!["completions"], &[]),

@@ -5,6 +5,7 @@ pub mod cvc;
 pub mod demo;
 pub mod docs;
 pub mod journal;
+pub mod r#match;
 pub mod personalize;
 pub mod pki;
 pub mod read;

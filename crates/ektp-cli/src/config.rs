@@ -10,6 +10,8 @@
 //! revocation_list = "/etc/ektp/revoked.txt"     # revoked document numbers, one per line
 //! require_revocation_list = true                # verify refuses to run without the list
 //! cvca_certificate = "/etc/ektp/IDCVCA00001.cvcert"  # CVCA trust point written at personalization
+//! fingerprint_threshold = 40                    # BOZORTH3 score for a fingerprint match (default 40)
+//! fingerprint_attempts = 4                      # fingerprint attempts per card session (default 4)
 //! # Keys in a PKCS#11 token instead of files (RFC 7512 URIs for signer_key, master_key_file):
 //! # signer_key = "pkcs11:token=ektp-station;object=ds1;type=private"
 //! # master_key_file = "pkcs11:token=ektp-station;object=perso-master;type=secret-key"
@@ -53,6 +55,11 @@ pub struct Config {
     pub pkcs11_module: Option<PathBuf>,
     /// A file holding the token's user PIN (first line; chmod 600).
     pub pin_source: Option<PathBuf>,
+    /// The fingerprint decision threshold, a BOZORTH3 score (default 40).
+    pub fingerprint_threshold: Option<u32>,
+    /// Fingerprint match attempts per card session (default 4); then the card needs a new
+    /// session.
+    pub fingerprint_attempts: Option<u8>,
 }
 
 /// Largest configuration file accepted.

@@ -7,6 +7,7 @@ mod cli_tests;
 mod commands;
 mod config;
 mod exit;
+mod finger;
 mod options;
 mod output;
 mod station;
@@ -131,6 +132,15 @@ enum Command {
         #[command(flatten)]
         out: OutputOpts,
     },
+    /// Score two fingerprints (500 ppi PNG images or ISO/IEC 19794-2 records) with BOZORTH3
+    Match {
+        #[command(flatten)]
+        args: commands::r#match::MatchArgs,
+        #[command(flatten)]
+        config: ConfigOpt,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Serve a virtual e-KTP chip in pcscd's virtual reader (vpcd) until Ctrl-C
     Sim {
         #[command(flatten)]
@@ -171,6 +181,7 @@ impl Command {
             ),
             Self::Read { station, out, .. } => ("read", Taken::output(out).station(station)),
             Self::Verify { station, out, .. } => ("verify", Taken::output(out).station(station)),
+            Self::Match { config, out, .. } => ("match", Taken::output(out).config(config)),
             Self::Sim { out, .. } => ("sim", Taken::output(out)),
             Self::Demo { out } => ("demo", Taken::output(out)),
             Self::Completions(_) => ("completions", Taken::default()),
@@ -233,6 +244,7 @@ fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
         Command::Journal { args, .. } => commands::journal::run(&args, global),
         Command::Read { args, .. } => commands::read::run(&args, global),
         Command::Verify { args, .. } => commands::verify::run(&args, global),
+        Command::Match { args, .. } => commands::r#match::run(&args, global),
         Command::Sim { args, .. } => commands::sim::run(&args, global),
         Command::Demo { .. } => commands::demo::run(global),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),

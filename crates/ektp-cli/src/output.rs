@@ -173,6 +173,7 @@ pub fn verdict(report: &VerifyReport, passed: bool) -> String {
         .not_checked()
         .map(|c| match c.check {
             CheckKind::NotRevoked => "revocation not checked (no revocation list given)",
+            CheckKind::Fingerprint => "the holder's fingerprint not checked",
             other => other.as_str(),
         })
         .collect();

@@ -140,6 +140,10 @@ pub enum Problem {
     },
     /// A referenced file's content is not what it must be.
     BadContent(DecodeError),
+    /// A fingerprint image cannot be enrolled (too few minutiae, too little quality, not a
+    /// 500 ppi grayscale image): the text names the finger and says what to do (recapture).
+    /// It carries counts and sizes only, never minutiae or pixels.
+    Fingerprint(String),
 }
 
 impl fmt::Display for Problem {
@@ -161,6 +165,7 @@ impl fmt::Display for Problem {
             Self::FileUnreadable(kind) => write!(f, "file cannot be read: {kind}"),
             Self::TooLarge { max } => write!(f, "larger than the limit of {max} bytes"),
             Self::BadContent(e) => write!(f, "file content is not valid: {e}"),
+            Self::Fingerprint(why) => f.write_str(why),
         }
     }
 }
@@ -388,6 +393,20 @@ pub trait ApplicationFiles {
     /// [`Problem::FileUnreadable`] if it cannot be read, [`Problem::TooLarge`] if it is larger
     /// than `max`.
     fn read(&self, path: &Path, max: usize) -> Result<Vec<u8>, Problem>;
+
+    /// The ISO/IEC 19794-2 minutiae record of `finger` that the file at `path` gives. This
+    /// default reads the file as a ready record (at most [`MAX_MINUTIAE_RECORD_LEN`] bytes); a
+    /// source that can extract minutiae from an enrollment image overrides it (the host crate
+    /// `ektp` accepts a 500 ppi grayscale PNG and runs MINDTCT). The result is validated as a
+    /// record of `finger` afterwards.
+    ///
+    /// # Errors
+    /// As [`ApplicationFiles::read`]; [`Problem::Fingerprint`] for an image that cannot be
+    /// enrolled.
+    fn minutiae_record(&self, path: &Path, finger: Finger) -> Result<Vec<u8>, Problem> {
+        let _ = finger;
+        self.read(path, MAX_MINUTIAE_RECORD_LEN)
+    }
 }
 
 /// A source with no files: every reference is unreadable (`NotFound`). For checking a
@@ -404,6 +423,15 @@ impl ApplicationFiles for NoFiles {
 /// Reads a file named relative to the application, refusing absolute paths and `..`, bounded
 /// by `max`.
 fn read_relative(files: &dyn ApplicationFiles, rel: &str, max: usize) -> Result<Vec<u8>, Problem> {
+    let out = files.read(relative(rel)?, max)?;
+    if out.len() > max {
+        return Err(Problem::TooLarge { max });
+    }
+    Ok(out)
+}
+
+/// `rel` as a path, if it is relative and free of `..`.
+fn relative(rel: &str) -> Result<&Path, Problem> {
     let p = Path::new(rel);
     if rel.is_empty()
         || !p
@@ -414,11 +442,23 @@ fn read_relative(files: &dyn ApplicationFiles, rel: &str, max: usize) -> Result<
             "must be a relative path inside the application's directory (no '/' at the start, no '..')",
         ));
     }
-    let out = files.read(p, max)?;
-    if out.len() > max {
-        return Err(Problem::TooLarge { max });
+    Ok(p)
+}
+
+/// The minutiae record of `finger` from the file `rel` names (a record, or an image the source
+/// extracts one from), validated.
+fn minutiae_relative(
+    files: &dyn ApplicationFiles,
+    rel: &str,
+    finger: Finger,
+) -> Result<MinutiaeRecord, Problem> {
+    let bytes = files.minutiae_record(relative(rel)?, finger)?;
+    if bytes.len() > MAX_MINUTIAE_RECORD_LEN {
+        return Err(Problem::TooLarge {
+            max: MAX_MINUTIAE_RECORD_LEN,
+        });
     }
-    Ok(out)
+    MinutiaeRecord::parse(&bytes).map_err(Problem::BadContent)
 }
 
 const TOP: &[&str] = &[
@@ -727,12 +767,10 @@ fn parse(cx: &mut Ctx, value: &Value, source: &dyn ApplicationFiles) -> Option<A
             SignatureImage::from_image(bytes).map_err(Problem::BadContent)
         });
         right_index = cx.parsed(f, "files", "right_index", |s| {
-            let bytes = read_relative(source, s, MAX_MINUTIAE_RECORD_LEN)?;
-            MinutiaeRecord::parse(&bytes).map_err(Problem::BadContent)
+            minutiae_relative(source, s, Finger::RightIndex)
         });
         left_index = cx.parsed(f, "files", "left_index", |s| {
-            let bytes = read_relative(source, s, MAX_MINUTIAE_RECORD_LEN)?;
-            MinutiaeRecord::parse(&bytes).map_err(Problem::BadContent)
+            minutiae_relative(source, s, Finger::LeftIndex)
         });
     }
     format_ok?;

@@ -29,7 +29,7 @@ pub mod wilayah;
 pub use application::{
     Application, ApplicationFiles, ApplicationType, FieldError, NoFiles, Problem, ValidationErrors,
 };
-pub use biometric::{FaceImage, Finger, ImageFormat, MinutiaeRecord};
+pub use biometric::{FaceImage, Finger, ImageFormat, MAX_MINUTIAE_RECORD_LEN, MinutiaeRecord};
 pub use com::EfCom;
 pub use date::Date;
 pub use dg::{DgNumber, LdsFile};

@@ -3,7 +3,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use ektp_lds::{Application, ApplicationFiles, Problem, ValidationErrors};
+use ektp_bio::{FingerPosition, QualityGate};
+use ektp_lds::{
+    Application, ApplicationFiles, Finger, MAX_MINUTIAE_RECORD_LEN, Problem, ValidationErrors,
+};
 
 /// An application's directory: the files its JSON names are read from here, each bounded by
 /// the limit `ektp-lds` gives (never more than that plus one byte is read).
@@ -31,6 +34,36 @@ impl ApplicationFiles for ApplicationDir {
             return Err(Problem::TooLarge { max });
         }
         Ok(out)
+    }
+
+    /// A ready ISO/IEC 19794-2 record, or an enrollment image (a 500 ppi 8-bit grayscale PNG,
+    /// recognized by its signature) from which MINDTCT extracts the record through the default
+    /// [`QualityGate`]: a print too poor to use is refused naming the finger (recapture).
+    fn minutiae_record(&self, path: &Path, finger: Finger) -> Result<Vec<u8>, Problem> {
+        let bytes = self.read(path, ektp_bio::image::MAX_PNG_BYTES)?;
+        if !bytes.starts_with(b"\x89PNG") {
+            if bytes.len() > MAX_MINUTIAE_RECORD_LEN {
+                return Err(Problem::TooLarge {
+                    max: MAX_MINUTIAE_RECORD_LEN,
+                });
+            }
+            return Ok(bytes);
+        }
+        let position = match finger {
+            Finger::RightIndex => FingerPosition::RightIndex,
+            Finger::LeftIndex => FingerPosition::LeftIndex,
+        };
+        crate::fingerprint::enroll(&bytes, position, &QualityGate::default()).map_err(|e| {
+            Problem::Fingerprint(match e {
+                ektp_bio::Error::TooFewMinutiae { .. } | ektp_bio::Error::LowQuality { .. } => {
+                    e.to_string()
+                }
+                other => format!(
+                    "the {position} image cannot be enrolled: {other}; scan the {position} \
+                     again as an 8-bit grayscale PNG at 500 ppi"
+                ),
+            })
+        })
     }
 }
 

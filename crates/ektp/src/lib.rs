@@ -5,6 +5,7 @@ pub mod application;
 pub mod contents;
 pub mod eac;
 mod error;
+pub mod fingerprint;
 pub mod personalize;
 pub mod read;
 pub mod revocation;

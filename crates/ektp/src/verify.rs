@@ -55,6 +55,9 @@ pub enum CheckKind {
     /// The chip accepted the terminal's certificate chain and key (Terminal Authentication)
     /// and opened DG3, whose hash matches EF.SOD (only with a terminal).
     TerminalAuthentication,
+    /// A live fingerprint matched the chip's DG3 template of that finger (made by
+    /// [`crate::fingerprint::check`], only with a terminal and a live capture).
+    Fingerprint,
     /// A printing station's issuance journal records this card, with this EF.SOD, as issued
     /// (made by the caller that holds the journal, not by [`Card::verify`]).
     Journal,
@@ -73,6 +76,7 @@ impl CheckKind {
         Self::TerminalAuthentication,
         Self::NotRevoked,
         Self::RecordMatch,
+        Self::Fingerprint,
         Self::Journal,
     ];
 
@@ -89,6 +93,7 @@ impl CheckKind {
             Self::RecordMatch => "record_match",
             Self::ChipAuthentication => "chip_authentication",
             Self::TerminalAuthentication => "terminal_authentication",
+            Self::Fingerprint => "fingerprint",
             Self::Journal => "journal",
         }
     }

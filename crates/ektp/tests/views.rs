@@ -169,6 +169,7 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
             "terminal_authentication",
             "not_revoked",
             "record_match",
+            "fingerprint",
             "journal"
         ]
     );
@@ -211,11 +212,12 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
         .iter()
         .map(|c| c["check"].as_str().unwrap())
         .collect();
-    // Without a terminal every check runs but terminal_authentication (and the caller's journal).
+    // Without a terminal every check runs but terminal_authentication (and the caller's
+    // journal and fingerprint checks).
     let without_terminal: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| !matches!(*n, "terminal_authentication" | "journal"))
+        .filter(|n| !matches!(*n, "terminal_authentication" | "journal" | "fingerprint"))
         .collect();
     assert_eq!(ran, without_terminal);
     for c in checks {

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
+use ektp::fingerprint::FingerprintReport;
 use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, VerifyReport};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
+use crate::finger::{FingerArgs, desk_check, load_captures};
 use crate::output::{ms, print_json, report_text, stats_line, verdict};
 use crate::station::{CanArgs, CardArgs, connect, load_application, load_trust, read_can};
 use crate::terminal::{TerminalArgs, load_terminal};
@@ -40,6 +42,8 @@ pub struct VerifyArgs {
     pub journal: Option<PathBuf>,
     #[command(flatten)]
     pub terminal: TerminalArgs,
+    #[command(flatten)]
+    pub finger: FingerArgs,
     #[command(flatten)]
     pub card: CardArgs,
 }
@@ -121,6 +125,8 @@ struct DeskView<'a> {
     report: &'a VerifyReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     journal: Option<&'a JournalCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a FingerprintReport>,
     stats: Stats,
     elapsed_us: u128,
 }
@@ -151,6 +157,16 @@ fn load_revocations(path: Option<&Path>, required: bool) -> Result<RevocationLis
         )),
         None => Ok(RevocationList::new()),
     }
+}
+
+/// The revocation list of `--revoked` or the config.
+fn revocations(args: &VerifyArgs, global: &Global) -> Result<RevocationList, Fail> {
+    let path = args
+        .revoked
+        .clone()
+        .or_else(|| global.config.revocation_list.clone());
+    let required = args.require_revoked || global.config.require_revocation_list;
+    load_revocations(path.as_deref(), required)
 }
 
 /// The station journal of `--journal` or the config, if any.
@@ -259,15 +275,11 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
-    let revoked_path = args
-        .revoked
-        .clone()
-        .or_else(|| global.config.revocation_list.clone());
-    let required = args.require_revoked || global.config.require_revocation_list;
-    let revoked = load_revocations(revoked_path.as_deref(), required)?;
+    let revoked = revocations(args, global)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
     let terminal = load_terminal(&args.terminal)?;
+    let captures = load_captures(&args.finger)?;
 
     let transport = ThrottleWatch::new(connect(global, &args.card)?, global.verbosity >= 0);
     let mut card = Card::new(transport).map_err(Fail::card)?;
@@ -278,14 +290,20 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         expected: expected.as_ref(),
         at: SystemTime::now(),
     };
-    let report = match &terminal {
-        None => card.verify(&can, &policy).map_err(Fail::card)?,
-        Some(t) => {
-            card.verify_with_terminal(&can, &policy, &t.terminal())
-                .map_err(Fail::card)?
-                .0
-        }
+    let (mut report, files) = match &terminal {
+        None => (card.verify(&can, &policy).map_err(Fail::card)?, None),
+        Some(t) => card
+            .verify_with_terminal(&can, &policy, &t.terminal())
+            .map_err(Fail::card)?,
     };
+    let fingerprint = desk_check(
+        &mut report,
+        files.as_ref(),
+        terminal.is_some(),
+        &captures,
+        global,
+    )?;
+    drop(captures);
     let journal_result = match &journal {
         Some(j) => Some(journal_check(
             j,
@@ -304,6 +322,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
                 ..report.clone()
             },
             journal: journal_result.as_ref(),
+            fingerprint: fingerprint.as_ref(),
             stats: card.stats(),
             elapsed_us: took.as_micros(),
         };
