@@ -9,5 +9,6 @@ pub mod personalize;
 pub mod pki;
 pub mod read;
 pub mod readers;
+pub mod revocation;
 pub mod sim;
 pub mod verify;

@@ -1,12 +1,12 @@
 //! `ektp verify --can CAN --trust DIR`: the pickup desk. Every check with its reason; exit
 //! status 0 only when all pass.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
-use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, VerifyReport};
+use ektp::{Card, CheckKind, CheckResult, Stats, VerifyPolicy, VerifyReport};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
@@ -27,8 +27,13 @@ pub struct VerifyArgs {
     /// every data group it determines, portrait and signature included)
     #[arg(long, value_name = "APPLICATION.json")]
     pub expect: Option<PathBuf>,
-    /// Revoked document numbers, one per line [config: revocation_list]; without it
-    /// `not_revoked` is SKIP (not checked)
+    /// The department's signed revocation list (DER CMS, `ektp registry
+    /// export-revocations`), verified against --trust and refused when stale or not signed by
+    /// a revocation signer [config: revocation_list]; without a list `not_revoked` is SKIP
+    #[arg(long, value_name = "FILE", conflicts_with = "revoked")]
+    pub revocation_list: Option<PathBuf>,
+    /// TEST setups only: an UNSIGNED plain-text list, one revoked document number per line
+    /// (a warning says so; desks use --revocation-list)
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
     /// Refuse to verify without a revocation list [config: require_revocation_list]
@@ -139,20 +144,6 @@ pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbo
     }
 }
 
-/// The revocation list; without one, `not_revoked` is not checked, unless the desk requires
-/// a list (then a usage error before the card is touched).
-fn load_revocations(path: Option<&Path>, required: bool) -> Result<RevocationList, Fail> {
-    match path {
-        Some(p) => RevocationList::load(p)
-            .or_config(|| format!("cannot load the revocation list {}", p.display())),
-        None if required => Err(Fail::usage(
-            "this desk requires a revocation list: give --revoked FILE or revocation_list in \
-             --config",
-        )),
-        None => Ok(RevocationList::new()),
-    }
-}
-
 /// The station journal of `--journal` or the config, if any.
 fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, Fail> {
     let path = args
@@ -259,12 +250,14 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
-    let revoked_path = args
-        .revoked
-        .clone()
-        .or_else(|| global.config.revocation_list.clone());
-    let required = args.require_revoked || global.config.require_revocation_list;
-    let revoked = load_revocations(revoked_path.as_deref(), required)?;
+    let revoked = super::revocation::load(
+        args.revocation_list.as_deref(),
+        args.revoked.as_deref(),
+        global.config.revocation_list.as_deref(),
+        args.require_revoked || global.config.require_revocation_list,
+        &trust,
+        global.verbosity < 0,
+    )?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
     let terminal = load_terminal(&args.terminal)?;
