@@ -53,6 +53,9 @@ pub struct Config {
     pub pkcs11_module: Option<PathBuf>,
     /// A file holding the token's user PIN (first line; chmod 600).
     pub pin_source: Option<PathBuf>,
+    /// The issuance registry (PostgreSQL URL): `ektp registry`, `verify` (card look-up and
+    /// handover) and `batch` (push of the journal after the run).
+    pub registry: Option<String>,
 }
 
 /// Largest configuration file accepted.

@@ -93,6 +93,8 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Printing station: report the journal (issued, failed, abandoned, in progress; by date)
     Journal(commands::journal::JournalArgs),
+    /// The issuance registry (PostgreSQL): init, serve-status, export-revocations, import
+    Registry(commands::registry::RegistryArgs),
     /// Read the card's data (PACE with the CAN): JSON or a readable summary
     Read(commands::read::ReadArgs),
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
@@ -153,6 +155,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Personalize(args) => commands::personalize::run(&args, &global),
         Command::Batch(args) => batch::run(&args, &global),
         Command::Journal(args) => commands::journal::run(&args, &global),
+        Command::Registry(args) => commands::registry::run(&args, &global),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),

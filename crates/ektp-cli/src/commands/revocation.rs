@@ -76,3 +76,22 @@ pub fn load(
         (None, None, None) => Ok(RevocationList::new()),
     }
 }
+
+/// The list of `ektp verify`'s options and the config.
+///
+/// # Errors
+/// As [`load`].
+pub fn for_verify(
+    args: &super::verify::VerifyArgs,
+    global: &crate::config::Global,
+    trust: &TrustStore,
+) -> Result<RevocationList, Fail> {
+    load(
+        args.revocation_list.as_deref(),
+        args.revoked.as_deref(),
+        global.config.revocation_list.as_deref(),
+        args.require_revoked || global.config.require_revocation_list,
+        trust,
+        global.verbosity < 0,
+    )
+}

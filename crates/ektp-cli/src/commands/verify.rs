@@ -46,6 +46,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub terminal: TerminalArgs,
     #[command(flatten)]
+    pub desk: super::verify_registry::DeskRegistryArgs,
+    #[command(flatten)]
     pub card: CardArgs,
 }
 
@@ -126,6 +128,8 @@ struct DeskView<'a> {
     report: &'a VerifyReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     journal: Option<&'a JournalCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registry: Option<&'a super::verify_registry::RegistryCheck>,
     stats: Stats,
     elapsed_us: u128,
 }
@@ -250,14 +254,7 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
-    let revoked = super::revocation::load(
-        args.revocation_list.as_deref(),
-        args.revoked.as_deref(),
-        global.config.revocation_list.as_deref(),
-        args.require_revoked || global.config.require_revocation_list,
-        &trust,
-        global.verbosity < 0,
-    )?;
+    let revoked = super::revocation::for_verify(args, global, &trust)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
     let terminal = load_terminal(&args.terminal)?;
@@ -288,7 +285,10 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         None => None,
     };
     let took = started.elapsed();
-    let passed = report.passed && journal_result.as_ref().is_none_or(|j| j.passed);
+    let registry = super::verify_registry::check(&args.desk, global, &report, &revoked)?;
+    let passed = report.passed
+        && journal_result.as_ref().is_none_or(|j| j.passed)
+        && registry.as_ref().is_none_or(|r| r.passed);
 
     if global.json {
         let view = DeskView {
@@ -297,6 +297,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
                 ..report.clone()
             },
             journal: journal_result.as_ref(),
+            registry: registry.as_ref(),
             stats: card.stats(),
             elapsed_us: took.as_micros(),
         };
@@ -305,6 +306,9 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         print_json(&v)?;
     } else {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
+        if let Some(r) = &registry {
+            println!("{}", r.line());
+        }
         let verdict = if wrong_can(&report) {
             format!("NOT VERIFIED: {}", wrong_can_advice())
         } else {
@@ -320,6 +324,9 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     }
     if let Some(j) = journal_result.filter(|j| !j.passed) {
         eprintln!("FAILED {}: {}", CheckKind::Journal, j.reason);
+    }
+    if let Some(r) = registry.filter(|r| !r.passed) {
+        eprintln!("FAILED registry: {}", r.reason);
     }
     Ok(ExitCode::from(exit::FAILED))
 }

@@ -26,6 +26,7 @@ fn desk_json_is_the_report_with_journal_stats_and_time() {
             ..report.clone()
         },
         journal: Some(&journal),
+        registry: None,
         stats,
         elapsed_us: 1234,
     };
