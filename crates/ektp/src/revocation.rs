@@ -302,7 +302,7 @@ pub(crate) fn check_not_revoked(
 
 /// The reason a `not_revoked` check that was not made shows.
 pub(crate) const NOT_CHECKED: &str =
-    "revocation not checked: no revocation list was given (--revoked FILE)";
+    "revocation not checked: no revocation list was given (--revocation-list FILE)";
 
 #[cfg(test)]
 mod tests {
