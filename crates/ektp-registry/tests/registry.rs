@@ -259,6 +259,18 @@ fn two_stations_with_overlapping_queues_never_issue_an_application_twice() {
     assert_eq!(issued.len(), 40, "every application issued: {issued:?}");
     assert_eq!(unique.len(), 40, "none twice: {issued:?}");
     assert_eq!(reg.issued().unwrap().len(), 40);
+    // Each row names the station that logged in, not one it claims to be.
+    let stations: BTreeSet<String> = reg
+        .client()
+        .query("SELECT DISTINCT station FROM issued_cards", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        stations,
+        BTreeSet::from([format!("{db}_sa"), format!("{db}_sb")])
+    );
     // A station that skips the claim is still stopped by the registry.
     let dir2 = scratch("rogue");
     let mut rogue_journal = Journal::open(&dir2.join("journal.sqlite")).unwrap();
