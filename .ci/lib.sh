@@ -14,8 +14,10 @@
 #   build-essential        the C compiler and linker Rust and `ring` need
 #   ca-certificates curl   to fetch rustup when cargo is missing
 #   softhsm2               the PKCS#11 software token ektp-pkcs11's tests create (and remove) per run
+#   postgresql             initdb/pg_ctl for the throwaway cluster the registry tests use (.ci/pg)
+#   util-linux             setpriv, to run that cluster as the unprivileged postgres user
 CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
-         ca-certificates curl openpace softhsm2)
+         ca-certificates curl openpace softhsm2 postgresql util-linux)
 
 ci_log() { echo "ci: $*" >&2; }
 

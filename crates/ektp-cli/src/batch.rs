@@ -145,5 +145,6 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     if global.verbosity >= 0 || exit_code != exit::SUCCESS {
         to_stderr(&summary.to_string());
     }
+    crate::commands::registry::push_journal(journal_path, global);
     Ok(ExitCode::from(exit_code))
 }

@@ -55,6 +55,10 @@ fn each_command_lists_only_the_shared_options_it_uses() {
         (vec!["personalize"], STATION),
         (vec!["batch"], STATION),
         (vec!["journal"], &["--config", "--json"]),
+        (
+            vec!["registry"],
+            &["--config", "--json", "--verbose", "--quiet"],
+        ),
         (vec!["read"], STATION),
         (vec!["verify"], STATION),
         (

@@ -10,5 +10,8 @@ pub mod personalize;
 pub mod pki;
 pub mod read;
 pub mod readers;
+pub mod registry;
+pub mod revocation;
 pub mod sim;
 pub mod verify;
+pub mod verify_registry;

@@ -60,6 +60,9 @@ pub struct Config {
     /// Fingerprint match attempts per card session (default 4); then the card needs a new
     /// session.
     pub fingerprint_attempts: Option<u8>,
+    /// The issuance registry (PostgreSQL URL): `ektp registry`, `verify` (card look-up and
+    /// handover) and `batch` (push of the journal after the run).
+    pub registry: Option<String>,
 }
 
 /// Largest configuration file accepted.

@@ -114,6 +114,15 @@ enum Command {
         #[command(flatten)]
         json: JsonOpt,
     },
+    /// The issuance registry (PostgreSQL): init, serve-status, export-revocations, import
+    Registry {
+        #[command(flatten)]
+        args: commands::registry::RegistryArgs,
+        #[command(flatten)]
+        config: ConfigOpt,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Read the card's data (PACE with the CAN): JSON or a readable summary
     Read {
         #[command(flatten)]
@@ -179,6 +188,7 @@ impl Command {
                 }
                 .config(config),
             ),
+            Self::Registry { config, out, .. } => ("registry", Taken::output(out).config(config)),
             Self::Read { station, out, .. } => ("read", Taken::output(out).station(station)),
             Self::Verify { station, out, .. } => ("verify", Taken::output(out).station(station)),
             Self::Match { config, out, .. } => ("match", Taken::output(out).config(config)),
@@ -242,6 +252,7 @@ fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
         Command::Personalize { args, .. } => commands::personalize::run(&args, global),
         Command::Batch { args, .. } => batch::run(&args, global),
         Command::Journal { args, .. } => commands::journal::run(&args, global),
+        Command::Registry { args, .. } => commands::registry::run(&args, global),
         Command::Read { args, .. } => commands::read::run(&args, global),
         Command::Verify { args, .. } => commands::verify::run(&args, global),
         Command::Match { args, .. } => commands::r#match::run(&args, global),

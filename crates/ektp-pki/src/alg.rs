@@ -54,6 +54,18 @@ pub mod oid {
     pub const LDS_SECURITY_OBJECT: Oid = Oid::new_unwrap("2.23.136.1.1.1");
     /// X.520 countryName.
     pub const COUNTRY_NAME: Oid = Oid::new_unwrap("2.5.4.6");
+    /// ektp's arc for its own objects. A PLACEHOLDER, not registered to ektp
+    /// (`1.3.6.1.4.1.99999` is commonly used as an example private enterprise number): the
+    /// department substitutes an arc it owns (e.g. under Indonesia's `2.16.360`) before
+    /// production; `docs/registry.md` says where.
+    pub const EKTP_ARC: &str = "1.3.6.1.4.1.99999.360";
+    /// eContentType of the signed revocation list (`EKTP_ARC.1.1`, see
+    /// [`crate::revocation_list`]).
+    pub const REVOCATION_LIST: Oid = Oid::new_unwrap("1.3.6.1.4.1.99999.360.1.1");
+    /// Extended key usage of the revocation signer certificate (`EKTP_ARC.1.2`): the only
+    /// certificates whose revocation lists are accepted. A document signer (no such purpose)
+    /// cannot sign one.
+    pub const REVOCATION_SIGNER: Oid = Oid::new_unwrap("1.3.6.1.4.1.99999.360.1.2");
 }
 
 /// RFC 5280 §4.1.1.2:

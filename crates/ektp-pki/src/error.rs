@@ -25,6 +25,8 @@ pub enum Structure {
     Pem,
     /// A SubjectPublicKeyInfo or signature algorithm parameters.
     PublicKey,
+    /// The content of a signed revocation list ([`crate::revocation_list`]).
+    RevocationList,
 }
 
 impl core::fmt::Display for Structure {
@@ -38,6 +40,7 @@ impl core::fmt::Display for Structure {
             Self::PrivateKey => "PKCS#8 private key",
             Self::Pem => "PEM file",
             Self::PublicKey => "public key",
+            Self::RevocationList => "revocation list",
         })
     }
 }
@@ -219,6 +222,10 @@ pub enum PkiError {
     /// A CV certificate error (BSI TR-03110-3): malformed, or well formed but not acceptable.
     #[error(transparent)]
     Cvc(#[from] crate::cvc::CvcError),
+    /// A signed revocation list that is well formed but not acceptable (unsigned, wrong
+    /// signer, stale): fail closed.
+    #[error("revocation list refused: {0}")]
+    RevocationList(#[from] crate::revocation_list::ListFailure),
 }
 
 impl PkiError {

@@ -5,6 +5,7 @@ pub mod cms;
 pub mod cvc;
 mod error;
 pub mod keys;
+pub mod revocation_list;
 mod signer;
 pub mod sod;
 

@@ -812,8 +812,15 @@ fn hex_upper(bytes: &[u8]) -> String {
 
 /// The embedded certificate the SignerInfo's sid names.
 fn find_signer_certificate(sod: &EfSod) -> Result<(&[u8], X509Certificate<'_>), Failure> {
-    let sid = &sod.signer_info().sid;
-    for der in sod.certificates() {
+    find_certificate(&sod.signer_info().sid, sod.certificates())
+}
+
+/// The certificate among `certificates` that `sid` names (RFC 5652 §5.3).
+pub(crate) fn find_certificate<'c>(
+    sid: &SignerIdentifier,
+    certificates: &'c [Vec<u8>],
+) -> Result<(&'c [u8], X509Certificate<'c>), Failure> {
+    for der in certificates {
         let Ok(cert) = parse_certificate(der) else {
             continue;
         };
@@ -896,6 +903,39 @@ fn find_root<'t>(
             },
         }),
     )
+}
+
+/// The checks a signer certificate under a CSCA gets, as for a document signer: a trusted root
+/// whose subject is its issuer signed it; it and the root are valid at `t`; it is an end
+/// entity without unknown critical extensions, with key usage digitalSignature, from the
+/// root's country; the root's current CRL does not list it. The first failure, if any.
+pub(crate) fn check_chain(
+    cert_der: &[u8],
+    cert: &X509Certificate<'_>,
+    trust: &TrustStore,
+    t: i64,
+) -> Result<(), Failure> {
+    let (ri, root) = find_root(cert_der, cert, trust)?;
+    validity(
+        cert.validity().not_before.timestamp(),
+        cert.validity().not_after.timestamp(),
+        t,
+    )?;
+    validity(root.not_before, root.not_after, t)?;
+    check_key_usage(cert)?;
+    let country = country_of(cert.subject());
+    if root.country.is_none() || country != root.country {
+        return Err(Failure::CountryMismatch {
+            root: root.country.clone(),
+            signer: country,
+        });
+    }
+    check_signer_profile(cert)?;
+    check_revocation(cert, ri, trust, t)
+}
+
+pub(crate) fn unix_time(t: SystemTime) -> i64 {
+    unix_secs(t)
 }
 
 /// ICAO 9303-12 §7.1.1 document signer profile: an end-entity certificate; RFC 5280 §4.2: no

@@ -177,6 +177,21 @@ pub(crate) fn sign_e_content(
     signer: &dyn Signer,
     signing_time: SystemTime,
 ) -> Result<Vec<u8>> {
+    let content_info =
+        sign_content_info(e_content, oid::LDS_SECURITY_OBJECT, signer, signing_time)?;
+    wrap_ef_sod(&content_info)
+}
+
+/// CMS SignedData (RFC 5652 §5) over `e_content` of type `content_type`, as a DER
+/// ContentInfo: version 3, one SignerInfo (v1, issuerAndSerialNumber), the signer's
+/// certificate, signed attributes content-type, signing-time and message-digest. EF.SOD and
+/// the signed revocation list ([`crate::revocation_list`]) are both made here.
+pub(crate) fn sign_content_info(
+    e_content: &[u8],
+    content_type: ObjectIdentifier,
+    signer: &dyn Signer,
+    signing_time: SystemTime,
+) -> Result<Vec<u8>> {
     let sig_alg = signer.signature_algorithm();
     let digest = sig_alg.digest();
     let cert_der = signer.certificate_der();
@@ -200,9 +215,7 @@ pub(crate) fn sign_e_content(
     let attrs = RawSetOf::from_elements(vec![
         attribute(
             oid::CONTENT_TYPE,
-            oid::LDS_SECURITY_OBJECT
-                .to_der()
-                .map_err(PkiError::Encode)?,
+            content_type.to_der().map_err(PkiError::Encode)?,
         )?,
         attribute(oid::SIGNING_TIME, utc.to_der().map_err(PkiError::Encode)?)?,
         attribute(
@@ -235,7 +248,7 @@ pub(crate) fn sign_e_content(
             digest.identifier().to_der().map_err(PkiError::Encode)?,
         ]),
         encap_content_info: EncapsulatedContentInfo {
-            e_content_type: oid::LDS_SECURITY_OBJECT,
+            e_content_type: content_type,
             e_content: Some(OctetString::new(e_content).map_err(PkiError::Encode)?),
         },
         certificates: Some(RawSetOf::from_elements(vec![cert_der.to_vec()])),
@@ -244,13 +257,12 @@ pub(crate) fn sign_e_content(
             signer_info.to_der().map_err(PkiError::Encode)?,
         ]),
     };
-    let content_info = ContentInfo {
+    ContentInfo {
         content_type: oid::ID_SIGNED_DATA,
         content: Any::encode_from(&signed_data).map_err(PkiError::Encode)?,
     }
     .to_der()
-    .map_err(PkiError::Encode)?;
-    wrap_ef_sod(&content_info)
+    .map_err(PkiError::Encode)
 }
 
 /// Puts the 0x77 tag and DER length around a ContentInfo.
@@ -506,7 +518,7 @@ impl EfSod {
     }
 }
 
-fn decode_signed_attributes(attrs: &RawSetOf) -> Result<SignedAttributes> {
+pub(crate) fn decode_signed_attributes(attrs: &RawSetOf) -> Result<SignedAttributes> {
     let s = Structure::SignedData;
     let mut out = SignedAttributes {
         content_type: None,

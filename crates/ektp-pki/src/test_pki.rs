@@ -9,14 +9,17 @@ use std::time::{Duration, SystemTime};
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DistinguishedName,
-    DnType, DnValue, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, RevokedCertParams,
-    SerialNumber,
+    DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
+    RevokedCertParams, SerialNumber,
 };
 use ring::rand::SecureRandom;
 
 use crate::error::{DecodeKind, PkiError, Result, Structure};
 use crate::keys::{Pkcs8Key, pem_encode};
 use crate::signer::RingSigner;
+
+/// [`crate::alg::oid::REVOCATION_SIGNER`] as arcs, for `rcgen`.
+const REVOCATION_SIGNER_ARCS: [u64; 10] = [1, 3, 6, 1, 4, 1, 99999, 360, 1, 2];
 
 /// The marker every TEST ONLY name carries.
 pub const TEST_ONLY: &str = "TEST ONLY";
@@ -222,6 +225,14 @@ impl TestCa {
     /// # Errors
     /// [`PkiError::TestPki`] if the key or certificate cannot be made.
     pub fn issue_document_signer(&self, spec: &DocumentSignerSpec) -> Result<TestDocumentSigner> {
+        self.issue_with(spec, false)
+    }
+
+    fn issue_with(
+        &self,
+        spec: &DocumentSignerSpec,
+        revocation_signer: bool,
+    ) -> Result<TestDocumentSigner> {
         let key = key_pair(&spec.key)?;
         let mut params = CertificateParams::default();
         params.distinguished_name = dn(&spec.country, &spec.organization, &spec.common_name)?;
@@ -235,6 +246,11 @@ impl TestCa {
         params.use_authority_key_identifier_extension = true;
         if spec.ca {
             params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        if revocation_signer {
+            params.extended_key_usages = vec![ExtendedKeyUsagePurpose::Other(
+                REVOCATION_SIGNER_ARCS.to_vec(),
+            )];
         }
         if let Some(oid) = &spec.critical_extension {
             let mut ext = rcgen::CustomExtension::from_oid_content(oid, vec![0x05, 0x00]);
@@ -250,6 +266,17 @@ impl TestCa {
             key: Pkcs8Key::from_der(key.serialize_der())?,
             subject: params.distinguished_name,
         })
+    }
+
+    /// Issues a TEST ONLY revocation signer: an end entity with key usage digitalSignature
+    /// and the extended key usage [`crate::alg::oid::REVOCATION_SIGNER`], the only certificate
+    /// whose revocation lists ([`crate::revocation_list`]) desks accept. `spec.digital_signature`,
+    /// `spec.ca` and `spec.critical_extension` are honoured as for a document signer.
+    ///
+    /// # Errors
+    /// [`PkiError::TestPki`] if the key or certificate cannot be made.
+    pub fn issue_revocation_signer(&self, spec: &DocumentSignerSpec) -> Result<TestDocumentSigner> {
+        self.issue_with(spec, true)
     }
 
     /// Issues a TEST ONLY CRL listing `revoked` (raw serial numbers, as
@@ -553,6 +580,8 @@ pub struct TestPkiFiles {
     pub root_key: PathBuf,
     /// Document signers: (certificate PEM, private key PEM PKCS#8).
     pub document_signers: Vec<(PathBuf, PathBuf)>,
+    /// The revocation signer: (certificate PEM, private key PEM PKCS#8).
+    pub revocation_signer: (PathBuf, PathBuf),
 }
 
 fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<()> {
@@ -588,6 +617,7 @@ fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<()> {
 /// dir/ID-CSCA-TEST-ONLY.key.pem          root key (mode 0600)
 /// dir/ID-DS1-TEST-ONLY.crt.pem / .key.pem document signer 1, P-256, now-1d .. now+10y
 /// dir/ID-DS2-TEST-ONLY.crt.pem / .key.pem document signer 2, P-384, now-1d .. now+10y
+/// dir/ID-RLS-TEST-ONLY.crt.pem / .key.pem revocation list signer, P-256, now-1d .. now+10y
 /// ```
 ///
 /// `dir/trust` is what [`crate::TrustStore::load_dir`] takes.
@@ -632,6 +662,10 @@ pub fn generate_test_pki(dir: &Path, now: SystemTime) -> Result<TestPkiFiles> {
                 dir.join("ID-DS2-TEST-ONLY.key.pem"),
             ),
         ],
+        revocation_signer: (
+            dir.join("ID-RLS-TEST-ONLY.crt.pem"),
+            dir.join("ID-RLS-TEST-ONLY.key.pem"),
+        ),
     };
     write_new(
         &dir.join("README-TEST-ONLY.txt"),
@@ -655,5 +689,20 @@ pub fn generate_test_pki(dir: &Path, now: SystemTime) -> Result<TestPkiFiles> {
         write_new(cert_path, ds.certificate_pem().as_bytes(), false)?;
         write_new(key_path, ds.key().to_pem().as_bytes(), true)?;
     }
+    let rls = root.issue_revocation_signer(&DocumentSignerSpec::new(
+        "Revocation List Signer",
+        TestKey::EcdsaP256,
+        now,
+    ))?;
+    write_new(
+        &files.revocation_signer.0,
+        rls.certificate_pem().as_bytes(),
+        false,
+    )?;
+    write_new(
+        &files.revocation_signer.1,
+        rls.key().to_pem().as_bytes(),
+        true,
+    )?;
     Ok(files)
 }

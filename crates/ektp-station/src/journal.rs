@@ -605,6 +605,24 @@ impl Journal {
         rows.collect::<rusqlite::Result<Vec<_>>>().doing(READ)
     }
 
+    /// Every issued card with its holder's NIK, oldest first: what a station pushes to the
+    /// registry ([`crate::sink`]). The NIK is personal data: never log it.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn issued_with_nik(&self) -> Result<Vec<(IssuedCard, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ISSUED_COLUMNS}, nik FROM cards WHERE state = 'issued' ORDER BY id"
+            ))
+            .doing(READ)?;
+        let rows = stmt
+            .query_map([], |row| Ok((issued_from_row(row)?, row.get(7)?)))
+            .doing(READ)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().doing(READ)
+    }
+
     /// Applications being written when the last run stopped (or now, by this run).
     ///
     /// # Errors

@@ -8,6 +8,7 @@ pub mod issue;
 pub mod journal;
 pub mod lock;
 pub mod queue;
+pub mod sink;
 mod source;
 
 pub use batch::{Batch, Events, Limits, MAX_CONSECUTIVE_FAILURES, MAX_FAILURES_PER_APPLICATION};
@@ -17,4 +18,5 @@ pub use issue::{Issued, Job};
 pub use journal::{IssuedCard, Journal, SignerId};
 pub use lock::RunLock;
 pub use queue::{Queue, Queued, Rejected};
+pub use sink::{Claim, RegistrySink, SinkError, SyncReport, sync};
 pub use source::CardSource;

@@ -1,8 +1,10 @@
 //! The list of revoked document numbers (lost, stolen, replaced cards) a pickup desk checks.
 //!
-//! Until the department signs the list (a later issue), the list is a plain text file: it has
-//! no signature and no freshness, so it proves only what the operator who installed it
-//! vouches for. This module therefore reads it strictly: every line is one document number
+//! The department's list is signed and dated ([`ektp_pki::revocation_list`]):
+//! [`RevocationList::load_signed`] checks its signature, its signer's chain to a trusted CSCA
+//! and its freshness, and refuses the whole list on any failure (fail closed). The older
+//! plain text file ([`RevocationList::load`]) has no signature and no freshness, so it proves
+//! only what the operator who installed it vouches for: TEST setups only. It is read strictly: every line is one document number
 //! (normalised: surrounding whitespace trimmed, upper-cased, a UTF-8 byte order mark at the
 //! start ignored), and any other line makes the whole file a [`RevocationListError`] naming
 //! the line — never a silently shorter list. A verification without a list reports the
@@ -36,6 +38,20 @@ const BOM: char = '\u{FEFF}';
 pub struct RevocationList {
     numbers: BTreeSet<String>,
     given: bool,
+    signed: Option<SignedListInfo>,
+}
+
+/// Where a signed list came from: its number, dates and signer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedListInfo {
+    /// The list's number (grows with each list issued).
+    pub list_number: u64,
+    /// thisUpdate, Unix seconds.
+    pub this_update: i64,
+    /// nextUpdate, Unix seconds: after it the list is refused as stale.
+    pub next_update: i64,
+    /// The revocation signer's subject.
+    pub signer: String,
 }
 
 /// What is wrong with a line of a revocation list.
@@ -104,7 +120,54 @@ impl RevocationList {
         Self {
             numbers: BTreeSet::new(),
             given: true,
+            signed: None,
         }
+    }
+
+    /// The list a signed revocation list verified to.
+    pub fn from_verified(verified: &ektp_pki::revocation_list::VerifiedRevocationList) -> Self {
+        let d = &verified.documents;
+        Self {
+            numbers: d.revoked().iter().cloned().collect(),
+            given: true,
+            signed: Some(SignedListInfo {
+                list_number: d.list_number,
+                this_update: d.this_update,
+                next_update: d.next_update,
+                signer: verified.signer.clone(),
+            }),
+        }
+    }
+
+    /// Loads and verifies a signed revocation list (DER CMS, see
+    /// [`ektp_pki::revocation_list`]) at `at` against the CSCAs and CRLs in `trust`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; [`Error::Pki`] if the list is malformed,
+    /// unsigned, signed by anyone but a revocation signer under a trusted CSCA, or stale.
+    pub fn load_signed(
+        path: &Path,
+        trust: &ektp_pki::TrustStore,
+        at: std::time::SystemTime,
+    ) -> Result<Self, Error> {
+        let io = |e| Error::Io {
+            what: "revocation list",
+            source: e,
+        };
+        let limit = ektp_pki::revocation_list::MAX_REVOCATION_LIST_LEN;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        let verified = ektp_pki::revocation_list::verify_revocation_list(&bytes, trust, at)?;
+        Ok(Self::from_verified(&verified))
+    }
+
+    /// The signed list's number, dates and signer; `None` for a plain text (TEST) list.
+    pub fn signed(&self) -> Option<&SignedListInfo> {
+        self.signed.as_ref()
     }
 
     /// Whether a list was given (read, made with [`empty`](Self::empty), or a number revoked).
@@ -239,7 +302,7 @@ pub(crate) fn check_not_revoked(
 
 /// The reason a `not_revoked` check that was not made shows.
 pub(crate) const NOT_CHECKED: &str =
-    "revocation not checked: no revocation list was given (--revoked FILE)";
+    "revocation not checked: no revocation list was given (--revocation-list FILE)";
 
 #[cfg(test)]
 mod tests {
@@ -305,6 +368,41 @@ mod tests {
             ),
             "{e:?}"
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn signed_list_is_checked_and_a_stale_one_refused() {
+        use ektp_pki::revocation_list::{ListFailure, RevokedDocuments, sign_revocation_list};
+        let dir =
+            std::env::temp_dir().join(format!("ektp-revocation-signed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let now = std::time::SystemTime::now();
+        let files = ektp_pki::test_pki::generate_test_pki(&dir, now).unwrap();
+        let trust = ektp_pki::TrustStore::load_dir(&files.trust_dir).unwrap();
+        let signer = ektp_pki::RingSigner::from_files(
+            &files.revocation_signer.1,
+            &files.revocation_signer.0,
+        )
+        .unwrap();
+        let t =
+            i64::try_from(now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap();
+        let docs = RevokedDocuments::new(1, t - 60, t + 3600, ["IDA000001".to_owned()]).unwrap();
+        let path = dir.join("revocations.der");
+        std::fs::write(&path, sign_revocation_list(&docs, &signer, now).unwrap()).unwrap();
+        let list = RevocationList::load_signed(&path, &trust, now).unwrap();
+        assert!(list.is_revoked("IDA000001"));
+        assert!(!list.is_revoked("IDA000002"));
+        assert_eq!(list.signed().unwrap().list_number, 1);
+        let later = now + std::time::Duration::from_secs(7200);
+        assert!(matches!(
+            RevocationList::load_signed(&path, &trust, later),
+            Err(Error::Pki(ektp_pki::PkiError::RevocationList(
+                ListFailure::Stale { .. }
+            )))
+        ));
+        // The plain text loader does not take a signed list as text.
+        assert!(RevocationList::load(&path).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -18,7 +18,8 @@ mod token;
 /// `ektp pki …`.
 #[derive(Debug, Subcommand)]
 pub enum PkiCommand {
-    /// Write a TEST ONLY PKI (root, CRL, two document signers, a test station config)
+    /// Write a TEST ONLY PKI (root, CRL, two document signers, a revocation list signer, a test
+    /// station config)
     Init {
         /// Directory to write into (created; existing files are never overwritten)
         dir: PathBuf,
@@ -118,6 +119,9 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
         written.push((format!("document signer {n} certificate"), cert.clone()));
         written.push((format!("document signer {n} private key"), key.clone()));
     }
+    let (rls_cert, rls_key) = files.revocation_signer.clone();
+    written.push(("revocation list signer certificate".into(), rls_cert));
+    written.push(("revocation list signer private key".into(), rls_key));
     written.push(("personalization master key".into(), master));
     written.push(("station config".into(), station.clone()));
     print_written(dir, &files.trust_dir, &station, &written, false, global)?;

@@ -1,13 +1,13 @@
 //! `ektp verify --can CAN --trust DIR`: the pickup desk. Every check with its reason; exit
 //! status 0 only when all pass.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
 use ektp::fingerprint::FingerprintReport;
-use ektp::{Card, CheckKind, CheckResult, RevocationList, Stats, VerifyPolicy, VerifyReport};
+use ektp::{Card, CheckKind, CheckResult, Stats, VerifyPolicy, VerifyReport};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
@@ -29,8 +29,13 @@ pub struct VerifyArgs {
     /// every data group it determines, portrait and signature included)
     #[arg(long, value_name = "APPLICATION.json")]
     pub expect: Option<PathBuf>,
-    /// Revoked document numbers, one per line [config: revocation_list]; without it
-    /// `not_revoked` is SKIP (not checked)
+    /// The department's signed revocation list (DER CMS, `ektp registry
+    /// export-revocations`), verified against --trust and refused when stale or not signed by
+    /// a revocation signer [config: revocation_list]; without a list `not_revoked` is SKIP
+    #[arg(long, value_name = "FILE", conflicts_with = "revoked")]
+    pub revocation_list: Option<PathBuf>,
+    /// TEST setups only: an UNSIGNED plain-text list, one revoked document number per line
+    /// (a warning says so; desks use --revocation-list)
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
     /// Refuse to verify without a revocation list [config: require_revocation_list]
@@ -44,6 +49,8 @@ pub struct VerifyArgs {
     pub terminal: TerminalArgs,
     #[command(flatten)]
     pub finger: FingerArgs,
+    #[command(flatten)]
+    pub desk: super::verify_registry::DeskRegistryArgs,
     #[command(flatten)]
     pub card: CardArgs,
 }
@@ -127,6 +134,7 @@ struct DeskView<'a> {
     journal: Option<&'a JournalCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<&'a FingerprintReport>,
+    registry: Option<&'a super::verify_registry::RegistryCheck>,
     stats: Stats,
     elapsed_us: u128,
 }
@@ -143,30 +151,6 @@ pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbo
             println!("  {line}");
         }
     }
-}
-
-/// The revocation list; without one, `not_revoked` is not checked, unless the desk requires
-/// a list (then a usage error before the card is touched).
-fn load_revocations(path: Option<&Path>, required: bool) -> Result<RevocationList, Fail> {
-    match path {
-        Some(p) => RevocationList::load(p)
-            .or_config(|| format!("cannot load the revocation list {}", p.display())),
-        None if required => Err(Fail::usage(
-            "this desk requires a revocation list: give --revoked FILE or revocation_list in \
-             --config",
-        )),
-        None => Ok(RevocationList::new()),
-    }
-}
-
-/// The revocation list of `--revoked` or the config.
-fn revocations(args: &VerifyArgs, global: &Global) -> Result<RevocationList, Fail> {
-    let path = args
-        .revoked
-        .clone()
-        .or_else(|| global.config.revocation_list.clone());
-    let required = args.require_revoked || global.config.require_revocation_list;
-    load_revocations(path.as_deref(), required)
 }
 
 /// The station journal of `--journal` or the config, if any.
@@ -275,7 +259,7 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
 pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let can = read_can(&args.can)?;
     let trust = load_trust(args.trust.as_deref(), global)?;
-    let revoked = revocations(args, global)?;
+    let revoked = super::revocation::for_verify(args, global, &trust)?;
     let expected = args.expect.as_deref().map(load_application).transpose()?;
     let journal = open_journal(args, global)?;
     let terminal = load_terminal(&args.terminal)?;
@@ -313,7 +297,11 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         None => None,
     };
     let took = started.elapsed();
-    let passed = report.passed && journal_result.as_ref().is_none_or(|j| j.passed);
+    let registry =
+        super::verify_registry::check(&args.desk, global, &report, &revoked, fingerprint.as_ref())?;
+    let passed = report.passed
+        && journal_result.as_ref().is_none_or(|j| j.passed)
+        && registry.as_ref().is_none_or(|r| r.passed);
 
     if global.json {
         let view = DeskView {
@@ -323,6 +311,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
             },
             journal: journal_result.as_ref(),
             fingerprint: fingerprint.as_ref(),
+            registry: registry.as_ref(),
             stats: card.stats(),
             elapsed_us: took.as_micros(),
         };
@@ -331,6 +320,9 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
         print_json(&v)?;
     } else {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
+        if let Some(r) = &registry {
+            println!("{}", r.line());
+        }
         let verdict = if wrong_can(&report) {
             format!("NOT VERIFIED: {}", wrong_can_advice())
         } else {
@@ -346,6 +338,9 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     }
     if let Some(j) = journal_result.filter(|j| !j.passed) {
         eprintln!("FAILED {}: {}", CheckKind::Journal, j.reason);
+    }
+    if let Some(r) = registry.filter(|r| !r.passed) {
+        eprintln!("FAILED registry: {}", r.reason);
     }
     Ok(ExitCode::from(exit::FAILED))
 }

@@ -1,4 +1,4 @@
-//! EF.SOD, trust store and key parsing on hostile bytes: must never panic.
+//! EF.SOD, signed revocation list, trust store and key parsing on hostile bytes: must never panic.
 //! Seed: `cp ../tests/vectors/openssl/*.der corpus/ef_sod/` (wrapped or not, both are tried).
 #![no_main]
 
@@ -15,4 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let report =
         ektp_pki::passive_authentication(data, &[(ektp_lds::DgNumber::DG1, data), (ektp_lds::DgNumber::DG2, b"")], &trust, SystemTime::now());
     assert!(!report.passed());
+    // The signed revocation list: content and CMS, never accepted without a trust anchor.
+    let _ = ektp_pki::revocation_list::RevokedDocuments::from_der(data);
+    assert!(ektp_pki::revocation_list::verify_revocation_list(data, &trust, SystemTime::now()).is_err());
 });

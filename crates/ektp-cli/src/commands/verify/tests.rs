@@ -27,6 +27,7 @@ fn desk_json_is_the_report_with_journal_stats_and_time() {
         },
         journal: Some(&journal),
         fingerprint: None,
+        registry: None,
         stats,
         elapsed_us: 1234,
     };
@@ -46,12 +47,21 @@ fn desk_json_is_the_report_with_journal_stats_and_time() {
     );
 }
 
+/// The TEST plain-text list path of `commands::revocation::load`.
+fn load_revocations(
+    path: Option<&std::path::Path>,
+    required: bool,
+) -> Result<ektp::RevocationList, Fail> {
+    let trust = ektp_pki::TrustStore::new();
+    crate::commands::revocation::load(None, path, None, required, &trust, true)
+}
+
 #[test]
 fn a_desk_that_requires_the_revocation_list_refuses_to_run_without_it() {
     let f = load_revocations(None, true).unwrap_err();
     assert_eq!(f.kind, crate::exit::Kind::Usage);
     assert!(
-        f.error.to_string().contains("--revoked FILE"),
+        f.error.to_string().contains("--revocation-list FILE"),
         "{}",
         f.error
     );

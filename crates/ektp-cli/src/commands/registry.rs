@@ -1,0 +1,223 @@
+//! `ektp registry init|serve-status|export-revocations|import`: the operator's commands for
+//! the issuance registry on PostgreSQL (`docs/registry.md`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use clap::{Args, Subcommand};
+use ektp_registry::Registry;
+use serde_json::json;
+
+use crate::config::Global;
+use crate::exit::{self, Fail, Tag};
+use crate::output::print_json;
+
+/// `ektp registry` options.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// The registry: `postgresql://user@host/db` or `host=… user=… dbname=…`
+    /// [config: registry; env: EKTP_REGISTRY]
+    #[arg(long, global = true, value_name = "URL", env = "EKTP_REGISTRY")]
+    pub registry: Option<String>,
+    #[command(subcommand)]
+    pub command: RegistryCommand,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Create or upgrade the schema (embedded migrations, applied in order) and the roles
+    Init,
+    /// Schema version and row counts; exit 0 only if the registry answers (for monitoring)
+    ServeStatus,
+    /// Sign every revoked document number into a dated revocation list (DER CMS) for desks
+    /// and agencies
+    ExportRevocations {
+        /// The revocation list signer's private key (PKCS#8 PEM)
+        #[arg(long, value_name = "FILE")]
+        signer_key: PathBuf,
+        /// The revocation list signer's certificate (issued by the CSCA)
+        #[arg(long, value_name = "FILE")]
+        signer_cert: PathBuf,
+        /// The list's number (give each new list a larger one)
+        #[arg(long, value_name = "N")]
+        list_number: u64,
+        /// Days until nextUpdate; desks refuse the list after it
+        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        valid_days: u64,
+        /// Where to write the list (never overwritten)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Push a station journal's issued cards (idempotent: after an outage, or a station's
+    /// history)
+    Import {
+        /// The station's journal [default: `journal` in the station config]
+        #[arg(value_name = "JOURNAL")]
+        journal: Option<PathBuf>,
+    },
+}
+
+/// The registry URL of `--registry`, `EKTP_REGISTRY` or the config.
+pub fn url(given: Option<&str>, global: &Global) -> Result<String, Fail> {
+    given
+        .map(str::to_owned)
+        .or_else(|| global.config.registry.clone())
+        .ok_or_else(|| {
+            Fail::usage("no registry given: pass --registry URL or set registry in --config")
+        })
+}
+
+/// Connects, saying what to do when the registry cannot be reached.
+pub fn connect(url: &str) -> Result<Registry, Fail> {
+    Registry::connect(url).or_config(|| "cannot connect to the registry".to_owned())
+}
+
+/// Runs `ektp registry`.
+pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let url = url(args.registry.as_deref(), global)?;
+    let mut reg = connect(&url)?;
+    match &args.command {
+        RegistryCommand::Init => {
+            let applied = reg
+                .migrate()
+                .or_config(|| "cannot apply the registry migrations".to_owned())?;
+            report(global, &json!({ "migrations_applied": applied }), || {
+                format!("registry ready: {applied} migration(s) applied")
+            })
+        }
+        RegistryCommand::ServeStatus => {
+            let c = reg
+                .counts()
+                .or_config(|| "cannot read the registry (run `ektp registry init`?)".to_owned())?;
+            let v = json!({
+                "schema_version": c.schema_version, "applications": c.applications,
+                "issued": c.issued, "handed_over": c.handed_over, "revoked": c.revoked,
+            });
+            report(global, &v, || {
+                format!(
+                    "registry up: schema {}, {} applications, {} issued, {} handed over, {} revoked",
+                    c.schema_version, c.applications, c.issued, c.handed_over, c.revoked
+                )
+            })
+        }
+        RegistryCommand::ExportRevocations {
+            signer_key,
+            signer_cert,
+            list_number,
+            valid_days,
+            out,
+        } => {
+            let signer = ektp_pki::RingSigner::from_files(signer_key, signer_cert)
+                .or_config(|| "cannot load the revocation list signer".to_owned())?;
+            let validity = Duration::from_secs(valid_days.saturating_mul(86_400));
+            let list = reg
+                .export_revocations(&signer, *list_number, SystemTime::now(), validity)
+                .or_config(|| "cannot export the revocation list".to_owned())?;
+            write_new(out, &list)?;
+            report(
+                global,
+                &json!({ "out": out, "bytes": list.len(), "list_number": list_number }),
+                || format!("wrote {} ({} bytes)", out.display(), list.len()),
+            )
+        }
+        RegistryCommand::Import { journal } => import(&mut reg, journal.clone(), global),
+    }
+}
+
+fn import(reg: &mut Registry, journal: Option<PathBuf>, global: &Global) -> Result<ExitCode, Fail> {
+    let path = journal
+        .or_else(|| global.config.journal.clone())
+        .ok_or_else(|| Fail::usage("no journal given: pass JOURNAL or set journal in --config"))?;
+    let journal = ektp_station::Journal::open_read_only(&path)
+        .or_config(|| format!("cannot open the journal {}", path.display()))?;
+    let r = ektp_station::sync(&journal, reg)
+        .or_config(|| format!("cannot read the journal {}", path.display()))?;
+    let refused: Vec<_> = r
+        .refused
+        .iter()
+        .map(|(doc, why)| json!({ "document_number": doc, "reason": why }))
+        .collect();
+    let v = json!({
+        "pushed": r.pushed, "already": r.already, "refused": refused,
+        "unreachable": r.unreachable,
+    });
+    let code = report(global, &v, || {
+        format!(
+            "{} pushed, {} already in the registry, {} refused{}",
+            r.pushed,
+            r.already,
+            r.refused.len(),
+            r.unreachable.as_ref().map_or(String::new(), |u| format!(
+                "; stopped: {u} (run again later)"
+            ))
+        )
+    })?;
+    for (doc, why) in &r.refused {
+        eprintln!("REFUSED {doc}: {why}");
+    }
+    Ok(if r.complete() {
+        code
+    } else {
+        ExitCode::from(exit::FAILED)
+    })
+}
+
+/// After a batch: pushes the journal to the config's registry, if one is set. The journal
+/// stays the source of truth, so an unreachable registry is a note, not a failure: the next
+/// batch or `ektp registry import` catches up.
+pub fn push_journal(journal: &std::path::Path, global: &Global) {
+    let Some(url) = global.config.registry.as_deref() else {
+        return;
+    };
+    let outcome = ektp_station::Journal::open_read_only(journal)
+        .map_err(|e| e.to_string())
+        .and_then(|j| {
+            let mut reg = Registry::connect(url).map_err(|e| e.to_string())?;
+            ektp_station::sync(&j, &mut reg).map_err(|e| e.to_string())
+        });
+    match outcome {
+        Ok(r) if r.complete() => eprintln!(
+            "registry: {} card(s) pushed, {} already there",
+            r.pushed, r.already
+        ),
+        Ok(r) => eprintln!(
+            "registry: {} pushed, {} refused{}; the journal keeps every card: run `ektp \
+             registry import` when the registry is back",
+            r.pushed,
+            r.refused.len(),
+            r.unreachable
+                .map_or(String::new(), |u| format!(", stopped: {u}"))
+        ),
+        Err(e) => eprintln!(
+            "registry: not pushed ({e}); the journal keeps every card: run `ektp registry \
+             import` when the registry is back"
+        ),
+    }
+}
+
+fn report(
+    global: &Global,
+    json: &serde_json::Value,
+    text: impl FnOnce() -> String,
+) -> Result<ExitCode, Fail> {
+    if global.json {
+        print_json(json)?;
+    } else {
+        println!("{}", text());
+    }
+    Ok(exit::OK)
+}
+
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> Result<(), Fail> {
+    let what = || format!("cannot write {}", path.display());
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .or_config(what)?;
+    std::io::Write::write_all(&mut f, bytes)
+        .and_then(|()| f.sync_all())
+        .or_config(what)
+}

@@ -1,0 +1,381 @@
+//! Issue 17 through the real pcscd and the vpcd reader, with `ektp sim` as a child process:
+//! issue (a station journal pushed with `ektp registry import`) → `ektp verify --registry`
+//! checks the card and records the handover → a second handover is refused; the registry
+//! unreachable → the desk falls back to the signed revocation list (`ektp registry
+//! export-revocations`) and says so; a replacement revokes the card and the desk refuses it.
+//! Needs the PostgreSQL cluster `.ci/test` starts (`EKTP_TEST_PG`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use ektp::{Application, Card, Station};
+use ektp_chip::Chip;
+use ektp_chip::vpcd::SlotLock;
+
+const PORT0: u16 = 35963;
+const READER0: &str = "Virtual PCD 00 00";
+
+fn ektp() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
+    c.env_remove("EKTP_CONFIG")
+        .env_remove("EKTP_CAN")
+        .env_remove("EKTP_LOG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    ektp().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let p = std::env::temp_dir().join(format!(
+            "ektp-regdesk-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+    fn join(&self, p: &str) -> PathBuf {
+        self.0.join(p)
+    }
+    fn s(&self, p: &str) -> String {
+        self.join(p).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn specimen_path(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../cards/specimens")
+        .join(name)
+        .join("application.json")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn specimen(name: &str) -> Application {
+    ektp::load_application(Path::new(&specimen_path(name))).unwrap()
+}
+
+/// Whether pcscd reports a card in `reader`.
+fn card_in(reader: &str) -> bool {
+    let o = run(&["--json", "readers"]);
+    code(&o) == 0
+        && serde_json::from_str::<serde_json::Value>(&stdout(&o))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .any(|r| r["name"] == reader && r["card"] == "present")
+}
+
+/// `ektp sim` on `port`, killed on drop.
+struct Sim {
+    child: Option<Child>,
+    reader: &'static str,
+}
+
+impl Sim {
+    fn spawn(port: u16, state: &Path) -> Child {
+        ektp()
+            .args(["sim", "--port", &port.to_string(), "--state"])
+            .arg(state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn start(port: u16, state: &Path) -> Self {
+        let reader = READER0;
+        assert_eq!(port, PORT0);
+        let sim = Self {
+            child: Some(Self::spawn(port, state)),
+            reader,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !card_in(reader) {
+            assert!(Instant::now() < deadline, "card never appeared in {reader}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        sim
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while card_in(self.reader) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn lock(port: u16) -> SlotLock {
+    SlotLock::acquire(port, Duration::from_secs(300)).unwrap()
+}
+
+/// An issued chip for `app`, personalized in-process with the TEST PKI at `pki`.
+fn issued_chip(app: &Application, pki: &Path, out: &Path) {
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let signer = ektp_pki::RingSigner::from_files(
+        &pki.join("ID-DS1-TEST-ONLY.key.pem"),
+        &pki.join("ID-DS1-TEST-ONLY.crt.pem"),
+    )
+    .unwrap();
+    let trust = ektp::TrustStore::load_dir(&pki.join("trust")).unwrap();
+    let mut card = Card::new(
+        Chip::new_blank(*b"REGD0001", &master)
+            .unwrap()
+            .into_in_process(),
+    )
+    .unwrap();
+    card.personalize(
+        app,
+        &Station {
+            signer: &signer,
+            master_key: &master,
+            trust: &trust,
+            cvca: None,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    card.into_transport().into_card().save(out).unwrap();
+}
+
+/// A fresh, migrated registry database (through `ektp registry init`): its URL.
+fn registry(name: &str) -> String {
+    let base = std::env::var("EKTP_TEST_PG").unwrap_or_else(|_| {
+        panic!(
+            "EKTP_TEST_PG is not set: run the tests through .ci/test, which starts a throwaway \
+             PostgreSQL cluster (or `. .ci/pg && ci_pg_start`)"
+        )
+    });
+    let db = format!("cli_{name}_{}", std::process::id());
+    let mut admin = ektp_registry::Registry::connect(&format!("{base} dbname=postgres")).unwrap();
+    let c = admin.client();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    let url = format!("{base} dbname={db}");
+    let o = run(&["registry", "--registry", &url, "init"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("1 migration(s) applied"),
+        "{}",
+        show(&o)
+    );
+    url
+}
+
+fn verify(dir: &TempDir, extra: &[&str]) -> Output {
+    let trust = dir.s("pki/trust");
+    let mut args = vec![
+        "--reader", READER0, "verify", "--can", "482915", "--trust", &trust,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
+    let url = registry("desk");
+    let _slot = lock(PORT0);
+    let dir = TempDir::new("registry");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let app = specimen("pria");
+    let state = dir.join("chip.json");
+    issued_chip(&app, &dir.join("pki"), &state);
+    let _sim = Sim::start(PORT0, &state);
+
+    // What the card carries (a desk without the registry).
+    let o = verify(&dir, &["--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let doc = v["document_number"].as_str().unwrap().to_owned();
+    let sod = v["sod_sha256"].as_str().unwrap().to_lowercase();
+
+    // The station's journal records the card; `ektp registry import` pushes it (twice: once).
+    let journal_path = dir.join("journal.sqlite");
+    let mut journal = ektp_station::Journal::open(&journal_path).unwrap();
+    let id = journal
+        .begin(&ektp_station::journal::Start {
+            application: "pria",
+            chip_serial: "5245474430303031",
+            document_number: &doc,
+            nik: app.holder.nik.as_str(),
+        })
+        .unwrap();
+    journal
+        .finish_issued(
+            id,
+            &sod,
+            &ektp_station::SignerId {
+                subject: "CN=Document Signer 1 TEST ONLY".into(),
+                sha256: "00".repeat(32),
+            },
+        )
+        .unwrap();
+    drop(journal);
+    let jp = journal_path.to_string_lossy().into_owned();
+    let o = run(&["registry", "--registry", &url, "import", &jp]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("1 pushed, 0 already"), "{}", show(&o));
+    let o = run(&["registry", "--registry", &url, "import", &jp]);
+    assert!(stdout(&o).contains("0 pushed, 1 already"), "{}", show(&o));
+
+    // The registry unreachable: the desk falls back to the signed list, and says so.
+    let list = dir.s("revocations.der");
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "export-revocations",
+        "--signer-key",
+        &dir.s("pki/ID-RLS-TEST-ONLY.key.pem"),
+        "--signer-cert",
+        &dir.s("pki/ID-RLS-TEST-ONLY.crt.pem"),
+        "--list-number",
+        "1",
+        "--out",
+        &list,
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let down = format!("host={} user=nobody dbname=none", dir.s("no-server"));
+    let o = verify(
+        &dir,
+        &[
+            "--registry",
+            &down,
+            "--revocation-list",
+            &list,
+            "--fingerprint-score",
+            "60",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("PASS  registry"), "{}", show(&o));
+    assert!(stdout(&o).contains("registry unreachable"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("signed revocation list 1"),
+        "{}",
+        show(&o)
+    );
+    let o = verify(&dir, &["--registry", &down, "--fingerprint-score", "60"]);
+    assert_eq!(code(&o), 1, "no list to fall back on: {}", show(&o));
+
+    // Online: PASS, handover recorded; the same card again is refused.
+    let o = verify(
+        &dir,
+        &[
+            "--registry",
+            &url,
+            "--desk",
+            "desk 1",
+            "--fingerprint-score",
+            "61",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("handover recorded (desk desk 1, fingerprint score 61)"),
+        "{}",
+        show(&o)
+    );
+    let mut reg = ektp_registry::Registry::connect(&url).unwrap();
+    assert_eq!(
+        reg.card(&doc).unwrap().unwrap().handed_over_by.as_deref(),
+        Some("desk 1")
+    );
+    assert_eq!(reg.applications("pria").unwrap()[0].status, "collected");
+    let o = verify(
+        &dir,
+        &[
+            "--registry",
+            &url,
+            "--desk",
+            "desk 2",
+            "--power-of-attorney",
+            "PoA-1",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("FAIL  registry") && stdout(&o).contains("already handed over"),
+        "{}",
+        show(&o)
+    );
+
+    // A replacement (damaged card) is issued: the old card is revoked, and the desk refuses it.
+    reg.submit_application(
+        "pria-2",
+        app.holder.nik.as_str(),
+        ektp_registry::ApplicationType::Damaged,
+        Some(&doc),
+        "intake",
+    )
+    .unwrap();
+    let replacement = ektp_station::IssuedCard {
+        application: "pria-2".into(),
+        chip_serial: "5245474430303032".into(),
+        document_number: "IDZ000002".into(),
+        sod_sha256: "ab".repeat(32),
+        signer: "CN=Document Signer 1 TEST ONLY".into(),
+        signer_sha256: "00".repeat(32),
+        issued_at: "2026-12-06T00:00:00Z".into(),
+    };
+    assert!(
+        reg.record_issued(&replacement, app.holder.nik.as_str())
+            .unwrap()
+    );
+    let o = verify(&dir, &["--registry", &url, "--fingerprint-score", "61"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("is revoked (damaged)"), "{}", show(&o));
+}
