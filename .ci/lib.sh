@@ -14,8 +14,9 @@
 #   build-essential        the C compiler and linker Rust and `ring` need
 #   ca-certificates curl   to fetch rustup when cargo is missing
 #   softhsm2               the PKCS#11 software token ektp-pkcs11's tests create (and remove) per run
+#   poppler-utils          pdftotext, which reads ektp-face's printouts back in its tests
 CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
-         ca-certificates curl openpace softhsm2)
+         ca-certificates curl openpace softhsm2 poppler-utils)
 
 ci_log() { echo "ci: $*" >&2; }
 

@@ -4,6 +4,7 @@ pub mod check;
 pub mod cvc;
 pub mod demo;
 pub mod docs;
+pub mod face;
 pub mod journal;
 pub mod personalize;
 pub mod pki;
