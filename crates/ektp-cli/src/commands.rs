@@ -10,5 +10,6 @@ pub mod personalize;
 pub mod pki;
 pub mod read;
 pub mod readers;
+pub mod serve;
 pub mod sim;
 pub mod verify;

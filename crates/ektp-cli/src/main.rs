@@ -97,6 +97,9 @@ enum Command {
     Read(commands::read::ReadArgs),
     /// Pickup desk: verify the card (signatures, chip genuine, not revoked, data matches)
     Verify(commands::verify::VerifyArgs),
+    /// Local HTTP service for browser-based systems and the pickup desk page (loopback,
+    /// token, allowed origins)
+    Serve(commands::serve::ServeArgs),
     /// Serve a virtual e-KTP chip in pcscd's virtual reader (vpcd) until Ctrl-C
     Sim(commands::sim::SimArgs),
     /// Personalize, read and verify a virtual card in-process: no reader, no pcscd
@@ -155,6 +158,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fail> {
         Command::Journal(args) => commands::journal::run(&args, &global),
         Command::Read(args) => commands::read::run(&args, &global),
         Command::Verify(args) => commands::verify::run(&args, &global),
+        Command::Serve(args) => commands::serve::run(&args, &global),
         Command::Sim(args) => commands::sim::run(&args, &global),
         Command::Demo => commands::demo::run(&global),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),
