@@ -478,17 +478,15 @@ fn forged(app: &Application, out: &Path) {
 fn face_and_printout(dir: &TempDir, can: &str, app: &Application) {
     use std::os::unix::fs::PermissionsExt as _;
     let (face, pdf) = (dir.join("face.png"), dir.join("card.pdf"));
-    let o = run(&[
-        "--reader",
-        READER,
-        "read",
-        "--can",
-        can,
-        "--face",
-        &face.to_string_lossy(),
-        "--pdf",
-        &pdf.to_string_lossy(),
-    ]);
+    // LANG picks the printout's language (Indonesian here); --lang overrides it below.
+    let o = ektp()
+        .env("LANG", "id_ID.UTF-8")
+        .args(["--reader", READER, "read", "--can", can, "--face"])
+        .arg(&face)
+        .arg("--pdf")
+        .arg(&pdf)
+        .output()
+        .unwrap();
     assert_eq!(code(&o), 0, "{}", show(&o));
     for f in [&face, &pdf] {
         let mode = std::fs::metadata(f).unwrap().permissions().mode();
@@ -510,6 +508,23 @@ fn face_and_printout(dir: &TempDir, can: &str, app: &Application) {
     assert!(text.contains(app.holder.nik.as_str()), "{text}");
     assert!(text.contains(&app.holder.name), "{text}");
     assert!(text.contains("Tidak diverifikasi"), "{text}");
+    let o = ektp()
+        .env("LANG", "id_ID.UTF-8")
+        .args([
+            "--reader", READER, "read", "--can", can, "--lang", "en", "--pdf",
+        ])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Not verified (read only)"), "{text}");
+    assert!(!text.contains("Tidak diverifikasi"), "{text}");
 }
 
 #[test]

@@ -73,7 +73,9 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
 
 /// `ektp serve` on a free port; returns the desk page's address it printed.
 fn serve(dir: &Path, trust: &str, revoked: &Path) -> (Kid, String) {
+    // The page's language from LANG (Indonesian); `&lang=en` in its address overrides it.
     let mut child = ektp()
+        .env("LANG", "id_ID.UTF-8")
         .args([
             "--reader",
             READER,

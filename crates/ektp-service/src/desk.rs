@@ -1,6 +1,9 @@
 //! The pickup desk's page: one HTML file with its script and style inline, embedded in the
 //! binary (no CDN, nothing fetched but this service's own API).
 
+use std::sync::Arc;
+
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -13,14 +16,19 @@ const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'un
                    img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
                    frame-ancestors 'none'";
 
-/// `GET /`.
-pub(crate) async fn page() -> Response {
+/// `GET /`: the page, in the service's language.
+pub(crate) async fn page(State(s): State<Arc<crate::Shared>>) -> Response {
+    let html = DESK_HTML.replacen(
+        "<html lang=\"id\">",
+        &format!("<html lang=\"{}\">", s.lang.tag()),
+        1,
+    );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, CSP),
         ],
-        DESK_HTML,
+        html,
     )
         .into_response()
 }

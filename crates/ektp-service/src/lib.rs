@@ -60,6 +60,8 @@ pub struct Config {
     pub can_attempts_per_minute: usize,
     /// The reader work: readers, trust store, revocation list.
     pub cards: Cards,
+    /// The desk page's language (the page's `?lang=` overrides it).
+    pub lang: ektp_i18n::Lang,
 }
 
 /// State shared by every request.
@@ -70,6 +72,7 @@ pub(crate) struct Shared {
     pub limiter: guard::CanLimiter,
     pub cards: Arc<Cards>,
     pub events: tokio::sync::broadcast::Sender<events::CardEvent>,
+    pub lang: ektp_i18n::Lang,
 }
 
 /// A bound service, ready to run.
@@ -104,6 +107,7 @@ impl Service {
             limiter: guard::CanLimiter::per_minute(config.can_attempts_per_minute),
             cards: Arc::new(config.cards),
             events: tx,
+            lang: config.lang,
         });
         Ok(Self {
             listener,

@@ -31,6 +31,7 @@ fn start(attempts: usize) -> (SocketAddr, Token) {
         allowed_origins: vec![ALLOWED.to_owned()],
         can_attempts_per_minute: attempts,
         cards: Cards::new(None, None, RevocationList::new()),
+        lang: ektp_i18n::Lang::Id,
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || ektp_service::run_blocking(config, |a| tx.send(a).unwrap()));
@@ -340,6 +341,7 @@ fn only_loopback_addresses_are_listened_on() {
         allowed_origins: vec![],
         can_attempts_per_minute: 5,
         cards: Cards::new(None, None, RevocationList::new()),
+        lang: ektp_i18n::Lang::Id,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

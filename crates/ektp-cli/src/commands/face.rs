@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use ektp::{CardFiles, HolderView, ReadRequest};
 use ektp_face::{CardImages, PrintoutText, Verification};
+use ektp_i18n::{Catalog, Lang};
 
 use crate::exit::{Fail, Tag};
 
@@ -20,6 +21,35 @@ pub struct FaceArgs {
     /// verified", and the time) to FILE (0600)
     #[arg(long, value_name = "FILE")]
     pub pdf: Option<PathBuf>,
+    /// Language of the printout's own words: id or en [default: from LC_ALL, LC_MESSAGES,
+    /// LANG; English unless Indonesian]
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+/// `--lang` values.
+pub fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use id or en"))
+}
+
+/// The printout's words in `lang`, from the catalogue.
+pub fn printout_text(lang: Lang) -> PrintoutText {
+    let c = Catalog::new(lang);
+    PrintoutText {
+        title: c.get("printout-title"),
+        card_data: c.get("printout-card-data"),
+        verification: c.get("printout-verification"),
+        passed: c.get("printout-passed"),
+        failed: c.get("printout-failed"),
+        not_verified: c.get("printout-not-verified"),
+        status_pass: c.get("status-pass"),
+        status_fail: c.get("status-fail"),
+        status_skip: c.get("status-skip"),
+        printed_at: c.get("printout-printed-at"),
+        blood_type: c.get("label-blood-type"),
+        document_number: c.get("label-document-number"),
+        issued: c.get("label-issued"),
+    }
 }
 
 impl FaceArgs {
@@ -67,9 +97,9 @@ impl FaceArgs {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            let pdf =
-                ektp_face::render_pdf(&view, &images, verification, now, &PrintoutText::default())
-                    .or_config(|| "cannot render the printout".to_owned())?;
+            let text = printout_text(self.lang.unwrap_or_else(Lang::from_env));
+            let pdf = ektp_face::render_pdf(&view, &images, verification, now, &text)
+                .or_config(|| "cannot render the printout".to_owned())?;
             write(path, &pdf, "printout (PDF)")?;
         }
         Ok(())
