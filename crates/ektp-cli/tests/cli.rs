@@ -743,6 +743,38 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         show(&o)
     );
 
+    // The printout of a revoked card's verification says so (issue 18), in Indonesian.
+    let pdf = dir.join("verified.pdf");
+    let o = ektp()
+        .args([
+            "--reader",
+            READER,
+            "verify",
+            "--can",
+            can,
+            "--trust",
+            &trust,
+            "--revoked",
+        ])
+        .arg(dir.join("revoked.txt"))
+        .args(["--lang", "id", "--pdf"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("JANGAN DISERAHKAN"), "{text}");
+    assert!(
+        text.contains("not_revoked") && text.contains("GAGAL"),
+        "{text}"
+    );
+    assert!(text.contains(app.holder.nik.as_str()), "{text}");
+
     // Another person's application: record match fails.
     let o = run(&[
         "--reader",

@@ -106,6 +106,36 @@ impl FaceArgs {
     }
 }
 
+impl FaceArgs {
+    /// After `verify`: reads the holder's data groups again (a second PACE; the verification
+    /// does not keep them) and writes the face and the printout with the result. Nothing
+    /// when neither is asked for or PACE failed (a wrong CAN: nothing to show).
+    ///
+    /// # Errors
+    /// As [`FaceArgs::write`], and a card error if the second read fails.
+    pub fn write_verified<T: ektp_iso7816::CardTransport>(
+        &self,
+        card: &mut ektp::Card<T>,
+        can: &ektp::Can,
+        report: &ektp::VerifyReport,
+        passed: bool,
+    ) -> Result<(), Fail> {
+        let pace_ok = report
+            .check(ektp::CheckKind::Pace)
+            .is_some_and(|c| c.passed);
+        if !self.wanted() || !pace_ok {
+            return Ok(());
+        }
+        let mut request = ReadRequest::HOLDER;
+        self.add_to(&mut request);
+        let files = card
+            .pace(can)
+            .and_then(|mut s| s.read_files(request))
+            .map_err(Fail::card)?;
+        self.write(&files, Some(Verification { report, passed }))
+    }
+}
+
 fn write(path: &Path, bytes: &[u8], what: &str) -> Result<(), Fail> {
     ektp_fs::write_private(path, bytes)
         .or_config(|| format!("cannot write the {what} to {}", path.display()))?;

@@ -39,6 +39,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
     #[command(flatten)]
+    pub face: super::face::FaceArgs,
+    #[command(flatten)]
     pub terminal: TerminalArgs,
     #[command(flatten)]
     pub card: CardArgs,
@@ -296,6 +298,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     };
     let took = started.elapsed();
     let passed = report.passed && journal_result.as_ref().is_none_or(|j| j.passed);
+    args.face.write_verified(&mut card, &can, &report, passed)?;
 
     if global.json {
         let view = DeskView {
