@@ -65,6 +65,7 @@ fn each_command_lists_only_the_shared_options_it_uses() {
             vec!["match"],
             &["--config", "--json", "--verbose", "--quiet"],
         ),
+        (vec!["serve"], STATION),
         (vec!["sim"], OUTPUT),
         (vec!["demo"], OUTPUT),
         (vec!["completions"], &[]),

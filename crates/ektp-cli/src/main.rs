@@ -150,6 +150,16 @@ enum Command {
         #[command(flatten)]
         out: OutputOpts,
     },
+    /// Local HTTP service for browser-based systems and the pickup desk page (loopback,
+    /// token, allowed origins)
+    Serve {
+        #[command(flatten)]
+        args: commands::serve::ServeArgs,
+        #[command(flatten)]
+        station: StationOpts,
+        #[command(flatten)]
+        out: OutputOpts,
+    },
     /// Serve a virtual e-KTP chip in pcscd's virtual reader (vpcd) until Ctrl-C
     Sim {
         #[command(flatten)]
@@ -192,6 +202,7 @@ impl Command {
             Self::Read { station, out, .. } => ("read", Taken::output(out).station(station)),
             Self::Verify { station, out, .. } => ("verify", Taken::output(out).station(station)),
             Self::Match { config, out, .. } => ("match", Taken::output(out).config(config)),
+            Self::Serve { station, out, .. } => ("serve", Taken::output(out).station(station)),
             Self::Sim { out, .. } => ("sim", Taken::output(out)),
             Self::Demo { out } => ("demo", Taken::output(out)),
             Self::Completions(_) => ("completions", Taken::default()),
@@ -256,6 +267,7 @@ fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
         Command::Read { args, .. } => commands::read::run(&args, global),
         Command::Verify { args, .. } => commands::verify::run(&args, global),
         Command::Match { args, .. } => commands::r#match::run(&args, global),
+        Command::Serve { args, .. } => commands::serve::run(&args, global),
         Command::Sim { args, .. } => commands::sim::run(&args, global),
         Command::Demo { .. } => commands::demo::run(global),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),

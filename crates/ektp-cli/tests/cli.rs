@@ -516,6 +516,58 @@ fn forged(app: &Application, out: &Path) {
     card.into_transport().into_card().save(out).unwrap();
 }
 
+fn face_and_printout(dir: &TempDir, can: &str, app: &Application) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (face, pdf) = (dir.join("face.png"), dir.join("card.pdf"));
+    // LANG picks the printout's language (Indonesian here); --lang overrides it below.
+    let o = ektp()
+        .env("LANG", "id_ID.UTF-8")
+        .args(["--reader", READER, "read", "--can", can, "--face"])
+        .arg(&face)
+        .arg("--pdf")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    for f in [&face, &pdf] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+    }
+    let png = std::fs::read(&face).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!(
+        (size(16), size(20)),
+        (ektp_face::FACE_WIDTH, ektp_face::FACE_HEIGHT)
+    );
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(app.holder.nik.as_str()), "{text}");
+    assert!(text.contains(&app.holder.name), "{text}");
+    assert!(text.contains("Tidak diverifikasi"), "{text}");
+    let o = ektp()
+        .env("LANG", "id_ID.UTF-8")
+        .args([
+            "--reader", READER, "read", "--can", can, "--lang", "en", "--pdf",
+        ])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Not verified (read only)"), "{text}");
+    assert!(!text.contains("Tidak diverifikasi"), "{text}");
+}
+
 #[test]
 fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
     let _slot = lock();
@@ -679,6 +731,10 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         show(&o)
     );
 
+    // The card face and the printout (issue 18): 0600 files, a PNG of the face's size, a PDF
+    // whose text (pdftotext) has the NIK, the name and "not verified".
+    face_and_printout(&dir, can, &app);
+
     // Wrong CAN: one clear line, card error.
     let o = run(&["--reader", READER, "read", "--can", "000000"]);
     assert_eq!(code(&o), 3, "{}", show(&o));
@@ -727,6 +783,38 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         "{}",
         show(&o)
     );
+
+    // The printout of a revoked card's verification says so (issue 18), in Indonesian.
+    let pdf = dir.join("verified.pdf");
+    let o = ektp()
+        .args([
+            "--reader",
+            READER,
+            "verify",
+            "--can",
+            can,
+            "--trust",
+            &trust,
+            "--revoked",
+        ])
+        .arg(dir.join("revoked.txt"))
+        .args(["--lang", "id", "--pdf"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("JANGAN DISERAHKAN"), "{text}");
+    assert!(
+        text.contains("not_revoked") && text.contains("GAGAL"),
+        "{text}"
+    );
+    assert!(text.contains(app.holder.nik.as_str()), "{text}");
 
     // Another person's application: record match fails.
     let o = run(&[

@@ -45,6 +45,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "DIR", requires = "terminal_cert")]
     pub fingerprints: Option<PathBuf>,
     #[command(flatten)]
+    pub face: super::face::FaceArgs,
+    #[command(flatten)]
     pub terminal: TerminalArgs,
     #[command(flatten)]
     pub card: CardArgs,
@@ -62,6 +64,7 @@ pub fn request_for(args: &ReadArgs) -> ReadRequest {
     if args.signature.is_some() {
         r.signature = true;
     }
+    args.face.add_to(&mut r);
     r
 }
 
@@ -336,6 +339,7 @@ pub fn run(args: &ReadArgs, global: &Global) -> Result<ExitCode, Fail> {
     let took = ms(started.elapsed());
     let stats = card.stats();
     write_images(args, &files)?;
+    args.face.write(&files, None)?;
     let read: Vec<String> = files
         .data_groups()
         .iter()

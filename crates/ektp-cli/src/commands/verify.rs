@@ -46,6 +46,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
     #[command(flatten)]
+    pub face: super::face::FaceArgs,
+    #[command(flatten)]
     pub terminal: TerminalArgs,
     #[command(flatten)]
     pub finger: FingerArgs,
@@ -302,6 +304,7 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     let passed = report.passed
         && journal_result.as_ref().is_none_or(|j| j.passed)
         && registry.as_ref().is_none_or(|r| r.passed);
+    args.face.write_verified(&mut card, &can, &report, passed)?;
 
     if global.json {
         let view = DeskView {

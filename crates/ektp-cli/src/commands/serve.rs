@@ -1,0 +1,93 @@
+//! `ektp serve`: the local HTTP service for browser-based systems and the desk page
+//! (`ektp-service`); this command only loads its configuration and starts it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ektp::RevocationList;
+use ektp_service::{Cards, Config, Token};
+
+use crate::config::Global;
+use crate::exit::{self, Fail, Tag};
+use crate::station::load_trust;
+
+/// `ektp serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Create a new per-installation token in --token-file (0600) and exit; give the token to
+    /// the agency's system
+    #[arg(long)]
+    pub init: bool,
+    /// The token file every request's token is checked against
+    #[arg(long, value_name = "FILE", default_value = "ektp-serve.token")]
+    pub token_file: PathBuf,
+    /// Loopback address and port to listen on (port 0: any free port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+    pub listen: SocketAddr,
+    /// An origin whose pages may call the service (`https://bank.example`), exact; repeat
+    /// for more. The desk page's own origin is always allowed
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+    /// Trust store directory for /api/verify [config: trust_dir]
+    #[arg(long, value_name = "DIR")]
+    pub trust: Option<PathBuf>,
+    /// Revoked document numbers, one per line [config: revocation_list]
+    #[arg(long, value_name = "FILE")]
+    pub revoked: Option<PathBuf>,
+    /// At most this many requests with a CAN per minute
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub can_attempts_per_minute: usize,
+    /// The desk page's language: id or en [default: from LC_ALL, LC_MESSAGES, LANG]
+    #[arg(long, value_name = "LANG", value_parser = super::face::parse_lang)]
+    pub lang: Option<ektp_i18n::Lang>,
+}
+
+/// Runs `ektp serve`.
+pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
+    if args.init {
+        Token::create_file(&args.token_file)
+            .or_config(|| format!("cannot write the token file {}", args.token_file.display()))?;
+        eprintln!(
+            "token written to {} (0600): give it to the agency's system; every request needs it",
+            args.token_file.display()
+        );
+        return Ok(exit::OK);
+    }
+    let token = Token::load(&args.token_file).or_config(|| {
+        format!(
+            "cannot load the token file {} (create it with `ektp serve --init`)",
+            args.token_file.display()
+        )
+    })?;
+    let trust = if args.trust.is_some() || global.config.trust_dir.is_some() {
+        Some(load_trust(args.trust.as_deref(), global)?)
+    } else {
+        None
+    };
+    let revoked = match args
+        .revoked
+        .clone()
+        .or_else(|| global.config.revocation_list.clone())
+    {
+        Some(p) => RevocationList::load(&p)
+            .or_config(|| format!("cannot load the revocation list {}", p.display()))?,
+        None => RevocationList::new(),
+    };
+    let url_token = token.as_str().to_owned();
+    let config = Config {
+        listen: args.listen,
+        token,
+        allowed_origins: args.allow_origin.clone(),
+        can_attempts_per_minute: args.can_attempts_per_minute,
+        cards: Cards::new(global.reader.clone(), trust, revoked),
+        lang: args.lang.unwrap_or_else(ektp_i18n::Lang::from_env),
+    };
+    ektp_service::run_blocking(config, |addr| {
+        println!("listening on http://{addr}");
+        println!("desk page: http://{addr}/?token={url_token}");
+    })
+    .map_err(|e| Fail::config(anyhow::anyhow!(e)))?;
+    Ok(exit::OK)
+}

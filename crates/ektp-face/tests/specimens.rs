@@ -1,0 +1,198 @@
+//! Every specimen personalized on the in-process virtual chip, read back, and its card face
+//! and printout rendered from what the card said: the PNG has the face's size and a photo
+//! that is not blank; `pdftotext` (poppler-utils) finds the NIK, the name and the verdict in
+//! the PDF. Each file is kept under `target/ektp-face/` to look at.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+#[path = "../../../tests/fixtures.rs"]
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::SystemTime;
+
+use common::*;
+use ektp::{Card, HolderView, ReadRequest, RevocationList, Station, VerifyPolicy};
+use ektp_face::{
+    CardImages, FACE_HEIGHT, FACE_WIDTH, PHOTO_BOX, PrintoutText, Verification, render_face_png,
+    render_pdf,
+};
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ektp-face");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The standard deviation of the luminance inside `PHOTO_BOX`.
+fn photo_spread(png_bytes: &[u8]) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let (x0, y0, w, h) = PHOTO_BOX;
+    let mut lum = Vec::new();
+    for y in y0 + 4..y0 + h - 4 {
+        for x in x0 + 4..x0 + w - 4 {
+            let i = ((y * info.width + x) * 3) as usize;
+            lum.push(
+                f64::from(buf[i]) * 0.3
+                    + f64::from(buf[i + 1]) * 0.59
+                    + f64::from(buf[i + 2]) * 0.11,
+            );
+        }
+    }
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    (info.width, info.height, var.sqrt())
+}
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils, installed by .ci/test)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_specimen_renders_a_face_and_a_printout_from_its_card() {
+    let pki = pki();
+    let revoked = RevocationList::new();
+    let key = master_key();
+    for (i, (name, app)) in valid_specimens().into_iter().enumerate() {
+        let mut card = Card::new(blank_chip(i as u8).into_in_process()).unwrap();
+        let station = Station {
+            signer: &pki.signer,
+            master_key: &key,
+            trust: &pki.trust,
+            cvca: None,
+        };
+        card.personalize(&app, &station, &mut |_| {}).unwrap();
+        let policy = VerifyPolicy {
+            trust: &pki.trust,
+            revoked: &revoked,
+            expected: Some(&app),
+            at: SystemTime::now(),
+        };
+        let report = card.verify(&app.can, &policy).unwrap();
+        assert!(report.passed, "{name}");
+        let files = card
+            .pace(&app.can)
+            .unwrap()
+            .read_files(ReadRequest::ALL)
+            .unwrap();
+        let view = HolderView::from_files(&files).unwrap();
+        let images = CardImages::from_files(&files).unwrap();
+        assert!(images.portrait_decoded(), "{name}");
+
+        let png = render_face_png(&view, &images).unwrap();
+        let face_path = out_dir().join(format!("{name}.png"));
+        std::fs::write(&face_path, &png).unwrap();
+        let (w, h, spread) = photo_spread(&png);
+        assert_eq!((w, h), (FACE_WIDTH, FACE_HEIGHT), "{name}");
+        assert!(
+            spread > 12.0,
+            "{name}: the photo region is flat ({spread:.1})"
+        );
+
+        let verification = Verification {
+            report: &report,
+            passed: report.passed,
+        };
+        let pdf = render_pdf(
+            &view,
+            &images,
+            Some(verification),
+            1_765_000_000,
+            &PrintoutText::default(),
+        )
+        .unwrap();
+        let pdf_path = out_dir().join(format!("{name}.pdf"));
+        std::fs::write(&pdf_path, &pdf).unwrap();
+        let text = pdftotext(&pdf_path);
+        assert!(
+            text.contains(app.holder.nik.as_str()),
+            "{name}: NIK not in\n{text}"
+        );
+        assert!(
+            text.contains(&app.holder.name),
+            "{name}: name not in\n{text}"
+        );
+        assert!(text.contains("LULUS"), "{name}: verdict not in\n{text}");
+        assert!(
+            text.contains("2025-12-06 05:46:40 UTC"),
+            "{name}: time not in\n{text}"
+        );
+        assert!(text.contains("Tempat/Tgl Lahir"), "{name}");
+        println!("{name}: {} and {}", face_path.display(), pdf_path.display());
+    }
+}
+
+#[test]
+fn without_a_photo_the_face_says_so_and_a_revoked_card_says_do_not_hand_out() {
+    let app = specimen("pria");
+    let view = HolderView {
+        holder: app.holder.clone(),
+        photo: None,
+        signature: None,
+    };
+    let png = render_face_png(&view, &CardImages::none()).unwrap();
+    let (_, _, spread) = photo_spread(&png);
+    // The placeholder: flat grey with two words, far flatter than a portrait.
+    assert!(spread < 40.0, "{spread}");
+
+    let pki = pki();
+    let key = master_key();
+    let mut card = Card::new(blank_chip(42).into_in_process()).unwrap();
+    let station = Station {
+        signer: &pki.signer,
+        master_key: &key,
+        trust: &pki.trust,
+        cvca: None,
+    };
+    card.personalize(&app, &station, &mut |_| {}).unwrap();
+    let mut revoked = RevocationList::new();
+    revoked.revoke(app.holder.document_number.as_str());
+    let policy = VerifyPolicy {
+        trust: &pki.trust,
+        revoked: &revoked,
+        expected: Some(&app),
+        at: SystemTime::now(),
+    };
+    let report = card.verify(&app.can, &policy).unwrap();
+    assert!(!report.passed);
+    let verification = Verification {
+        report: &report,
+        passed: report.passed,
+    };
+    let pdf = render_pdf(
+        &view,
+        &CardImages::none(),
+        Some(verification),
+        0,
+        &PrintoutText::default(),
+    )
+    .unwrap();
+    let path = out_dir().join("revoked.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = pdftotext(&path);
+    assert!(text.contains("JANGAN DISERAHKAN"), "{text}");
+    assert!(text.contains("GAGAL"), "{text}");
+    assert!(text.contains("not_revoked"), "{text}");
+    assert!(!text.contains("LULUS: kartu"), "{text}");
+}

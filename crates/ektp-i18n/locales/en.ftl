@@ -1,0 +1,13 @@
+printout-title = Printout of e-KTP chip data
+printout-card-data = Data on the card's chip
+printout-verification = Verification result
+printout-passed = PASS: the card may be handed out
+printout-failed = DO NOT HAND OUT
+printout-not-verified = Not verified (read only)
+printout-printed-at = Printed
+status-pass = PASS
+status-fail = FAIL
+status-skip = SKIP
+label-blood-type = Blood type
+label-document-number = Document number
+label-issued = Issued

@@ -1,0 +1,13 @@
+printout-title = Cetakan Data KTP Elektronik
+printout-card-data = Data pada cip kartu
+printout-verification = Hasil verifikasi
+printout-passed = LULUS: kartu boleh diserahkan
+printout-failed = JANGAN DISERAHKAN
+printout-not-verified = Tidak diverifikasi (hanya dibaca)
+printout-printed-at = Dicetak
+status-pass = LULUS
+status-fail = GAGAL
+status-skip = LEWAT
+label-blood-type = Gol. Darah
+label-document-number = Nomor Dokumen
+label-issued = Diterbitkan

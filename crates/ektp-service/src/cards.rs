@@ -1,0 +1,233 @@
+//! The reader work behind the routes: blocking PC/SC and card sessions through the host
+//! library, one card operation at a time.
+
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use axum::http::StatusCode;
+use ektp::{
+    Can, Card, CardFields, Field, HolderView, ReadRequest, RevocationList, TrustStore, VerifyPolicy,
+};
+use ektp_face::CardImages;
+use ektp_pcsc::{PcscCard, PcscContext, ReaderSelector};
+use serde_json::{Value, json};
+
+use crate::api::ApiError;
+
+/// Readers, trust store and revocation list the service works with.
+#[derive(Debug)]
+pub struct Cards {
+    reader: Option<String>,
+    trust: Option<TrustStore>,
+    revoked: RevocationList,
+    busy: Mutex<()>,
+}
+
+impl Cards {
+    /// `reader`: the reader to use when a request names none (else the only one holding a
+    /// card); `trust`: the trust store `verify` checks against (without it `verify` answers
+    /// 503); `revoked`: the revocation list (empty: `not_revoked` is SKIP).
+    pub fn new(reader: Option<String>, trust: Option<TrustStore>, revoked: RevocationList) -> Self {
+        Self {
+            reader,
+            trust,
+            revoked,
+            busy: Mutex::new(()),
+        }
+    }
+
+    fn pcsc(e: impl std::fmt::Display) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "reader", e.to_string())
+    }
+
+    /// Every reader and whether it holds a card.
+    pub(crate) fn readers(&self) -> Result<Value, ApiError> {
+        let ctx = PcscContext::establish().map_err(Self::pcsc)?;
+        let readers = ctx.readers().map_err(Self::pcsc)?;
+        Ok(Value::Array(
+            readers
+                .iter()
+                .map(|r| json!({"name": r.name, "card": r.has_card()}))
+                .collect(),
+        ))
+    }
+
+    fn connect(&self, reader: Option<&str>) -> Result<PcscCard, ApiError> {
+        let ctx = PcscContext::establish().map_err(Self::pcsc)?;
+        let selector = match reader.or(self.reader.as_deref()) {
+            Some(name) => ReaderSelector::Named(name.to_owned()),
+            None => ReaderSelector::OnlyWithCard,
+        };
+        ctx.connect_selected(&selector).map_err(Self::pcsc)
+    }
+
+    fn card_error(e: ektp::Error) -> ApiError {
+        if matches!(e, ektp::Error::WrongCan) {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_can",
+                "wrong CAN: check the 6 digits printed on the card",
+            )
+        } else {
+            ApiError::new(StatusCode::CONFLICT, "card", e.to_string())
+        }
+    }
+
+    /// PACE with `can` and the data groups of `request`.
+    fn files(
+        &self,
+        reader: Option<&str>,
+        can: &Can,
+        request: ReadRequest,
+    ) -> Result<ektp::CardFiles, ApiError> {
+        let mut card = Card::new(self.connect(reader)?).map_err(Self::card_error)?;
+        let mut session = card.pace(can).map_err(Self::card_error)?;
+        session.read_files(request).map_err(Self::card_error)
+    }
+
+    /// `read`: the holder view (or just `fields`), and the face as a PNG data URL if asked.
+    pub(crate) fn read(
+        &self,
+        reader: Option<&str>,
+        can: &Can,
+        fields: Option<&[Field]>,
+        face: bool,
+    ) -> Result<Value, ApiError> {
+        let _one = self
+            .busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut request = fields.map_or(ReadRequest::HOLDER, Field::request);
+        if face {
+            request = with_face(request);
+        }
+        let files = self.files(reader, can, request)?;
+        let mut out = match fields {
+            Some(f) => {
+                let all = CardFields::from_files(&files).map_err(Self::card_error)?;
+                let view = all.select(f).map_err(|f| {
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "field_missing",
+                        format!("the card does not hold {f}"),
+                    )
+                })?;
+                to_value(&view)?
+            }
+            None => to_value(&HolderView::from_files(&files).map_err(Self::card_error)?)?,
+        };
+        if face && let Some(o) = out.as_object_mut() {
+            o.insert("face_png".to_owned(), Value::String(face_data_url(&files)?));
+        }
+        Ok(out)
+    }
+
+    /// `verify`: the report, and, when PACE worked, the holder view and face as read.
+    pub(crate) fn verify(&self, reader: Option<&str>, can: &Can) -> Result<Value, ApiError> {
+        let _one = self
+            .busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let trust = self.trust.as_ref().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_trust_store",
+                "the service has no trust store: start it with --trust DIR",
+            )
+        })?;
+        let mut card = Card::new(self.connect(reader)?).map_err(Self::card_error)?;
+        let policy = VerifyPolicy {
+            trust,
+            revoked: &self.revoked,
+            expected: None,
+            at: SystemTime::now(),
+        };
+        let report = card.verify(can, &policy).map_err(Self::card_error)?;
+        let pace_ok = report
+            .check(ektp::CheckKind::Pace)
+            .is_some_and(|c| c.passed);
+        let mut out = json!({ "report": to_value(&report)? });
+        if pace_ok {
+            let files = card
+                .pace(can)
+                .and_then(|mut s| s.read_files(with_face(ReadRequest::HOLDER)))
+                .map_err(Self::card_error)?;
+            let view = HolderView::from_files(&files).map_err(Self::card_error)?;
+            if let Some(o) = out.as_object_mut() {
+                o.insert("holder".to_owned(), to_value(&view)?);
+                o.insert("face_png".to_owned(), Value::String(face_data_url(&files)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `face`: the card face as PNG bytes.
+    pub(crate) fn face(&self, reader: Option<&str>, can: &Can) -> Result<Vec<u8>, ApiError> {
+        let _one = self
+            .busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let files = self.files(reader, can, with_face(ReadRequest::HOLDER))?;
+        render(&files)
+    }
+}
+
+fn with_face(mut r: ReadRequest) -> ReadRequest {
+    let h = ReadRequest::HOLDER;
+    r.dg1 |= h.dg1;
+    r.dg11 |= h.dg11;
+    r.dg12 |= h.dg12;
+    r.dg13 |= h.dg13;
+    r.portrait = true;
+    r.signature = true;
+    r
+}
+
+fn to_value(v: &impl serde::Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError::internal(&e))
+}
+
+fn render(files: &ektp::CardFiles) -> Result<Vec<u8>, ApiError> {
+    let view = HolderView::from_files(files).map_err(Cards::card_error)?;
+    let images = CardImages::from_files(files).map_err(|e| ApiError::internal(&e))?;
+    ektp_face::render_face_png(&view, &images).map_err(|e| ApiError::internal(&e))
+}
+
+fn face_data_url(files: &ektp::CardFiles) -> Result<String, ApiError> {
+    Ok(format!("data:image/png;base64,{}", base64(&render(files)?)))
+}
+
+/// Standard base64 with padding (RFC 4648 §4).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
+}
