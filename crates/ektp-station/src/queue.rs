@@ -188,7 +188,17 @@ mod tests {
     fn queue_of_subdirectories_validates_and_lists_the_invalid_one() {
         let queue = Queue::scan(&specimens()).unwrap();
         let ids: Vec<&str> = queue.valid.iter().map(|q| q.id.as_str()).collect();
-        assert_eq!(ids, ["menikah-16", "nama-panjang", "pria", "wanita", "wna"]);
+        assert_eq!(
+            ids,
+            [
+                "menikah-16",
+                "nama-panjang",
+                "potret-icao",
+                "pria",
+                "wanita",
+                "wna"
+            ]
+        );
         assert_eq!(queue.rejected.len(), 1);
         assert_eq!(queue.rejected[0].application, "belum-kawin-16");
         assert!(queue.rejected[0].problems[0].contains("not eligible"));

@@ -136,6 +136,7 @@ struct DeskView<'a> {
     journal: Option<&'a JournalCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<&'a FingerprintReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     registry: Option<&'a super::verify_registry::RegistryCheck>,
     stats: Stats,
     elapsed_us: u128,
