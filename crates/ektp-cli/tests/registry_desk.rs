@@ -335,6 +335,19 @@ fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
         Some("desk 1")
     );
     assert_eq!(reg.applications("pria").unwrap()[0].status, "collected");
+    // The applicant-facing query, by application id, from the command line.
+    let o = run(&["registry", "--registry", &url, "status", "pria"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).starts_with("pria: collected"), "{}", show(&o));
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "--json",
+        "status",
+        "no-such",
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
     let o = verify(
         &dir,
         &[

@@ -50,6 +50,13 @@ pub enum RegistryCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// An application's status (submitted, issued, ready, collected, refused, abandoned) by
+    /// its id or the holder's NIK: what a desk or an applicant-facing system asks
+    Status {
+        /// The application id or the holder's NIK
+        #[arg(value_name = "ID_OR_NIK")]
+        id_or_nik: String,
+    },
     /// Push a station journal's issued cards (idempotent: after an outage, or a station's
     /// history)
     Import {
@@ -122,8 +129,41 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
                 || format!("wrote {} ({} bytes)", out.display(), list.len()),
             )
         }
+        RegistryCommand::Status { id_or_nik } => status(&mut reg, id_or_nik, global),
         RegistryCommand::Import { journal } => import(&mut reg, journal.clone(), global),
     }
+}
+
+fn status(reg: &mut Registry, id_or_nik: &str, global: &Global) -> Result<ExitCode, Fail> {
+    let apps = reg
+        .applications(id_or_nik)
+        .or_config(|| "cannot read the registry (run `ektp registry init`?)".to_owned())?;
+    if apps.is_empty() {
+        return Err(Fail::failed(
+            "no application with that id or NIK in the registry".to_owned(),
+        ));
+    }
+    let v: Vec<_> = apps
+        .iter()
+        .map(|a| {
+            json!({
+                "application_id": a.application_id, "type": a.kind, "replaces": a.replaces,
+                "status": a.status, "document_number": a.document_number,
+            })
+        })
+        .collect();
+    report(global, &json!({ "applications": v }), || {
+        apps.iter()
+            .map(|a| {
+                let card = a
+                    .document_number
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(", card {d}"));
+                format!("{}: {} ({}{card})", a.application_id, a.status, a.kind)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 fn import(reg: &mut Registry, journal: Option<PathBuf>, global: &Global) -> Result<ExitCode, Fail> {
