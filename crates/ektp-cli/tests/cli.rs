@@ -20,71 +20,11 @@ use ektp_chip::vpcd::SlotLock;
 use ektp_lds::{DgNumber, LdsFile};
 use ektp_pki::test_pki::{DocumentSignerSpec, TestCa, TestKey};
 
+mod common;
+use common::*;
+
 const PORT: u16 = 35963;
 const READER: &str = "Virtual PCD 00 00";
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    ektp().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    )
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let p =
-            std::env::temp_dir().join(format!("ektp-cli-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn join(&self, p: &str) -> PathBuf {
-        self.0.join(p)
-    }
-    fn s(&self, p: &str) -> String {
-        self.join(p).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn specimens() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens")

@@ -11,103 +11,20 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use ektp::{Application, Card, Station};
 use ektp_chip::Chip;
-use ektp_chip::vpcd::SlotLock;
+
+mod common;
+use common::*;
 
 const PORT0: u16 = 35963;
 const PORT1: u16 = 35964;
 const READER0: &str = "Virtual PCD 00 00";
 const READER1: &str = "Virtual PCD 00 01";
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    ektp().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    )
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let p =
-            std::env::temp_dir().join(format!("ektp-desk-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-    fn join(&self, p: &str) -> PathBuf {
-        self.0.join(p)
-    }
-    fn s(&self, p: &str) -> String {
-        self.join(p).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn specimen_path(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../cards/specimens")
-        .join(name)
-        .join("application.json")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn specimen(name: &str) -> Application {
-    ektp::load_application(Path::new(&specimen_path(name))).unwrap()
-}
-
-/// Whether pcscd reports a card in `reader`.
-fn card_in(reader: &str) -> bool {
-    let o = run(&["--json", "readers"]);
-    code(&o) == 0
-        && serde_json::from_str::<serde_json::Value>(&stdout(&o))
-            .ok()
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .any(|r| r["name"] == reader && r["card"] == "present")
-}
 
 /// `ektp sim` on `port`, killed on drop.
 struct Sim {
@@ -152,10 +69,6 @@ impl Drop for Sim {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
-}
-
-fn lock(port: u16) -> SlotLock {
-    SlotLock::acquire(port, Duration::from_secs(300)).unwrap()
 }
 
 /// An issued chip for `app`, personalized in-process with the TEST PKI at `pki`.

@@ -21,17 +21,12 @@ use std::time::{Duration, Instant};
 use ektp_chip::vpcd::SlotLock;
 use serde_json::{Value, json};
 
+mod common;
+use common::*;
+
 const PORT: u16 = 35963;
 const READER: &str = "Virtual PCD 00 00";
 const CAN: &str = "482915";
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
-}
 
 fn ok(args: &[&str]) -> String {
     let o = ektp().args(args).output().unwrap();

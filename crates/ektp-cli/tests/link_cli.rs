@@ -12,28 +12,19 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use ektp::{Card, Station};
 use ektp_chip::Chip;
 use ektp_chip::vpcd::SlotLock;
 
+mod common;
+use common::*;
+
 const PORT: u16 = 35964;
 const READER: &str = "Virtual PCD 00 01";
 const SPECIMEN: &str = "potret-icao";
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    ektp().args(args).output().unwrap()
-}
 
 fn show(o: &Output) -> String {
     format!(

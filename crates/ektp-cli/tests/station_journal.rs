@@ -24,20 +24,15 @@ use ektp_chip::os::Lifecycle;
 use ektp_chip::vpcd::{SlotLock, VirtualCard, VpcdConfig};
 use ektp_pcsc::PcscContext;
 
+mod common;
+use common::*;
+
 const PORT: u16 = 35963;
 const PRESENCE: Duration = Duration::from_secs(10);
 const PRIA_NIK: &str = "3273011708850001";
 
 fn reader_name() -> &'static str {
     ektp_chip::vpcd::reader_name(PORT).unwrap()
-}
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
 }
 
 fn show(o: &Output) -> String {

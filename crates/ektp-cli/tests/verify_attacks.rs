@@ -13,8 +13,8 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use ektp::{Application, Card, Lifecycle};
@@ -28,73 +28,12 @@ use ektp_sm::card_access::{
     AaHash, ActiveAuthenticationInfo, PaceInfo, SecurityInfo, SecurityInfos,
 };
 
+mod common;
+use common::*;
+
 const PORT: u16 = 35963;
 const READER: &str = "Virtual PCD 00 00";
 const DAY: Duration = Duration::from_secs(86_400);
-
-fn ektp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ektp"));
-    c.env_remove("EKTP_CONFIG")
-        .env_remove("EKTP_CAN")
-        .env_remove("EKTP_LOG");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    ektp().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    )
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let p = std::env::temp_dir().join(format!(
-            "ektp-verify-attacks-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-    fn join(&self, p: &str) -> PathBuf {
-        self.0.join(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn specimen_path(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../cards/specimens")
-        .join(name)
-        .join("application.json")
-        .to_string_lossy()
-        .into_owned()
-}
 
 fn specimen(name: &str) -> Application {
     ektp::load_application(specimen_path(name)).unwrap()
