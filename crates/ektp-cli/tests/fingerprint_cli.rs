@@ -19,8 +19,8 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 use ektp_chip::vpcd::SlotLock;
 
@@ -29,80 +29,6 @@ use common::*;
 
 const PORT: u16 = 35963;
 const READER: &str = "Virtual PCD 00 00";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    ektp().args(args).current_dir(dir).output().unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> Output {
-    let o = run_in(dir, args);
-    assert!(o.status.success(), "ektp {args:?}: {}", show(&o));
-    o
-}
-
-fn specimen_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../cards/specimens")
-        .join(name)
-}
-
-/// `ektp sim` serving a chip state file on the test port, stopped on drop.
-struct Sim {
-    child: Option<Child>,
-}
-
-impl Sim {
-    fn start(dir: &Path, state: &Path) -> Self {
-        let child = ektp()
-            .args(["sim", "--port", &PORT.to_string(), "--state"])
-            .arg(state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let sim = Self { child: Some(child) };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let o = run_in(dir, &["--json", "readers"]);
-            if o.status.success() {
-                let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-                if v.as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|r| r["name"] == READER && r["card"] == "present")
-                {
-                    break;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "card never appeared: {}",
-                show(&o)
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        sim
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let _ = child.wait_with_output();
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                let o = ektp().args(["--json", "readers"]).output().unwrap();
-                if !stdout(&o).contains("\"present\"") {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
-}
 
 /// The department's CVCA, a DV and a terminal (`term`), both with read-dg3.
 fn make_terminal_pki(dir: &Path) {

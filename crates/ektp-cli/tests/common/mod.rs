@@ -5,11 +5,15 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, SystemTime};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
 use ektp::Application;
 use ektp_chip::vpcd::SlotLock;
+
+/// The reader slot `Sim` serves.
+pub const SIM_PORT: u16 = 35963;
+pub const SIM_READER: &str = "Virtual PCD 00 00";
 
 /// The `ektp` binary, without the caller's configuration, CAN or log settings.
 pub fn ektp() -> Command {
@@ -114,4 +118,81 @@ pub fn card_in(reader: &str) -> bool {
 /// The vpcd slot on `port`, for as long as the test holds it (across processes).
 pub fn lock(port: u16) -> SlotLock {
     SlotLock::acquire(port, Duration::from_secs(300)).unwrap()
+}
+
+/// Runs `ektp ARGS` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    ektp().args(args).current_dir(dir).output().unwrap()
+}
+
+/// Runs `ektp ARGS` in `dir`, which must succeed.
+pub fn ok(dir: &Path, args: &[&str]) -> Output {
+    let o = run_in(dir, args);
+    assert!(o.status.success(), "ektp {args:?}: {}", show(&o));
+    o
+}
+
+/// A specimen's directory.
+pub fn specimen_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../cards/specimens")
+        .join(name)
+}
+
+/// `ektp sim` serving a chip state file on the test port, stopped on drop.
+pub struct Sim {
+    child: Option<Child>,
+}
+
+impl Sim {
+    pub fn start(dir: &Path, state: &Path) -> Self {
+        let child = ektp()
+            .args(["sim", "--port", &SIM_PORT.to_string(), "--state"])
+            .arg(state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let sim = Self { child: Some(child) };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let o = run_in(dir, &["--json", "readers"]);
+            if o.status.success() {
+                let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+                if v.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["name"] == SIM_READER && r["card"] == "present")
+                {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "card never appeared: {}",
+                show(&o)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        sim
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait_with_output();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                let o = ektp().args(["--json", "readers"]).output().unwrap();
+                if !stdout(&o).contains("\"present\"") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
 }
