@@ -1060,6 +1060,42 @@ mod tests {
     }
 
     #[test]
+    fn a_format_1_journal_is_read_as_is_and_upgraded_when_opened_to_write() {
+        let (dir, mut j) = temp_journal("format1");
+        j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        j.record_skipped("b.json", "IDA000002", "taken elsewhere")
+            .unwrap();
+        assert_eq!(
+            j.skipped().unwrap(),
+            [(
+                "b.json".to_owned(),
+                "IDA000002".to_owned(),
+                "taken elsewhere".to_owned()
+            )]
+        );
+        // Make it what an older ektp wrote: format 1, no skipped table.
+        j.conn
+            .execute_batch("DROP TABLE skipped; PRAGMA user_version = 1;")
+            .unwrap();
+        drop(j);
+        let path = dir.join("journal.sqlite");
+        let old = Journal::open_read_only(&path).unwrap();
+        assert_eq!(old.in_progress().unwrap().len(), 1);
+        assert!(old.skipped().unwrap().is_empty());
+        drop(old);
+        let mut j = Journal::open(&path).unwrap();
+        let version: i64 = j
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        j.record_skipped("c.json", "IDA000003", "r").unwrap();
+        assert_eq!(j.skipped().unwrap().len(), 1);
+        assert_eq!(j.in_progress().unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn debug_output_never_shows_the_nik() {
         let s = start("a.json", "01", "IDA000001");
         assert!(!format!("{s:?}").contains("3273011708850001"));
