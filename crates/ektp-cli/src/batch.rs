@@ -119,7 +119,10 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         card_timeout: args.card_timeout.map(Duration::from_secs),
         max_cards: args.max_cards,
     };
-    let batch = batch.stop_when(stop_on_signals());
+    let mut batch = batch.stop_when(stop_on_signals());
+    if let Some(sink) = crate::commands::registry::station_sink(global) {
+        batch = batch.with_registry(sink);
+    }
     let summary = match batch.run(&mut reader, &station, limits, &mut show) {
         Ok(summary) => summary,
         Err(e) => {

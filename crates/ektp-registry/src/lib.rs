@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use ektp_station::{Claim, IssuedCard, RegistrySink, SinkError};
 use postgres::{Client, NoTls};
@@ -574,5 +574,77 @@ impl RegistrySink for Registry {
 
     fn record_issued(&mut self, card: &IssuedCard, nik: &str) -> Result<bool, SinkError> {
         Registry::record_issued(self, card, nik).map_err(sink_error)
+    }
+}
+
+/// A station's registry for a batch ([`ektp_station::Batch::with_registry`]): connects when
+/// first needed, and again after the connection broke, at most once per `retry`; until it
+/// can, every call is [`SinkError::Unreachable`] at once, so the batch goes on offline and
+/// never waits on a dead server for each card. Any failure to connect (down, network, a wrong
+/// URL or login) counts as unreachable: the batch's journal keeps every card, and the
+/// catch-up push after the run says what is wrong.
+pub struct StationSink {
+    url: String,
+    retry: Duration,
+    registry: Option<Registry>,
+    last_try: Option<Instant>,
+}
+
+impl core::fmt::Debug for StationSink {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StationSink")
+            .field("connected", &self.registry.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StationSink {
+    /// A sink for the registry at `url`; nothing is connected yet.
+    pub fn new(url: &str, retry: Duration) -> Self {
+        Self {
+            url: url.to_owned(),
+            retry,
+            registry: None,
+            last_try: None,
+        }
+    }
+
+    fn connected(&mut self) -> Result<&mut Registry, SinkError> {
+        if self.registry.is_none() {
+            if let Some(at) = self.last_try
+                && at.elapsed() < self.retry
+            {
+                return Err(SinkError::Unreachable(
+                    "not reachable at the last try; retrying later".to_owned(),
+                ));
+            }
+            self.last_try = Some(Instant::now());
+            let reg =
+                Registry::connect(&self.url).map_err(|e| SinkError::Unreachable(e.to_string()))?;
+            self.registry = Some(reg);
+        }
+        self.registry
+            .as_mut()
+            .ok_or_else(|| SinkError::Unreachable("not connected".to_owned()))
+    }
+
+    /// Forgets a connection that broke, so the next call reconnects.
+    fn after<T>(&mut self, out: Result<T, SinkError>) -> Result<T, SinkError> {
+        if matches!(out, Err(SinkError::Unreachable(_))) {
+            self.registry = None;
+        }
+        out
+    }
+}
+
+impl RegistrySink for StationSink {
+    fn claim(&mut self, application: &str) -> Result<Claim, SinkError> {
+        let out = self.connected()?.claim(application);
+        self.after(out)
+    }
+
+    fn record_issued(&mut self, card: &IssuedCard, nik: &str) -> Result<bool, SinkError> {
+        let out = RegistrySink::record_issued(self.connected()?, card, nik);
+        self.after(out)
     }
 }

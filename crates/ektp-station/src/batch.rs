@@ -5,6 +5,13 @@
 //! removed, wait. The journal row for an application is written *before* its card is touched,
 //! so a pulled card, a crash or a kill is resumed on the same card with the same application,
 //! and no application is ever issued twice.
+//!
+//! With a shared registry ([`Batch::with_registry`]), each application is first claimed there,
+//! before its card is asked for: one another station claimed or issued is skipped (a `skipped`
+//! journal row, [`Event::Skipped`]) and never written here. Each issued card is pushed right
+//! after it is journaled. An unreachable registry stops nothing: the batch goes on offline
+//! ([`Event::RegistryOffline`]) and the journal, the station's source of truth, keeps every
+//! card for the next push ([`crate::sync`]), which reports any conflict.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -17,7 +24,8 @@ use crate::event::{CardOutcome, Event, Summary, Unfinished};
 use crate::issue::{Issued, Job, issue};
 use crate::journal::{ABANDONED_REASON, InProgress, Journal};
 use crate::queue::{Queue, Queued, Rejected};
-use crate::{CardSource, Error};
+use crate::sink::{Claim, RegistrySink, SinkError};
+use crate::{CardSource, Error, IssuedCard};
 
 /// A card that fails this many times in a row stops the batch: the station is at fault.
 pub const MAX_CONSECUTIVE_FAILURES: u32 = 3;
@@ -43,6 +51,15 @@ pub struct Limits {
 /// Receives each [`Event`] as it happens.
 pub type Events<'a> = &'a mut dyn FnMut(Event);
 
+/// The registry a batch claims in and pushes to.
+struct Registry(Box<dyn RegistrySink>);
+
+impl core::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("RegistrySink")
+    }
+}
+
 /// A queue reconciled with its journal, ready to run.
 #[derive(Debug)]
 pub struct Batch {
@@ -52,6 +69,7 @@ pub struct Batch {
     already: u64,
     started: Instant,
     stop: Arc<AtomicBool>,
+    registry: Option<Registry>,
 }
 
 impl Batch {
@@ -109,7 +127,16 @@ impl Batch {
             already,
             started,
             stop: Arc::default(),
+            registry: None,
         })
+    }
+
+    /// Claims each application in `registry` before its card is asked for, and pushes each
+    /// card right after it is journaled (see the module documentation).
+    #[must_use]
+    pub fn with_registry(mut self, registry: Box<dyn RegistrySink>) -> Self {
+        self.registry = Some(Registry(registry));
+        self
     }
 
     /// Stops the run when `stop` becomes true (set it from a Ctrl-C or SIGTERM handler): the
@@ -146,6 +173,8 @@ impl Batch {
             batch: self,
             issued_now: 0,
             failed: Vec::new(),
+            skipped: Vec::new(),
+            offline: false,
             failures_by_app: BTreeMap::new(),
             consecutive_failures: 0,
             timed_out: false,
@@ -168,6 +197,7 @@ impl Batch {
             already_issued: batch.already,
             invalid: batch.rejected.clone(),
             failed: run.failed,
+            skipped: run.skipped,
             remaining: batch.pending.len(),
             journal_issued_total: batch.journal.issued()?.len(),
             seconds: batch.started.elapsed().as_secs(),
@@ -252,6 +282,9 @@ struct Run<'a, 's, S> {
     batch: Batch,
     issued_now: u64,
     failed: Vec<Rejected>,
+    skipped: Vec<Rejected>,
+    /// Whether the registry was unreachable at the last try.
+    offline: bool,
     failures_by_app: BTreeMap<String, u32>,
     consecutive_failures: u32,
     timed_out: bool,
@@ -284,6 +317,11 @@ impl<S: CardSource> Run<'_, '_, S> {
                 .in_progress()?
                 .into_iter()
                 .find(|r| r.application == q.id);
+            // A half-written card was claimed when it was begun (or begun offline: the push
+            // reports a conflict); it is finished, never left half-written.
+            if open.is_none() && !self.claim(&q)? {
+                continue;
+            }
             self.prompt(&q, open.as_ref());
             match self.wait_for_card()? {
                 Waited::Done => {}
@@ -316,6 +354,76 @@ impl<S: CardSource> Run<'_, '_, S> {
         Ok(())
     }
 
+    /// Claims `q` in the registry, if there is one; `false` when it goes to another station
+    /// (journaled as skipped). Unreachable: `true`, offline.
+    fn claim(&mut self, q: &Queued) -> Result<bool, Error> {
+        let Some(registry) = self.batch.registry.as_mut() else {
+            return Ok(true);
+        };
+        let reason = match registry.0.claim(&q.id) {
+            Ok(Claim::Granted) => {
+                self.offline = false;
+                return Ok(true);
+            }
+            Ok(Claim::TakenElsewhere) => {
+                "the registry records it as claimed or issued by another station".to_owned()
+            }
+            Err(SinkError::Refused(why)) => format!("the registry refuses the claim: {why}"),
+            Err(SinkError::Unreachable(why)) => {
+                self.went_offline(why);
+                return Ok(true);
+            }
+        };
+        self.offline = false;
+        self.batch
+            .journal
+            .record_skipped(&q.id, q.document_number(), &reason)?;
+        (self.events)(Event::Skipped {
+            application: q.id.clone(),
+            document_number: q.document_number().to_owned(),
+            reason: reason.clone(),
+        });
+        self.skipped.push(Rejected {
+            application: q.id.clone(),
+            problems: vec![reason],
+        });
+        Ok(false)
+    }
+
+    /// Pushes a card just journaled to the registry, if there is one (best effort: the
+    /// journal keeps it for the next push).
+    fn push(&mut self, card: &IssuedCard, nik: &str) {
+        let Some(registry) = self.batch.registry.as_mut() else {
+            return;
+        };
+        match registry.0.record_issued(card, nik) {
+            Ok(_) => {
+                self.offline = false;
+                (self.events)(Event::Pushed {
+                    application: card.application.clone(),
+                    document_number: card.document_number.clone(),
+                });
+            }
+            Err(SinkError::Refused(reason)) => {
+                self.offline = false;
+                (self.events)(Event::PushRefused {
+                    application: card.application.clone(),
+                    document_number: card.document_number.clone(),
+                    reason,
+                });
+            }
+            Err(SinkError::Unreachable(why)) => self.went_offline(why),
+        }
+    }
+
+    /// The registry cannot be reached: tells the operator once per outage.
+    fn went_offline(&mut self, reason: String) {
+        if !self.offline {
+            self.offline = true;
+            (self.events)(Event::RegistryOffline { reason });
+        }
+    }
+
     /// Whether the operator asked the run to stop (tells them once).
     fn stop_requested(&mut self) -> bool {
         if !self.stopped && self.batch.stop.load(Ordering::Acquire) {
@@ -345,15 +453,16 @@ impl<S: CardSource> Run<'_, '_, S> {
                 self.issued_now = self.issued_now.saturating_add(1);
                 self.consecutive_failures = 0;
                 (self.events)(Event::Card(CardOutcome::Issued {
-                    application: card.application,
-                    document_number: card.document_number,
-                    chip_serial: card.chip_serial,
-                    sod_sha256: card.sod_sha256,
-                    signer: card.signer,
-                    issued_at: card.issued_at,
+                    application: card.application.clone(),
+                    document_number: card.document_number.clone(),
+                    chip_serial: card.chip_serial.clone(),
+                    sod_sha256: card.sod_sha256.clone(),
+                    signer: card.signer.clone(),
+                    issued_at: card.issued_at.clone(),
                     resumed,
                     millis,
                 }));
+                self.push(&card, q.app.holder.nik.as_str());
             }
             Issued::Pulled => {
                 (self.events)(Event::Pulled {

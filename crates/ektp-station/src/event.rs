@@ -87,6 +87,41 @@ pub enum Event {
     /// The operator stopped the batch (Ctrl-C, SIGTERM); a card being written was finished
     /// first.
     Stopped,
+    /// The shared registry gave the application to another station (or refused the claim):
+    /// this station does not write it, and its journal has a `skipped` row saying why. No
+    /// card is asked for.
+    Skipped {
+        /// The application.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// Why.
+        reason: String,
+    },
+    /// The issued card's row is now in the shared registry.
+    Pushed {
+        /// The application.
+        application: String,
+        /// The document number.
+        document_number: String,
+    },
+    /// The registry refused the issued card's row: an operator must look at it (the journal
+    /// keeps the card).
+    PushRefused {
+        /// The application.
+        application: String,
+        /// The document number.
+        document_number: String,
+        /// Why.
+        reason: String,
+    },
+    /// The registry cannot be reached: the batch goes on offline (no claims; the journal
+    /// keeps every card, and the catch-up push after the run, or `ektp registry import`,
+    /// sends them and reports any conflict). Said once each time the registry goes away.
+    RegistryOffline {
+        /// What failed.
+        reason: String,
+    },
 }
 
 fn debug_name<S: serde::Serializer>(step: &Step, s: S) -> Result<S::Ok, S::Error> {
@@ -107,13 +142,19 @@ impl Event {
                 | Self::TimedOut { .. }
                 | Self::RemovalTimedOut { .. }
                 | Self::Stopped
+                | Self::Skipped { .. }
+                | Self::PushRefused { .. }
+                | Self::RegistryOffline { .. }
         )
     }
 
-    /// Whether it is a record of what happened to an application (`invalid`, `card`), as
-    /// machines get it, rather than a prompt or progress for the operator.
+    /// Whether it is a record of what happened to an application (`invalid`, `card`,
+    /// `skipped`), as machines get it, rather than a prompt or progress for the operator.
     pub fn is_record(&self) -> bool {
-        matches!(self, Self::Invalid(_) | Self::Card(_))
+        matches!(
+            self,
+            Self::Invalid(_) | Self::Card(_) | Self::Skipped { .. }
+        )
     }
 }
 
@@ -188,6 +229,37 @@ impl core::fmt::Display for Event {
                  run the batch again to go on."
             ),
             Self::Stopped => f.write_str("Stopped by the operator."),
+            Self::Skipped {
+                application,
+                document_number,
+                reason,
+            } => write!(
+                f,
+                "Skipping application {application} (document {document_number}): {reason}. \
+                 No card is written for it here."
+            ),
+            Self::Pushed {
+                application,
+                document_number,
+            } => write!(
+                f,
+                "Registry: application {application} (document {document_number}) recorded."
+            ),
+            Self::PushRefused {
+                application,
+                document_number,
+                reason,
+            } => write!(
+                f,
+                "The registry REFUSES application {application} (document {document_number}): \
+                 {reason}. The journal keeps the card; report it to the registry's operator."
+            ),
+            Self::RegistryOffline { reason } => write!(
+                f,
+                "Registry unreachable ({reason}): going on offline. The journal keeps every \
+                 card; they are pushed when the registry is back (after the run, or `ektp \
+                 registry import`), and any conflict is reported then."
+            ),
         }
     }
 }
@@ -393,6 +465,8 @@ pub struct Summary {
     pub invalid: Vec<Rejected>,
     /// Applications set aside after failing on too many cards.
     pub failed: Vec<Rejected>,
+    /// Applications the registry gave to another station (not written here).
+    pub skipped: Vec<Rejected>,
     /// Applications left in the queue.
     pub remaining: usize,
     /// Issued cards in the whole journal.
@@ -435,11 +509,12 @@ impl core::fmt::Display for Summary {
         write!(
             f,
             "Batch summary: {} issued now, {} already issued before, {} invalid, {} failed, {} \
-             left in the queue ({} s). The journal holds {}.",
+             skipped, {} left in the queue ({} s). The journal holds {}.",
             self.issued,
             self.already_issued,
             self.invalid.len(),
             self.failed.len(),
+            self.skipped.len(),
             self.remaining,
             self.seconds,
             ektp::plural(
@@ -460,6 +535,14 @@ impl core::fmt::Display for Summary {
             write!(
                 f,
                 "\n  failed:  {}: {}",
+                r.application,
+                r.problems.join("; ")
+            )?;
+        }
+        for r in &self.skipped {
+            write!(
+                f,
+                "\n  skipped: {}: {}",
                 r.application,
                 r.problems.join("; ")
             )?;

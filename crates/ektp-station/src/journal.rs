@@ -6,6 +6,7 @@
 //! cards(id, application, chip_serial, document_number, nik, state, sod_sha256, signer,
 //!       signer_sha256, reason, started_at, finished_at)
 //! state: in_progress -> issued | failed
+//! skipped(id, application, document_number, reason, skipped_at)
 //! ```
 //!
 //! A row is written `in_progress` *before* the first command goes to the card, so after a
@@ -13,7 +14,8 @@
 //! was being written with. It becomes `issued` once the card is locked and verified, or
 //! `failed` with the reason. Partial unique indexes make the database itself refuse a second
 //! issued row for the same application, document number or chip, and a second open row for
-//! the same application or chip.
+//! the same application or chip. An application the station did not write because the shared
+//! registry gave it to another station has a `skipped` row saying why (no chip was touched).
 //!
 //! Durability: WAL mode with `synchronous=FULL` (a committed transaction survives a power
 //! cut), every state change is one `BEGIN IMMEDIATE` transaction. The NIK is stored — the
@@ -51,7 +53,9 @@ const WRITE: &str = "cannot write the journal";
 const RECORD: &str = "cannot record the issued card in the journal";
 
 /// Journal format written by this version (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
+/// The oldest format this version reads (version 1 lacks the `skipped` table).
+const OLDEST_READABLE: i64 = 1;
 
 /// How long a writer waits for another process holding the database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -84,6 +88,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS open_once_per_application
     ON cards(application) WHERE state = 'in_progress';
 CREATE UNIQUE INDEX IF NOT EXISTS open_once_per_chip
     ON cards(chip_serial) WHERE state = 'in_progress';
+CREATE TABLE IF NOT EXISTS skipped (
+    id              INTEGER PRIMARY KEY,
+    application     TEXT NOT NULL,
+    document_number TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    skipped_at      TEXT NOT NULL
+);
 ";
 
 /// Current UTC time as RFC 3339, from SQLite's clock.
@@ -433,7 +444,7 @@ impl Journal {
                 |r| r.get(0),
             )
             .map_err(ctx)?;
-        if version < SCHEMA_VERSION || has_cards == 0 {
+        if version < OLDEST_READABLE || has_cards == 0 {
             return Err(Error::ForeignDatabase {
                 path: path.to_path_buf(),
             });
@@ -512,7 +523,8 @@ impl Journal {
         if version < SCHEMA_VERSION {
             let has_other_tables: i64 = conn
                 .query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'cards'",
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT IN ('cards', 'skipped')",
                     [],
                     |r| r.get(0),
                 )
@@ -728,6 +740,56 @@ impl Journal {
         )?;
         tx.commit().doing(WRITE)?;
         Ok(())
+    }
+
+    /// Records that `application` was not written by this station, and why (the registry
+    /// gave it to another station). No chip was touched.
+    ///
+    /// # Errors
+    /// If the write fails.
+    pub fn record_skipped(
+        &mut self,
+        application: &str,
+        document_number: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT INTO skipped (application, document_number, reason, skipped_at) \
+                     VALUES (?1, ?2, ?3, {NOW})"
+                ),
+                params![application, document_number, reason],
+            )
+            .doing(WRITE)?;
+        Ok(())
+    }
+
+    /// Applications skipped, oldest first: (application, document number, reason). Empty for
+    /// a journal of an older format opened read-only.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn skipped(&self) -> Result<Vec<(String, String, String)>> {
+        let has_table: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'skipped'",
+                [],
+                |r| r.get(0),
+            )
+            .doing(READ)?;
+        if has_table == 0 {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT application, document_number, reason FROM skipped ORDER BY id")
+            .doing(READ)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .doing(READ)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().doing(READ)
     }
 }
 
@@ -993,6 +1055,42 @@ mod tests {
         std::fs::remove_dir(&wal).unwrap();
         // The journal itself is intact.
         let j = Journal::open_existing(&path).unwrap();
+        assert_eq!(j.in_progress().unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_format_1_journal_is_read_as_is_and_upgraded_when_opened_to_write() {
+        let (dir, mut j) = temp_journal("format1");
+        j.begin(&start("a.json", "01", "IDA000001")).unwrap();
+        j.record_skipped("b.json", "IDA000002", "taken elsewhere")
+            .unwrap();
+        assert_eq!(
+            j.skipped().unwrap(),
+            [(
+                "b.json".to_owned(),
+                "IDA000002".to_owned(),
+                "taken elsewhere".to_owned()
+            )]
+        );
+        // Make it what an older ektp wrote: format 1, no skipped table.
+        j.conn
+            .execute_batch("DROP TABLE skipped; PRAGMA user_version = 1;")
+            .unwrap();
+        drop(j);
+        let path = dir.join("journal.sqlite");
+        let old = Journal::open_read_only(&path).unwrap();
+        assert_eq!(old.in_progress().unwrap().len(), 1);
+        assert!(old.skipped().unwrap().is_empty());
+        drop(old);
+        let mut j = Journal::open(&path).unwrap();
+        let version: i64 = j
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        j.record_skipped("c.json", "IDA000003", "r").unwrap();
+        assert_eq!(j.skipped().unwrap().len(), 1);
         assert_eq!(j.in_progress().unwrap().len(), 1);
         std::fs::remove_dir_all(dir).unwrap();
     }

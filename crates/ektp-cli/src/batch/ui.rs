@@ -63,6 +63,7 @@ impl Ui {
                 self.bar.inc(1);
             }
             Event::Card(_) | Event::Pulled { .. } | Event::Refused(_) => self.bar.set_message(""),
+            Event::Skipped { .. } => self.bar.dec_length(1),
             _ => {}
         }
         if self.json && event.is_record() {

@@ -204,9 +204,20 @@ fn import(reg: &mut Registry, journal: Option<PathBuf>, global: &Global) -> Resu
     })
 }
 
-/// After a batch: pushes the journal to the config's registry, if one is set. The journal
-/// stays the source of truth, so an unreachable registry is a note, not a failure: the next
-/// batch or `ektp registry import` catches up.
+/// How long a batch waits before it tries an unreachable registry again.
+const RETRY: Duration = Duration::from_secs(30);
+
+/// The config's registry for a batch, if one is set: the batch claims each application in it
+/// before the card and pushes each card right after it is journaled (`docs/registry.md`).
+pub fn station_sink(global: &Global) -> Option<Box<dyn ektp_station::RegistrySink>> {
+    let url = global.config.registry.as_deref()?;
+    Some(Box::new(ektp_registry::StationSink::new(url, RETRY)))
+}
+
+/// After a batch: the catch-up push of the whole journal to the config's registry, if one is
+/// set (the batch pushed each card as it went; this sends what an outage held back, and is a
+/// no-op for rows already there). The journal stays the source of truth, so an unreachable
+/// registry is a note, not a failure: the next batch or `ektp registry import` catches up.
 pub fn push_journal(journal: &std::path::Path, global: &Global) {
     let Some(url) = global.config.registry.as_deref() else {
         return;
