@@ -12,6 +12,7 @@ pub mod pki;
 pub mod read;
 pub mod readers;
 pub mod registry;
+pub mod registry_submit;
 pub mod revocation;
 pub mod serve;
 pub mod sim;

@@ -303,3 +303,83 @@ fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
     assert_eq!(code(&o), 1, "{}", show(&o));
     assert!(stdout(&o).contains("is revoked (damaged)"), "{}", show(&o));
 }
+
+/// Intake from the command line: a queue is registered once, a replacement names the card it
+/// ends, a lost card is revoked when its application is accepted, and the status query says
+/// so.
+#[test]
+fn intake_submits_a_queue_once_and_a_lost_card_is_revoked_at_acceptance() {
+    let url = registry("intake");
+    let queue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens");
+    let queue = queue.to_string_lossy();
+    let o = run(&["registry", "--registry", &url, "--json", "submit", &queue]);
+    // The specimens hold one invalid application (exit 1), and every valid one is submitted.
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["submitted"].as_u64().unwrap() >= 5, "{}", show(&o));
+    assert_eq!(v["already"], 0, "{}", show(&o));
+    assert_eq!(v["invalid"], 1, "{}", show(&o));
+    let o = run(&["registry", "--registry", &url, "submit", &queue]);
+    assert!(
+        stdout(&o).starts_with("0 submitted, "),
+        "a second submit adds nothing: {}",
+        show(&o)
+    );
+    let o = run(&["registry", "--registry", &url, "status", "pria"]);
+    assert!(
+        stdout(&o).starts_with("pria: submitted (new)"),
+        "{}",
+        show(&o)
+    );
+
+    // A lost card: its replacement application revokes it as soon as it is accepted.
+    let one = TempDir::new("lost");
+    std::fs::create_dir_all(one.join("q")).unwrap();
+    let src = Path::new(&specimen_path("wanita"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    std::os::unix::fs::symlink(&src, one.join("q/wanita-lost")).unwrap();
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "submit",
+        &one.s("q"),
+        "--type",
+        "lost",
+    ]);
+    assert_eq!(code(&o), 2, "--type lost needs --replaces: {}", show(&o));
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "submit",
+        &one.s("q"),
+        "--type",
+        "lost",
+        "--replaces",
+        "IDX123456",
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let mut reg = ektp_registry::Registry::connect(&url).unwrap();
+    assert_eq!(
+        reg.revocation("IDX123456").unwrap().as_deref(),
+        Some("lost")
+    );
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "submit",
+        &queue,
+        "--replaces",
+        "IDX1",
+    ]);
+    assert_eq!(
+        code(&o),
+        2,
+        "--replaces without a replacement type: {}",
+        show(&o)
+    );
+}

@@ -57,6 +57,9 @@ pub enum RegistryCommand {
         #[arg(value_name = "ID_OR_NIK")]
         id_or_nik: String,
     },
+    /// Intake: register a queue's applications (id, NIK, type, the card replaced) so that
+    /// stations may claim them; a lost card is revoked when its application is accepted
+    Submit(super::registry_submit::SubmitArgs),
     /// Push a station journal's issued cards (idempotent: after an outage, or a station's
     /// history)
     Import {
@@ -129,6 +132,7 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
                 || format!("wrote {} ({} bytes)", out.display(), list.len()),
             )
         }
+        RegistryCommand::Submit(a) => super::registry_submit::run(&mut reg, a, global),
         RegistryCommand::Status { id_or_nik } => status(&mut reg, id_or_nik, global),
         RegistryCommand::Import { journal } => import(&mut reg, journal.clone(), global),
     }
