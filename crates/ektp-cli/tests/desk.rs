@@ -12,93 +12,11 @@
 )]
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-use ektp::{Application, Card, Station};
-use ektp_chip::Chip;
 
 mod common;
 use common::*;
-
-const PORT0: u16 = 35963;
-const PORT1: u16 = 35964;
-const READER0: &str = "Virtual PCD 00 00";
-const READER1: &str = "Virtual PCD 00 01";
-
-/// `ektp sim` on `port`, killed on drop.
-struct Sim {
-    child: Option<Child>,
-    reader: &'static str,
-}
-
-impl Sim {
-    fn spawn(port: u16, state: &Path) -> Child {
-        ektp()
-            .args(["sim", "--port", &port.to_string(), "--state"])
-            .arg(state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-
-    fn start(port: u16, state: &Path) -> Self {
-        let reader = if port == PORT0 { READER0 } else { READER1 };
-        let sim = Self {
-            child: Some(Self::spawn(port, state)),
-            reader,
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !card_in(reader) {
-            assert!(Instant::now() < deadline, "card never appeared in {reader}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        sim
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while card_in(self.reader) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// An issued chip for `app`, personalized in-process with the TEST PKI at `pki`.
-fn issued_chip(app: &Application, pki: &Path, out: &Path) {
-    let master = ektp_chip::os::test_perso_master_key().unwrap();
-    let signer = ektp_pki::RingSigner::from_files(
-        &pki.join("ID-DS1-TEST-ONLY.key.pem"),
-        &pki.join("ID-DS1-TEST-ONLY.crt.pem"),
-    )
-    .unwrap();
-    let trust = ektp::TrustStore::load_dir(&pki.join("trust")).unwrap();
-    let mut card = Card::new(
-        Chip::new_blank(*b"DESK0001", &master)
-            .unwrap()
-            .into_in_process(),
-    )
-    .unwrap();
-    card.personalize(
-        app,
-        &Station {
-            signer: &signer,
-            master_key: &master,
-            trust: &trust,
-            cvca: None,
-        },
-        &mut |_| {},
-    )
-    .unwrap();
-    card.into_transport().into_card().save(out).unwrap();
-}
 
 /// Runs `ektp ARGS` with `dir` bound read-only onto itself in a private mount namespace
 /// (`unshare -m`), or `None` if this machine cannot make a read-only mount.
@@ -135,7 +53,7 @@ fn the_desk_reads_the_station_journal_from_a_read_only_mount_and_never_writes_it
     assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
     let app = specimen("pria");
     let state = dir.join("chip.json");
-    issued_chip(&app, &dir.join("pki"), &state);
+    issued_chip(&app, &dir.join("pki"), &state, *b"DESK0001");
     // The station's journal (WAL mode), closed: only the main file is left, in its own
     // directory, which the desk gets read-only.
     let jdir = dir.join("station");
@@ -209,7 +127,7 @@ fn cards_in_two_readers_are_refused_unless_the_reader_is_named() {
     assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
     let app = specimen("pria");
     let issued = dir.join("issued.json");
-    issued_chip(&app, &dir.join("pki"), &issued);
+    issued_chip(&app, &dir.join("pki"), &issued, *b"DESK0001");
     let blank = Sim::start(PORT0, &dir.join("blank.json"));
     let _issued = Sim::start(PORT1, &issued);
     let trust = dir.s("pki/trust");
@@ -459,7 +377,7 @@ fn a_wrong_can_says_so_and_the_throttle_is_announced() {
     assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
     let app = specimen("pria");
     let state = dir.join("chip.json");
-    issued_chip(&app, &dir.join("pki"), &state);
+    issued_chip(&app, &dir.join("pki"), &state, *b"DESK0001");
     let _sim = Sim::start(PORT0, &state);
     let trust = dir.s("pki/trust");
     let verify = |can: &str| {

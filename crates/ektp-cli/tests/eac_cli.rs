@@ -142,7 +142,7 @@ fn a_terminal_with_read_dg3_reads_and_verifies_the_fingerprints_others_do_not() 
     let app = app.to_str().unwrap();
     let can = "482915";
 
-    let _sim = Sim::start(dir, &dir.join("chip.json"));
+    let _sim = Sim::start(PORT, &dir.join("chip.json"));
     // The station's configuration names the CVCA (relative paths resolve against it).
     std::fs::write(
         dir.join("station.toml"),

@@ -206,7 +206,7 @@ fn the_desk_matches_the_holders_finger_refuses_anothers_and_limits_attempts() {
     ok(dir, &["check", app]);
 
     // The station extracts DG3 from the images.
-    let _sim = Sim::start(dir, &chip.0.join("chip.json"));
+    let _sim = Sim::start(PORT, &chip.0.join("chip.json"));
     let o = ok(
         dir,
         &[

@@ -14,92 +14,10 @@
 )]
 
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
-
-use ektp::{Application, Card, Station};
-use ektp_chip::Chip;
+use std::process::Output;
 
 mod common;
 use common::*;
-
-const PORT0: u16 = 35963;
-const READER0: &str = "Virtual PCD 00 00";
-
-/// `ektp sim` on `port`, killed on drop.
-struct Sim {
-    child: Option<Child>,
-    reader: &'static str,
-}
-
-impl Sim {
-    fn spawn(port: u16, state: &Path) -> Child {
-        ektp()
-            .args(["sim", "--port", &port.to_string(), "--state"])
-            .arg(state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-
-    fn start(port: u16, state: &Path) -> Self {
-        let reader = READER0;
-        assert_eq!(port, PORT0);
-        let sim = Self {
-            child: Some(Self::spawn(port, state)),
-            reader,
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !card_in(reader) {
-            assert!(Instant::now() < deadline, "card never appeared in {reader}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        sim
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while card_in(self.reader) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// An issued chip for `app`, personalized in-process with the TEST PKI at `pki`.
-fn issued_chip(app: &Application, pki: &Path, out: &Path) {
-    let master = ektp_chip::os::test_perso_master_key().unwrap();
-    let signer = ektp_pki::RingSigner::from_files(
-        &pki.join("ID-DS1-TEST-ONLY.key.pem"),
-        &pki.join("ID-DS1-TEST-ONLY.crt.pem"),
-    )
-    .unwrap();
-    let trust = ektp::TrustStore::load_dir(&pki.join("trust")).unwrap();
-    let mut card = Card::new(
-        Chip::new_blank(*b"REGD0001", &master)
-            .unwrap()
-            .into_in_process(),
-    )
-    .unwrap();
-    card.personalize(
-        app,
-        &Station {
-            signer: &signer,
-            master_key: &master,
-            trust: &trust,
-            cvca: None,
-        },
-        &mut |_| {},
-    )
-    .unwrap();
-    card.into_transport().into_card().save(out).unwrap();
-}
 
 /// A fresh, migrated registry database (through `ektp registry init`): its URL.
 fn registry(name: &str) -> String {
@@ -143,7 +61,7 @@ fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
     assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
     let app = specimen("pria");
     let state = dir.join("chip.json");
-    issued_chip(&app, &dir.join("pki"), &state);
+    issued_chip(&app, &dir.join("pki"), &state, *b"REGD0001");
     let _sim = Sim::start(PORT0, &state);
 
     // What the card carries (a desk without the registry).

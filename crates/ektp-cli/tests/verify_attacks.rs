@@ -14,8 +14,7 @@
 )]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use ektp::{Application, Card, Lifecycle};
 use ektp_chip::Chip;
@@ -42,65 +41,6 @@ fn specimen(name: &str) -> Application {
 /// The application's CAN as typed at the desk.
 fn can(app: &Application) -> String {
     String::from_utf8(app.can.expose_ascii().to_vec()).unwrap()
-}
-
-/// `ektp sim` serving a chip state file on the test port, stopped on drop.
-struct Sim {
-    child: Option<Child>,
-}
-
-impl Sim {
-    fn start(state: &Path) -> Self {
-        let child = ektp()
-            .args(["sim", "--port", &PORT.to_string(), "--state"])
-            .arg(state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let sim = Self { child: Some(child) };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let o = run(&["--json", "readers"]);
-            if o.status.success() {
-                let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-                if v.as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|r| r["name"] == READER && r["card"] == "present")
-                {
-                    break;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "card never appeared: {}",
-                show(&o)
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        sim
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let _ = child.wait_with_output();
-            // Let pcscd notice the removal before the next card goes in.
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                let o = run(&["--json", "readers"]);
-                if !stdout(&o).contains("\"present\"") {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
 }
 
 /// What a printing station writes, before EF.SOD is signed; a test changes it.
@@ -239,7 +179,7 @@ fn refused_with(
 ) {
     let state = dir.join(&format!("{name}.json"));
     chip.save(&state).unwrap();
-    let sim = Sim::start(&state);
+    let sim = Sim::start(PORT, &state);
     let mut args = vec![
         "--reader".to_owned(),
         READER.to_owned(),
@@ -292,7 +232,7 @@ fn verify_refuses_unlocked_foreign_signed_portrait_swapped_and_ef_com_hiding_car
     let honest = forge(*b"HONEST01", &app, &id_signer, true, |_| {});
     let state = dir.join("honest.json");
     honest.save(&state).unwrap();
-    let sim = Sim::start(&state);
+    let sim = Sim::start(PORT, &state);
     let o = run(&[
         "--reader",
         READER,

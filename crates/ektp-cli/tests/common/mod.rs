@@ -8,12 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use ektp::Application;
+use ektp::{Application, Card, Station};
+use ektp_chip::Chip;
 use ektp_chip::vpcd::SlotLock;
 
-/// The reader slot `Sim` serves.
-pub const SIM_PORT: u16 = 35963;
-pub const SIM_READER: &str = "Virtual PCD 00 00";
+/// The two vpcd reader slots and pcscd's names for them.
+pub const PORT0: u16 = 35963;
+pub const PORT1: u16 = 35964;
+pub const READER0: &str = "Virtual PCD 00 00";
+pub const READER1: &str = "Virtual PCD 00 01";
 
 /// The `ektp` binary, without the caller's configuration, CAN or log settings.
 pub fn ektp() -> Command {
@@ -139,39 +142,32 @@ pub fn specimen_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `ektp sim` serving a chip state file on the test port, stopped on drop.
+/// `ektp sim` on `port`, killed on drop.
 pub struct Sim {
     child: Option<Child>,
+    reader: &'static str,
 }
 
 impl Sim {
-    pub fn start(dir: &Path, state: &Path) -> Self {
-        let child = ektp()
-            .args(["sim", "--port", &SIM_PORT.to_string(), "--state"])
+    pub fn spawn(port: u16, state: &Path) -> Child {
+        ektp()
+            .args(["sim", "--port", &port.to_string(), "--state"])
             .arg(state)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap();
-        let sim = Self { child: Some(child) };
+            .unwrap()
+    }
+
+    pub fn start(port: u16, state: &Path) -> Self {
+        let reader = if port == PORT0 { READER0 } else { READER1 };
+        let sim = Self {
+            child: Some(Self::spawn(port, state)),
+            reader,
+        };
         let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let o = run_in(dir, &["--json", "readers"]);
-            if o.status.success() {
-                let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-                if v.as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|r| r["name"] == SIM_READER && r["card"] == "present")
-                {
-                    break;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "card never appeared: {}",
-                show(&o)
-            );
+        while !card_in(reader) {
+            assert!(Instant::now() < deadline, "card never appeared in {reader}");
             std::thread::sleep(Duration::from_millis(100));
         }
         sim
@@ -180,19 +176,38 @@ impl Sim {
 
 impl Drop for Sim {
     fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let _ = child.wait_with_output();
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                let o = ektp().args(["--json", "readers"]).output().unwrap();
-                if !stdout(&o).contains("\"present\"") {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while card_in(self.reader) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// An issued chip for `app` (chip serial `serial`), personalized in-process with the TEST PKI
+/// at `pki`, saved as a chip state file at `out`.
+pub fn issued_chip(app: &Application, pki: &Path, out: &Path, serial: [u8; 8]) {
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let signer = ektp_pki::RingSigner::from_files(
+        &pki.join("ID-DS1-TEST-ONLY.key.pem"),
+        &pki.join("ID-DS1-TEST-ONLY.crt.pem"),
+    )
+    .unwrap();
+    let trust = ektp::TrustStore::load_dir(&pki.join("trust")).unwrap();
+    let mut card = Card::new(Chip::new_blank(serial, &master).unwrap().into_in_process()).unwrap();
+    card.personalize(
+        app,
+        &Station {
+            signer: &signer,
+            master_key: &master,
+            trust: &trust,
+            cvca: None,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    card.into_transport().into_card().save(out).unwrap();
 }
