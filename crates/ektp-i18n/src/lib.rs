@@ -3,8 +3,28 @@
 
 use fluent_bundle::{FluentBundle, FluentResource};
 
-const EN: &str = include_str!("../locales/en.ftl");
-const ID: &str = include_str!("../locales/id.ftl");
+/// One catalogue file per area, the same files in each language: helpers working on different
+/// areas never edit the same file.
+macro_rules! catalogue {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/face.ftl")),
+            include_str!(concat!("../locales/", $lang, "/checks.ftl")),
+            include_str!(concat!("../locales/", $lang, "/cli.ftl")),
+            include_str!(concat!("../locales/", $lang, "/service.ftl")),
+        ]
+    };
+}
+
+const EN: [&str; 4] = catalogue!("en");
+const ID: [&str; 4] = catalogue!("id");
+
+const fn sources(lang: Lang) -> &'static [&'static str; 4] {
+    match lang {
+        Lang::Id => &ID,
+        Lang::En => &EN,
+    }
+}
 
 /// A language people read ektp in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +83,13 @@ impl Catalog {
     /// The catalogue of `lang`. The catalogues are embedded and checked by this crate's tests,
     /// so a broken entry only drops that entry (its id is shown instead).
     pub fn new(lang: Lang) -> Self {
-        let (source, tag) = match lang {
-            Lang::Id => (ID, "id"),
-            Lang::En => (EN, "en"),
-        };
-        let langid: unic_langid::LanguageIdentifier = tag.parse().unwrap_or_default();
+        let langid: unic_langid::LanguageIdentifier = lang.tag().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new(vec![langid]);
         bundle.set_use_isolating(false);
-        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
-        let _ = bundle.add_resource(resource);
+        for source in sources(lang) {
+            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, _)| r);
+            let _ = bundle.add_resource(resource);
+        }
         Self { bundle }
     }
 
@@ -88,12 +106,9 @@ impl Catalog {
 
     /// Every message id of `lang`'s catalogue.
     pub fn ids(lang: Lang) -> Vec<String> {
-        let source = match lang {
-            Lang::Id => ID,
-            Lang::En => EN,
-        };
-        source
-            .lines()
+        sources(lang)
+            .iter()
+            .flat_map(|s| s.lines())
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
             .filter(|k| !k.is_empty() && !k.starts_with('#'))
             .collect()
@@ -106,8 +121,13 @@ mod tests {
 
     #[test]
     fn both_catalogues_parse_and_have_the_same_messages() {
-        for (src, lang) in [(EN, Lang::En), (ID, Lang::Id)] {
-            assert!(FluentResource::try_new(src.to_owned()).is_ok(), "{lang:?}");
+        for lang in [Lang::En, Lang::Id] {
+            for src in sources(lang) {
+                assert!(
+                    FluentResource::try_new((*src).to_owned()).is_ok(),
+                    "{lang:?}"
+                );
+            }
         }
         let (en, id) = (Catalog::ids(Lang::En), Catalog::ids(Lang::Id));
         assert_eq!(en, id);

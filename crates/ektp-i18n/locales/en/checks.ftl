@@ -1,0 +1,1 @@
+# checks: en messages (see ../../README.md).

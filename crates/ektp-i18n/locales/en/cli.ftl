@@ -1,0 +1,1 @@
+# cli: en messages (see ../../README.md).

@@ -1,0 +1,1 @@
+# service: en messages (see ../../README.md).

@@ -1,0 +1,1 @@
+# checks: id messages (see ../../README.md).

@@ -1,0 +1,1 @@
+# cli: id messages (see ../../README.md).

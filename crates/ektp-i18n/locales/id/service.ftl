@@ -1,0 +1,1 @@
+# service: id messages (see ../../README.md).
