@@ -34,9 +34,9 @@ pub const MAX_FAILURES_PER_APPLICATION: u32 = 2;
 /// How long one wait on the card source lasts before it is renewed (waiting "forever" is a
 /// loop of these). Short, so that a reader event the reader's service failed to signal is
 /// still seen within a second or two.
-const WAIT_SLICE: Duration = Duration::from_secs(2);
+pub(crate) const WAIT_SLICE: Duration = Duration::from_secs(2);
 /// How often the operator is reminded to take the card out.
-const REMIND_REMOVAL: Duration = Duration::from_secs(60);
+pub(crate) const REMIND_REMOVAL: Duration = Duration::from_secs(60);
 
 /// Where a run stops by itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,7 +52,78 @@ pub struct Limits {
 pub type Events<'a> = &'a mut dyn FnMut(Event);
 
 /// The registry a batch claims in and pushes to.
-struct Registry(Box<dyn RegistrySink>);
+pub(crate) struct Registry {
+    sink: Box<dyn RegistrySink>,
+    /// Whether the registry was unreachable at the last try.
+    offline: bool,
+}
+
+impl Registry {
+    /// Claims `q`: `None` when this station may write it (or the registry is unreachable:
+    /// offline); the skip (journaled, told) when it goes to another station.
+    pub(crate) fn claim(
+        &mut self,
+        journal: &mut Journal,
+        q: &Queued,
+        events: &mut dyn FnMut(Event),
+    ) -> Result<Option<Rejected>, Error> {
+        let reason = match self.sink.claim(&q.id) {
+            Ok(Claim::Granted) => {
+                self.offline = false;
+                return Ok(None);
+            }
+            Ok(Claim::TakenElsewhere) => {
+                "the registry records it as claimed or issued by another station".to_owned()
+            }
+            Err(SinkError::Refused(why)) => format!("the registry refuses the claim: {why}"),
+            Err(SinkError::Unreachable(why)) => {
+                self.went_offline(why, events);
+                return Ok(None);
+            }
+        };
+        self.offline = false;
+        journal.record_skipped(&q.id, q.document_number(), &reason)?;
+        events(Event::Skipped {
+            application: q.id.clone(),
+            document_number: q.document_number().to_owned(),
+            reason: reason.clone(),
+        });
+        Ok(Some(Rejected {
+            application: q.id.clone(),
+            problems: vec![reason],
+        }))
+    }
+
+    /// Pushes a card just journaled (best effort: the journal keeps it for the next push).
+    pub(crate) fn push(&mut self, card: &IssuedCard, nik: &str, events: &mut dyn FnMut(Event)) {
+        match self.sink.record_issued(card, nik) {
+            Ok(_) => {
+                self.offline = false;
+                events(Event::Pushed {
+                    application: card.application.clone(),
+                    document_number: card.document_number.clone(),
+                });
+            }
+            Err(SinkError::Refused(reason)) => {
+                self.offline = false;
+                events(Event::PushRefused {
+                    application: card.application.clone(),
+                    document_number: card.document_number.clone(),
+                    reason,
+                });
+            }
+            Err(SinkError::Unreachable(why)) => self.went_offline(why, events),
+        }
+    }
+
+    /// The registry cannot be reached: tells the operator once per outage.
+    fn went_offline(&mut self, reason: String, events: &mut dyn FnMut(Event)) {
+        if !self.offline {
+            self.offline = true;
+            events(Event::RegistryOffline { reason });
+        }
+    }
+}
 
 impl core::fmt::Debug for Registry {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -63,13 +134,13 @@ impl core::fmt::Debug for Registry {
 /// A queue reconciled with its journal, ready to run.
 #[derive(Debug)]
 pub struct Batch {
-    journal: Journal,
-    pending: VecDeque<Queued>,
-    rejected: Vec<Rejected>,
-    already: u64,
-    started: Instant,
-    stop: Arc<AtomicBool>,
-    registry: Option<Registry>,
+    pub(crate) journal: Journal,
+    pub(crate) pending: VecDeque<Queued>,
+    pub(crate) rejected: Vec<Rejected>,
+    pub(crate) already: u64,
+    pub(crate) started: Instant,
+    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) registry: Option<Registry>,
 }
 
 impl Batch {
@@ -135,7 +206,10 @@ impl Batch {
     /// card right after it is journaled (see the module documentation).
     #[must_use]
     pub fn with_registry(mut self, registry: Box<dyn RegistrySink>) -> Self {
-        self.registry = Some(Registry(registry));
+        self.registry = Some(Registry {
+            sink: registry,
+            offline: false,
+        });
         self
     }
 
@@ -174,7 +248,6 @@ impl Batch {
             issued_now: 0,
             failed: Vec::new(),
             skipped: Vec::new(),
-            offline: false,
             failures_by_app: BTreeMap::new(),
             consecutive_failures: 0,
             timed_out: false,
@@ -204,6 +277,7 @@ impl Batch {
             unfinished,
             stopped: run.stopped,
             timed_out: run.timed_out,
+            readers_stopped: Vec::new(),
         })
     }
 }
@@ -283,8 +357,6 @@ struct Run<'a, 's, S> {
     issued_now: u64,
     failed: Vec<Rejected>,
     skipped: Vec<Rejected>,
-    /// Whether the registry was unreachable at the last try.
-    offline: bool,
     failures_by_app: BTreeMap<String, u32>,
     consecutive_failures: u32,
     timed_out: bool,
@@ -360,67 +432,20 @@ impl<S: CardSource> Run<'_, '_, S> {
         let Some(registry) = self.batch.registry.as_mut() else {
             return Ok(true);
         };
-        let reason = match registry.0.claim(&q.id) {
-            Ok(Claim::Granted) => {
-                self.offline = false;
-                return Ok(true);
+        match registry.claim(&mut self.batch.journal, q, &mut *self.events)? {
+            None => Ok(true),
+            Some(skipped) => {
+                self.skipped.push(skipped);
+                Ok(false)
             }
-            Ok(Claim::TakenElsewhere) => {
-                "the registry records it as claimed or issued by another station".to_owned()
-            }
-            Err(SinkError::Refused(why)) => format!("the registry refuses the claim: {why}"),
-            Err(SinkError::Unreachable(why)) => {
-                self.went_offline(why);
-                return Ok(true);
-            }
-        };
-        self.offline = false;
-        self.batch
-            .journal
-            .record_skipped(&q.id, q.document_number(), &reason)?;
-        (self.events)(Event::Skipped {
-            application: q.id.clone(),
-            document_number: q.document_number().to_owned(),
-            reason: reason.clone(),
-        });
-        self.skipped.push(Rejected {
-            application: q.id.clone(),
-            problems: vec![reason],
-        });
-        Ok(false)
+        }
     }
 
     /// Pushes a card just journaled to the registry, if there is one (best effort: the
     /// journal keeps it for the next push).
     fn push(&mut self, card: &IssuedCard, nik: &str) {
-        let Some(registry) = self.batch.registry.as_mut() else {
-            return;
-        };
-        match registry.0.record_issued(card, nik) {
-            Ok(_) => {
-                self.offline = false;
-                (self.events)(Event::Pushed {
-                    application: card.application.clone(),
-                    document_number: card.document_number.clone(),
-                });
-            }
-            Err(SinkError::Refused(reason)) => {
-                self.offline = false;
-                (self.events)(Event::PushRefused {
-                    application: card.application.clone(),
-                    document_number: card.document_number.clone(),
-                    reason,
-                });
-            }
-            Err(SinkError::Unreachable(why)) => self.went_offline(why),
-        }
-    }
-
-    /// The registry cannot be reached: tells the operator once per outage.
-    fn went_offline(&mut self, reason: String) {
-        if !self.offline {
-            self.offline = true;
-            (self.events)(Event::RegistryOffline { reason });
+        if let Some(registry) = self.batch.registry.as_mut() {
+            registry.push(card, nik, &mut *self.events);
         }
     }
 
@@ -595,6 +620,6 @@ impl<S: CardSource> Run<'_, '_, S> {
     }
 }
 
-fn source_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+pub(crate) fn source_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     Error::Source(Box::new(e))
 }

@@ -218,6 +218,9 @@ pub enum Error {
         /// The chip, hex.
         chip_serial: String,
     },
+    /// A batch was given no reader.
+    #[error("no card reader to run the batch on: give --reader (or `readers` in the config)")]
+    NoReaders,
     /// [`crate::MAX_CONSECUTIVE_FAILURES`] cards failed in a row: the station is at fault.
     #[error(
         "{} in a row failed (last: {reason}): check the station (keys, trust store, \

@@ -48,6 +48,31 @@ pub enum Event {
         /// The chip that must be put back (its card is half-written), or `None` for a blank.
         put_back: Option<String>,
     },
+    /// A reader of a multi-reader station is empty and waits for a card: a blank one (it
+    /// gets the next application) or one of the half-written chips `put_back` (it gets its own
+    /// application back).
+    Waiting {
+        /// Half-written chips the journal awaits and no reader is writing, hex.
+        put_back: Vec<String>,
+    },
+    /// A reader of a multi-reader station took an application for the card in it; its
+    /// journal row is written.
+    Writing {
+        /// The application.
+        application: String,
+        /// Its document number.
+        document_number: String,
+        /// The chip, hex (empty for a locked card, which no longer tells it).
+        chip_serial: String,
+        /// Whether the card is a half-written one being finished.
+        resumed: bool,
+    },
+    /// A reader of a multi-reader station failed (unplugged, its service stopped, too many
+    /// failed cards in a row): its worker stopped; the other readers go on.
+    ReaderStopped {
+        /// Why.
+        reason: String,
+    },
     /// Personalization of the card in the reader moved on.
     Step {
         /// The application being written.
@@ -145,6 +170,7 @@ impl Event {
                 | Self::Skipped { .. }
                 | Self::PushRefused { .. }
                 | Self::RegistryOffline { .. }
+                | Self::ReaderStopped { .. }
         )
     }
 
@@ -161,6 +187,34 @@ impl Event {
 impl core::fmt::Display for Event {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
+            Self::Waiting { put_back } if put_back.is_empty() => {
+                f.write_str("Insert a blank card.")
+            }
+            Self::Waiting { put_back } => write!(
+                f,
+                "Insert a blank card, or put back a half-written one (chip {}).",
+                put_back.join(", chip ")
+            ),
+            Self::Writing {
+                application,
+                document_number,
+                chip_serial,
+                resumed,
+            } => write!(
+                f,
+                "{} application {application} (document {document_number}){}{chip_serial}.",
+                if *resumed { "Finishing" } else { "Writing" },
+                if chip_serial.is_empty() {
+                    ""
+                } else {
+                    " on chip "
+                }
+            ),
+            Self::ReaderStopped { reason } => write!(
+                f,
+                "This reader stopped: {reason}. The other readers go on; the journal keeps its \
+                 card (run again to go on with it)."
+            ),
             Self::Abandoned {
                 chip_serial,
                 application,
@@ -372,6 +426,14 @@ pub enum Refusal {
         /// The application being written on it.
         application: String,
     },
+    /// A blank chip in a multi-reader station, but every application left is half-written on
+    /// another chip (or being written in another reader).
+    NothingForBlank {
+        /// The chip, hex.
+        chip_serial: String,
+        /// The half-written chips the queue waits for, hex.
+        waiting_for: Vec<String>,
+    },
     /// The journal records this chip as issued, yet it is not locked.
     IssuedChipUnlocked {
         /// The chip, hex.
@@ -430,6 +492,20 @@ impl core::fmt::Display for Refusal {
                  written. Finish it with that application (batch or personalize), or, if it must \
                  not be finished, --abandon {chip_serial} and destroy it."
             ),
+            Self::NothingForBlank {
+                chip_serial,
+                waiting_for,
+            } => write!(
+                f,
+                "Chip {chip_serial} is blank, but every application left is half-written on \
+                 another chip or being written in another reader: nothing was written. Remove \
+                 it{}.",
+                if waiting_for.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and put back chip {}", waiting_for.join(", chip "))
+                }
+            ),
             Self::IssuedChipUnlocked {
                 chip_serial,
                 application,
@@ -480,6 +556,32 @@ pub struct Summary {
     /// Whether the run stopped because no card arrived in time.
     #[serde(skip)]
     pub timed_out: bool,
+    /// Readers of a multi-reader station that stopped before the end (empty with one
+    /// reader, and then not in the JSON line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readers_stopped: Vec<ReaderStopped>,
+}
+
+/// A reader of a multi-reader station that stopped before the end of the run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReaderStopped {
+    /// The reader's name.
+    pub reader: String,
+    /// Why it stopped.
+    pub reason: String,
+}
+
+/// An event as a multi-reader station reports it: the event's own fields and, with several
+/// readers, the reader's name in `reader` (absent with one reader, so a single-reader JSON
+/// line is exactly the [`Event`]'s).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct FromReader<'a> {
+    /// The event.
+    #[serde(flatten)]
+    pub event: &'a Event,
+    /// The reader it happened in; `None` for the station as a whole, or with one reader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reader: Option<&'a str>,
 }
 
 /// A half-written card the journal awaits.
@@ -494,7 +596,7 @@ pub struct Unfinished {
 impl Summary {
     /// How the batch ended.
     pub fn status(&self) -> Status {
-        if !self.invalid.is_empty() || !self.failed.is_empty() {
+        if !self.invalid.is_empty() || !self.failed.is_empty() || !self.readers_stopped.is_empty() {
             Status::Incomplete
         } else if self.timed_out && self.remaining > 0 {
             Status::CardTimeout
@@ -546,6 +648,9 @@ impl core::fmt::Display for Summary {
                 r.application,
                 r.problems.join("; ")
             )?;
+        }
+        for r in &self.readers_stopped {
+            write!(f, "\n  reader stopped: {}: {}", r.reader, r.reason)?;
         }
         for u in &self.unfinished {
             write!(

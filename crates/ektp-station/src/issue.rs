@@ -139,25 +139,71 @@ pub fn issue<T: CardTransport>(
         Ok(row) => row,
         Err(refusal) => return Ok(Issued::Refused(refusal)),
     };
-    match card.personalize(job.app, station, progress) {
-        Ok(outcome) => {
-            if let Some(read) = outcome.chip_serial.clone()
-                && !read.eq_ignore_ascii_case(&serial)
-            {
-                // The reader swapped cards between two commands; nothing sane to record.
-                return Err(Error::SerialChanged {
-                    before: serial,
-                    after: read,
-                });
-            }
+    match write(card, job, station, progress, Some(&serial)) {
+        Written::Done(outcome) => {
             let card = journal.finish_issued(row, &outcome.sod_sha256, &signer)?;
             Ok(Issued::Issued {
                 card,
                 resumed,
-                personalized: Box::new(outcome),
+                personalized: outcome,
             })
         }
-        Err(e) if e.is_card_removed() => Ok(Issued::Pulled),
+        Written::Pulled => Ok(Issued::Pulled),
+        Written::SerialChanged { before, after } => Err(Error::SerialChanged { before, after }),
+        Written::Failed { reason, card_fault } => {
+            journal.finish_failed(row, &reason)?;
+            Ok(Issued::Failed { reason, card_fault })
+        }
+    }
+}
+
+/// What writing a card did, before the journal hears of it (so that a multi-reader station
+/// holds its journal only to record it, never for the whole card).
+#[derive(Debug)]
+pub(crate) enum Written {
+    /// Written, verified and locked (or, for a locked card, verified as this application).
+    Done(Box<ektp::Personalized>),
+    /// The card left the reader.
+    Pulled,
+    /// The reader swapped cards between two commands.
+    SerialChanged {
+        /// The chip the row names.
+        before: String,
+        /// The chip that answered.
+        after: String,
+    },
+    /// Writing (or, for a locked card, verifying) failed.
+    Failed {
+        /// What failed.
+        reason: String,
+        /// The card (not the application) is at fault.
+        card_fault: bool,
+    },
+}
+
+/// Writes (or, on a locked card, verifies) `job` onto `card`; `serial` is the chip serial the
+/// journal row names (`None` for a locked card, which no longer tells it).
+pub(crate) fn write<T: CardTransport>(
+    card: &mut ektp::Card<T>,
+    job: &Job<'_>,
+    station: &Station<'_>,
+    progress: &mut dyn FnMut(Step),
+    serial: Option<&str>,
+) -> Written {
+    match card.personalize(job.app, station, progress) {
+        Ok(outcome) => {
+            if let (Some(read), Some(serial)) = (outcome.chip_serial.as_deref(), serial)
+                && !read.eq_ignore_ascii_case(serial)
+            {
+                // The reader swapped cards between two commands; nothing sane to record.
+                return Written::SerialChanged {
+                    before: serial.to_owned(),
+                    after: read.to_owned(),
+                };
+            }
+            Written::Done(Box::new(outcome))
+        }
+        Err(e) if e.is_card_removed() => Written::Pulled,
         Err(e) => {
             let card_fault = matches!(
                 e,
@@ -167,9 +213,10 @@ pub fn issue<T: CardTransport>(
                     | ektp::Error::Card { .. }
                     | ektp::Error::Malformed { .. }
             );
-            let reason = e.to_string();
-            journal.finish_failed(row, &reason)?;
-            Ok(Issued::Failed { reason, card_fault })
+            Written::Failed {
+                reason: e.to_string(),
+                card_fault,
+            }
         }
     }
 }
@@ -240,20 +287,22 @@ fn locked_card<T: CardTransport>(
     let Some(open) = open else {
         return Ok(Issued::Refused(Refusal::AlreadyIssued));
     };
-    match card.personalize(job.app, station, progress) {
-        Ok(outcome) => {
+    match write(card, job, station, progress, None) {
+        Written::Done(outcome) => {
             let card = journal.finish_issued(open.id, &outcome.sod_sha256, signer)?;
             Ok(Issued::Issued {
                 card,
                 resumed: true,
-                personalized: Box::new(outcome),
+                personalized: outcome,
             })
         }
-        Err(e) if e.is_card_removed() => Ok(Issued::Pulled),
-        Err(e) => Ok(Issued::Refused(Refusal::NotTheUnfinishedCard {
-            application: job.application.to_owned(),
-            chip_serial: open.chip_serial.clone(),
-            error: e.to_string(),
-        })),
+        Written::Pulled => Ok(Issued::Pulled),
+        Written::Failed { reason, .. } | Written::SerialChanged { after: reason, .. } => {
+            Ok(Issued::Refused(Refusal::NotTheUnfinishedCard {
+                application: job.application.to_owned(),
+                chip_serial: open.chip_serial.clone(),
+                error: reason,
+            }))
+        }
     }
 }

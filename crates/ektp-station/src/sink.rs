@@ -32,8 +32,9 @@ pub enum SinkError {
     Refused(String),
 }
 
-/// Where a station pushes its issued cards.
-pub trait RegistrySink {
+/// Where a station pushes its issued cards. `Send`, so that the workers of a multi-reader
+/// station can claim and push through the one connection.
+pub trait RegistrySink: Send {
     /// Claims `application` for this station before a chip is written.
     ///
     /// # Errors
