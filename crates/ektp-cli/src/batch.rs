@@ -1,8 +1,11 @@
 //! `ektp batch QUEUE_DIR`: the printing station's batch run (docs/printing-station.md).
 //!
 //! The policy (queue, journal, resume, failure caps) is `ektp-station`'s; this command loads the
-//! station's keys, gives the batch the PC/SC reader as its card source, and renders the batch's
-//! events: sentences on stderr around a progress bar, JSON lines on stdout with `--json`.
+//! station's keys, gives the batch the PC/SC reader (or, with `--reader` given several times or
+//! `readers` in the config, each of several readers: a multi-reader station) as its card
+//! source, and renders the batch's events: sentences on stderr around a progress bar (lines
+//! prefixed with the reader's name with several readers), JSON lines on stdout with `--json`
+//! (with a `reader` field with several readers).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +17,8 @@ use anyhow::Context as _;
 use ektp::Station;
 use ektp_pcsc::PcscContext;
 use ektp_station::{Batch, Event, Journal, Limits, Queue, RunLock, Summary};
+
+use crate::options::{ConfigOpt, StationOpts};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::config::Global;
@@ -25,6 +30,28 @@ mod ui;
 
 use reader::Reader;
 use ui::{SummaryLine, Ui};
+
+/// `--reader` (repeatable), `--config`: the readers a batch drives.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ReaderOpts {
+    /// PC/SC reader to use: its name or a unique part of it [default: the one reader with a
+    /// card; config: readers, reader]. Give it several times to drive several readers at once
+    /// (one card in each, one journal, one queue)
+    #[arg(long, value_name = "NAME")]
+    pub reader: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigOpt,
+}
+
+impl ReaderOpts {
+    /// As the options of a one-reader command (the first `--reader`), for the shared options.
+    pub fn first(&self) -> StationOpts {
+        StationOpts {
+            reader: self.reader.first().cloned(),
+            config: self.config.clone(),
+        }
+    }
+}
 
 /// Personalize every application in a queue directory, one blank card after another.
 #[derive(Debug, Clone, clap::Args)]
@@ -77,12 +104,54 @@ fn stop_on_signals() -> Arc<AtomicBool> {
     stop
 }
 
+/// The reader names to drive: several `--reader`s, else the config's `readers` (unless a
+/// `--reader` overrides it), else the one reader (`--reader`, `reader`, or the only one there
+/// is: an empty name list).
+fn reader_names(cli: &[String], global: &Global) -> Vec<String> {
+    if cli.len() > 1 {
+        return cli.to_vec();
+    }
+    match &global.config.readers {
+        Some(list) if !list.is_empty() && global.reader == global.config.reader => list.clone(),
+        _ => global.reader.iter().cloned().collect(),
+    }
+}
+
+/// A reader with its name, as the batch takes it.
+type Named = (String, Reader);
+
+/// Opens each reader (a PC/SC context each: every worker waits on its own) and takes its lock.
+fn open_readers(names: &[String]) -> Result<(Vec<Named>, Vec<RunLock>), Fail> {
+    let wanted: Vec<Option<&str>> = if names.is_empty() {
+        vec![None]
+    } else {
+        names.iter().map(|n| Some(n.as_str())).collect()
+    };
+    let mut readers: Vec<Named> = Vec::new();
+    let mut locks = Vec::new();
+    for name in wanted {
+        let reader = PcscContext::establish()
+            .map_err(anyhow::Error::from)
+            .and_then(|ctx| Reader::pick(ctx, name))
+            .map_err(Fail::from_anyhow)?;
+        if readers.iter().any(|(n, _)| *n == reader.name) {
+            return Err(Fail::usage(format!(
+                "reader {:?} is given twice: give each reader once",
+                reader.name
+            )));
+        }
+        locks.push(RunLock::reader(&reader.name).map_err(|e| Fail::from_anyhow(e.into()))?);
+        readers.push((reader.name.clone(), reader));
+    }
+    Ok((readers, locks))
+}
+
 /// Runs `ektp batch`.
 ///
 /// # Errors
 /// Configuration, key, journal and PC/SC failures that stop the batch; the journal keeps
 /// what was done, so running again resumes.
-pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
+pub fn run(args: &BatchArgs, cli_readers: &[String], global: &Global) -> Result<ExitCode, Fail> {
     let journal_path = args
         .journal
         .as_ref()
@@ -98,17 +167,12 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     let _journal_lock = RunLock::journal(journal_path).map_err(stopped)?;
     let queue = Queue::scan(&args.queue).map_err(stopped)?;
 
-    let ui = Ui::new(global, args.max_cards);
-    let mut show = |event| ui.show(event);
+    let names = reader_names(cli_readers, global);
+    let ui = Ui::new(global, args.max_cards, names.len() > 1);
     let abandon = args.abandon.as_deref();
-    let batch = Batch::prepare(queue, journal, abandon, &mut show).map_err(stopped)?;
-
-    let wanted = global.reader.as_deref().or(global.config.reader.as_deref());
-    let mut reader = PcscContext::establish()
-        .map_err(anyhow::Error::from)
-        .and_then(|ctx| Reader::pick(ctx, wanted))
-        .map_err(Fail::from_anyhow)?;
-    let _reader_lock = RunLock::reader(&reader.name).map_err(stopped)?;
+    let batch =
+        Batch::prepare(queue, journal, abandon, &mut |e| ui.show(None, e)).map_err(stopped)?;
+    let (readers, _reader_locks) = open_readers(&names)?;
     let station = Station {
         signer: &keys.signer,
         master_key: &keys.master_key,
@@ -123,7 +187,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     if let Some(sink) = crate::commands::registry::station_sink(global) {
         batch = batch.with_registry(sink);
     }
-    let summary = match batch.run(&mut reader, &station, limits, &mut show) {
+    let summary = match batch.run_readers(readers, &station, limits, &mut |r, e| ui.show(r, e)) {
         Ok(summary) => summary,
         Err(e) => {
             ui.bar.abandon();
@@ -131,7 +195,12 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         }
     };
     ui.bar.finish_and_clear();
+    Ok(ExitCode::from(finish(&summary, journal_path, global)))
+}
 
+/// Prints the summary (a JSON line with `--json`), pushes the journal to the registry, and
+/// gives the exit status.
+fn finish(summary: &Summary, journal_path: &std::path::Path, global: &Global) -> u8 {
     let exit_code = if summary.stopped {
         STOPPED
     } else {
@@ -140,7 +209,7 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     if global.json {
         let line = SummaryLine {
             event: "summary",
-            summary: &summary,
+            summary,
             exit_code,
         };
         to_stdout(&serde_json::to_string(&line).unwrap_or_default());
@@ -149,5 +218,32 @@ pub fn run(args: &BatchArgs, global: &Global) -> Result<ExitCode, Fail> {
         to_stderr(&summary.to_string());
     }
     crate::commands::registry::push_journal(journal_path, global);
-    Ok(ExitCode::from(exit_code))
+    exit_code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_readers_come_from_the_command_line_or_the_config() {
+        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let mut global = Global::default();
+        // Nothing given: the one reader there is.
+        assert!(reader_names(&[], &global).is_empty());
+        global.config.readers = Some(names(&["A", "B"]));
+        assert_eq!(reader_names(&[], &global), names(&["A", "B"]));
+        // `readers` beats `reader` for the batch.
+        global.config.reader = Some("A".into());
+        global.reader = Some("A".into());
+        assert_eq!(reader_names(&[], &global), names(&["A", "B"]));
+        // One --reader overrides the config: exactly today's one-reader batch.
+        global.reader = Some("C".into());
+        assert_eq!(reader_names(&names(&["C"]), &global), names(&["C"]));
+        // Several --reader: those.
+        assert_eq!(
+            reader_names(&names(&["C", "D"]), &global),
+            names(&["C", "D"])
+        );
+    }
 }

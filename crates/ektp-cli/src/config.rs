@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! reader = "Virtual PCD 00 00"                  # optional; default: first reader with a card
+//! # readers = ["Virtual PCD 00 00", "Virtual PCD 00 01"]  # batch: several readers at once
 //! signer_key = "/etc/ektp/ds1.key.pem"          # document signer private key (PKCS#8 PEM/DER)
 //! signer_certificate = "/etc/ektp/ds1.crt.pem"  # document signer certificate
 //! trust_dir = "/etc/ektp/trust"                 # roots and CRLs
@@ -32,6 +33,9 @@ use anyhow::Context as _;
 pub struct Config {
     /// PC/SC reader name (or a unique part of it).
     pub reader: Option<String>,
+    /// The readers `ektp batch` drives at once (a multi-reader station); beats `reader` for
+    /// the batch.
+    pub readers: Option<Vec<String>>,
     /// Document signer private key file.
     pub signer_key: Option<PathBuf>,
     /// Document signer certificate file.

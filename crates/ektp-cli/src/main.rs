@@ -101,7 +101,7 @@ enum Command {
         #[command(flatten)]
         args: batch::BatchArgs,
         #[command(flatten)]
-        station: StationOpts,
+        station: batch::ReaderOpts,
         #[command(flatten)]
         out: OutputOpts,
     },
@@ -189,7 +189,9 @@ impl Command {
             Self::Personalize { station, out, .. } => {
                 ("personalize", Taken::output(out).station(station))
             }
-            Self::Batch { station, out, .. } => ("batch", Taken::output(out).station(station)),
+            Self::Batch { station, out, .. } => {
+                ("batch", Taken::output(out).station(&station.first()))
+            }
             Self::Journal { config, json, .. } => (
                 "journal",
                 Taken {
@@ -261,7 +263,7 @@ fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
         Command::Cvc(g) => commands::cvc::run(&g.cmd, global),
         Command::Check { args, .. } => commands::check::run(&args, global),
         Command::Personalize { args, .. } => commands::personalize::run(&args, global),
-        Command::Batch { args, .. } => batch::run(&args, global),
+        Command::Batch { args, station, .. } => batch::run(&args, &station.reader, global),
         Command::Journal { args, .. } => commands::journal::run(&args, global),
         Command::Registry { args, .. } => commands::registry::run(&args, global),
         Command::Read { args, .. } => commands::read::run(&args, global),

@@ -276,7 +276,175 @@ fn a_second_run_on_a_finished_queue_issues_nothing() {
 // The operator's tools.
 
 /// vpcd slot 0: reader "Virtual PCD 00 00".
+/// Two readers, one batch: cards in both readers at once, the batch killed (SIGKILL) while
+/// both readers hold a half-written card, restarted, the two cards put back in the *other*
+/// reader; every application is issued once, each card verifies (`ektp verify`), the JSON
+/// lines name the reader.
+#[test]
+fn two_readers_killed_mid_card_resume_each_card_in_the_other_reader() {
+    let _slot_a = SlotLock::acquire(PORT, Duration::from_secs(600)).expect("vpcd slot 0 lock");
+    let _slot_b = SlotLock::acquire(PORT_B, Duration::from_secs(600)).expect("vpcd slot 1 lock");
+    let readers = [Reader::on(PORT), Reader::on(PORT_B)];
+    let ports = [PORT, PORT_B];
+    for r in &readers {
+        r.wait_empty();
+    }
+    let station = Station::new("two-readers");
+    let apps = station.write_queue(6);
+    let master = ektp_chip::os::test_perso_master_key().unwrap();
+    let names = [readers[0].name, readers[1].name];
+    let mut batch = station.start(station.command_readers(&names));
+    let blank = |n: u8| {
+        let serial = [0x45, 0x4B, 0x54, 0x50, 0xB2, 0x00, 0x00, n];
+        (
+            Chip::new_blank(serial, &master).unwrap(),
+            hex_upper(&serial),
+        )
+    };
+    let mut kept = Vec::new();
+    // One card in each reader at once, both written, taken out, twice (cards 0-1 and 4-5
+    // around the kill).
+    let both = |batch: &mut Running, first: u8, kept: &mut Vec<Chip>| {
+        let cards: Vec<_> = (0..2)
+            .map(|i| {
+                let (chip, serial) = blank(first + i);
+                let config = VpcdConfig::new().with_port(ports[usize::from(i)]);
+                let card = insert(Slow::new(chip, u64::MAX), config, &readers[usize::from(i)]);
+                (card, serial)
+            })
+            .collect();
+        for (card, serial) in &cards {
+            station.wait_issued(serial, batch, card);
+        }
+        for (i, (card, _)) in cards.into_iter().enumerate() {
+            kept.push(remove(card, &readers[i]));
+        }
+    };
+    both(&mut batch, 0, &mut kept);
+
+    // Both readers hold a card the batch is writing (slowed down after 25 APDUs) when the
+    // batch is killed.
+    let slow: Vec<_> = (0..2u8)
+        .map(|i| {
+            let (chip, serial) = blank(2 + i);
+            let card = Slow::new(chip, KILL_AFTER_APDUS);
+            let delay = card.delay_handle();
+            let config = VpcdConfig::new().with_port(ports[usize::from(i)]);
+            (
+                insert(card, config, &readers[usize::from(i)]),
+                serial,
+                delay,
+            )
+        })
+        .collect();
+    for (card, _, _) in &slow {
+        wait_until(
+            Duration::from_secs(60),
+            "the batch writes both cards",
+            || card.answered() > KILL_AFTER_APDUS,
+        );
+    }
+    batch.kill();
+    assert_eq!(
+        station.count_state("in_progress"),
+        2,
+        "both cards are half-written"
+    );
+    // Taken out, and put back swapped: the card of reader A goes into reader B and back.
+    let mut pulled = Vec::new();
+    for (i, (card, serial, delay)) in slow.into_iter().enumerate() {
+        delay.store(0, Ordering::Release);
+        let removed = card.remove().unwrap();
+        readers[i].wait_empty();
+        pulled.push((removed.card, serial));
+    }
+    batch.restart();
+    let swapped: Vec<_> = pulled
+        .into_iter()
+        .rev()
+        .enumerate()
+        .map(|(i, (card, serial))| {
+            let config = VpcdConfig::new().with_port(ports[i]);
+            (insert(card, config, &readers[i]), serial)
+        })
+        .collect();
+    for (card, serial) in &swapped {
+        station.wait_issued(serial, &mut batch, card);
+    }
+    for (i, (card, _)) in swapped.into_iter().enumerate() {
+        kept.push(remove(card, &readers[i]));
+    }
+    both(&mut batch, 4, &mut kept);
+
+    // The queue is done: the batch ends by itself (status 1: the invalid application).
+    let status = batch.wait_exit(Duration::from_secs(60));
+    assert_eq!(status.code(), Some(1), "{}", batch.stderr());
+    let rows = station.issued_rows();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let mut documents: Vec<&str> = rows.iter().map(|r| r.document_number.as_str()).collect();
+    documents.sort_unstable();
+    documents.dedup();
+    let mut chips: Vec<&str> = rows.iter().map(|r| r.chip_serial.as_str()).collect();
+    chips.sort_unstable();
+    chips.dedup();
+    assert_eq!(
+        (documents.len(), chips.len()),
+        (6, 6),
+        "no duplicate in the journal"
+    );
+    assert_eq!(station.count_state("in_progress"), 0);
+    let lines = batch.json_lines();
+    let issued: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["event"] == "card" && l["outcome"] == "issued")
+        .collect();
+    assert_eq!(issued.len(), 6, "{}", batch.stdout());
+    assert_eq!(issued.iter().filter(|l| l["resumed"] == true).count(), 2);
+    for l in &issued {
+        assert!(names.iter().any(|n| l["reader"] == *n), "{l}");
+    }
+    // The resumed cards were finished in the reader they were put back in: swapped.
+    for (serial, reader) in [(blank(2).1, names[1]), (blank(3).1, names[0])] {
+        assert!(
+            issued
+                .iter()
+                .any(|l| l["chip_serial"] == serial.as_str() && l["reader"] == reader),
+            "{serial} in {reader}: {}",
+            batch.stdout()
+        );
+    }
+    assert!(
+        batch.stderr().contains(&format!("[{}]", names[1])),
+        "{}",
+        batch.stderr()
+    );
+
+    // Each card verifies with `ektp verify` as a pickup desk would check it, as the
+    // application the journal records on its chip.
+    let by_doc = |doc: &str| apps.iter().find(|a| a.document_number == doc).unwrap();
+    for (n, chip) in kept.into_iter().enumerate() {
+        let serial = hex_upper(&chip.serial());
+        let row = rows.iter().find(|r| r.chip_serial == serial).unwrap();
+        let app = by_doc(&row.document_number);
+        let i = n % 2;
+        let config = VpcdConfig::new().with_port(ports[i]);
+        let card = insert(Slow::new(chip, u64::MAX), config, &readers[i]);
+        let out = Command::new(env!("CARGO_BIN_EXE_ektp"))
+            .args(["--reader", names[i], "verify", "--can", &app.can, "--trust"])
+            .arg(&station.pki.trust_dir)
+            .arg("--expect")
+            .arg(&app.path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{serial}: {text}");
+        remove(card, &readers[i]);
+    }
+}
+
 const PORT: u16 = 35963;
+/// The second vpcd reader ("Virtual PCD 00 01"), for the multi-reader station.
+const PORT_B: u16 = 35964;
 /// Valid specimens the queue is made from (cards/specimens/README.md).
 const SPECIMENS: [&str; 5] = ["pria", "wanita", "wna", "menikah-16", "nama-panjang"];
 /// How long pcscd may take to notice a card arrive or leave (it polls every 0.4 s).
@@ -348,9 +516,14 @@ struct Reader {
 
 impl Reader {
     fn new() -> Self {
+        Self::on(PORT)
+    }
+
+    /// The vpcd reader listening on `port`.
+    fn on(port: u16) -> Self {
         Self {
             ctx: PcscContext::establish().expect("pcscd is running"),
-            name: ektp_chip::vpcd::reader_name(PORT).unwrap(),
+            name: ektp_chip::vpcd::reader_name(port).unwrap(),
         }
     }
 
@@ -512,6 +685,25 @@ impl Station {
             .arg(&self.pki.document_signers[0].1)
             .arg("--trust")
             .arg(trust)
+            .arg("--test-master-key");
+        cmd
+    }
+
+    /// `ektp --json batch QUEUE --reader A --reader B …`: a multi-reader station.
+    fn command_readers(&self, readers: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ektp"));
+        cmd.arg("--json").arg("batch").arg(&self.queue);
+        for reader in readers {
+            cmd.arg("--reader").arg(reader);
+        }
+        cmd.arg("--journal")
+            .arg(&self.journal)
+            .arg("--signer-cert")
+            .arg(&self.pki.document_signers[0].0)
+            .arg("--signer-key")
+            .arg(&self.pki.document_signers[0].1)
+            .arg("--trust")
+            .arg(&self.pki.trust_dir)
             .arg("--test-master-key");
         cmd
     }

@@ -1,5 +1,7 @@
 //! How a batch looks to the operator: sentences around the progress bar, JSON lines for machines.
 
+use ektp_station::FromReader;
+
 use super::*;
 
 /// Renders the batch's events: sentences for the operator (stderr, around the progress bar;
@@ -7,14 +9,17 @@ use super::*;
 pub(super) struct Ui {
     pub(super) bar: ProgressBar,
     pub(super) quiet: bool,
+    pub(super) verbose: bool,
     pub(super) json: bool,
     pub(super) max_cards: Option<u64>,
+    /// Several readers: lines prefixed with the reader instead of a progress bar.
+    pub(super) multi: bool,
 }
 
 impl Ui {
-    pub(super) fn new(global: &Global, max_cards: Option<u64>) -> Self {
+    pub(super) fn new(global: &Global, max_cards: Option<u64>, multi: bool) -> Self {
         let quiet = global.verbosity < 0;
-        let target = if quiet {
+        let target = if quiet || multi {
             ProgressDrawTarget::hidden()
         } else {
             ProgressDrawTarget::stderr()
@@ -41,17 +46,24 @@ impl Ui {
         Self {
             bar,
             quiet,
+            verbose: global.verbosity > 0,
             json: global.json,
             max_cards,
+            multi,
         }
     }
 
-    pub(super) fn show(&self, event: Event) {
+    /// Shows `event`, from `reader` with several readers.
+    pub(super) fn show(&self, reader: Option<&str>, event: Event) {
         match &event {
+            // With several readers, steps are too many lines: shown with -v only.
+            Event::Step { .. } if self.multi && self.verbose => {}
             Event::Step { application, step } => {
-                return self
-                    .bar
-                    .set_message(format!("{application}: {}", step_text(*step)));
+                if !self.multi {
+                    self.bar
+                        .set_message(format!("{application}: {}", step_text(*step)));
+                }
+                return;
             }
             Event::Queue { to_issue, .. } => {
                 let len = u64::try_from(*to_issue).unwrap_or(u64::MAX);
@@ -67,11 +79,22 @@ impl Ui {
             _ => {}
         }
         if self.json && event.is_record() {
-            let line = serde_json::to_string(&event).unwrap_or_default();
+            let line = FromReader {
+                event: &event,
+                reader,
+            };
+            let line = serde_json::to_string(&line).unwrap_or_default();
             self.bar.suspend(|| to_stdout(&line));
         }
         if event.is_warning() || !self.quiet {
-            self.bar.suspend(|| to_stderr(&event.to_string()));
+            let text = match (reader, &event) {
+                (Some(r), Event::Step { application, step }) => {
+                    format!("[{r}] {application}: {}", step_text(*step))
+                }
+                (Some(r), _) => format!("[{r}] {event}"),
+                (None, _) => event.to_string(),
+            };
+            self.bar.suspend(|| to_stderr(&text));
         }
     }
 }
