@@ -13,7 +13,8 @@
 //!   secure messaging AES blocks) — what no read strategy avoids.
 //!
 //! Then personalization per bit rate, with its read-back and without it (the time up to the
-//! read-back), and the station's host CPU time per card.
+//! read-back), and the station's host CPU time per card (several readers at once: the
+//! `stations` bench).
 //!
 //! `cargo bench -p ektp-tests --bench link`. Times are virtual (the model's), so the figures
 //! are the same on every machine; only the CPU column is measured. The parameters are those of
@@ -262,9 +263,9 @@ impl<T: CardTransport> CardTransport for ChipTimed<T> {
     }
 }
 
-/// Station throughput at 848 kbit/s: each reader personalizes (with read-back) one card after
-/// another, independently of the others, so N readers finish N cards per card time as long as
-/// the station's CPU keeps up. Modelled from one reader's link time and measured host CPU.
+/// One station card at 848 kbit/s: its time on the link (virtual) and the station's host CPU
+/// (chip excluded). Several readers at once are measured by the `stations` bench, which runs
+/// the real multi-reader batch in real time.
 fn station(pki: &Pki, app: &ektp::Application) {
     const CARDS: usize = 5;
     let key = master_key();
@@ -303,14 +304,9 @@ fn station(pki: &Pki, app: &ektp::Application) {
         ms(host)
     );
     println!(
-        "{:>8} {:>12} {:>22}",
-        "readers", "cards/hour", "station CPU (cores)"
+        "several readers at once: measured with the real multi-reader batch, `cargo bench -p \
+         ektp-tests --bench stations`"
     );
-    for readers in [1u32, 2, 4] {
-        let per_hour = f64::from(readers) * 3600.0 / link.as_secs_f64();
-        let cores = f64::from(readers) * host.as_secs_f64() / link.as_secs_f64();
-        println!("{readers:>8} {per_hour:>12.0} {cores:>22.3}");
-    }
 }
 
 /// How the comparison with 224-byte reads at 106 kbit/s depends on the chip's fixed time per
