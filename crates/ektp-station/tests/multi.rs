@@ -12,7 +12,6 @@
 )]
 
 use std::collections::{BTreeSet, VecDeque};
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -48,6 +47,8 @@ struct Operator {
     script: VecDeque<Insert>,
     pulled: Cards,
     out: Cards,
+    /// The reader fails (is unplugged) once its script is done.
+    unplug_when_done: bool,
 }
 
 /// The connection to the card in the slot; fails as a pulled card once it is gone.
@@ -78,10 +79,13 @@ impl CardTransport for Handle {
 
 impl CardSource for Operator {
     type Transport = Handle;
-    type Error = Infallible;
+    type Error = std::io::Error;
 
-    fn wait_for_card(&mut self, timeout: Duration) -> Result<bool, Infallible> {
+    fn wait_for_card(&mut self, timeout: Duration) -> Result<bool, std::io::Error> {
         let mut slot = self.slot.lock().unwrap();
+        if slot.is_none() && self.script.is_empty() && self.unplug_when_done {
+            return Err(std::io::Error::other("reader unplugged"));
+        }
         if slot.is_none() {
             match self.script.pop_front() {
                 Some(Insert::Card(chip, None)) => *slot = Some(InProcess::new(*chip)),
@@ -106,7 +110,7 @@ impl CardSource for Operator {
         Ok(present)
     }
 
-    fn wait_for_removal(&mut self, _timeout: Duration) -> Result<bool, Infallible> {
+    fn wait_for_removal(&mut self, _timeout: Duration) -> Result<bool, std::io::Error> {
         if let Some(mut card) = self.slot.lock().unwrap().take() {
             if card.is_inserted() {
                 card.pull();
@@ -118,7 +122,7 @@ impl CardSource for Operator {
         Ok(true)
     }
 
-    fn connect(&mut self) -> Result<Option<Handle>, Infallible> {
+    fn connect(&mut self) -> Result<Option<Handle>, std::io::Error> {
         let present = self
             .slot
             .lock()
@@ -185,6 +189,16 @@ impl Fixture {
         journal: &Path,
         readers: Vec<(String, Operator)>,
     ) -> (Summary, Vec<(Option<String>, Event)>) {
+        self.run_stopping(queue, journal, readers, false)
+    }
+
+    fn run_stopping(
+        &self,
+        queue: &Path,
+        journal: &Path,
+        readers: Vec<(String, Operator)>,
+        stop: bool,
+    ) -> (Summary, Vec<(Option<String>, Event)>) {
         let mut events = Vec::new();
         let mut record = |reader: Option<&str>, e: Event| events.push((reader.map(Into::into), e));
         let mut prepared = |e: Event| record(None, e);
@@ -194,7 +208,8 @@ impl Fixture {
             None,
             &mut prepared,
         )
-        .unwrap();
+        .unwrap()
+        .stop_when(Arc::new(std::sync::atomic::AtomicBool::new(stop)));
         let summary = batch
             .run_readers(readers, &self.station(), Limits::default(), &mut record)
             .unwrap();
@@ -269,6 +284,7 @@ fn operator(script: Vec<Insert>, pulled: &Cards, out: &Cards) -> Operator {
         script: script.into(),
         pulled: Arc::clone(pulled),
         out: Arc::clone(out),
+        unplug_when_done: false,
     }
 }
 
@@ -517,4 +533,127 @@ fn racing_readers_never_take_the_same_application() {
     let mut chips = take(&out);
     chips.retain(|c| c.card().lifecycle() == ektp_chip::os::Lifecycle::Issued);
     f.check((&queue, &journal), chips, &apps, "race");
+}
+
+/// A reader that fails stops alone: its half-written card is finished in the other reader,
+/// which issues the rest; the summary names the stopped reader. Three failed cards in a row
+/// stop only the reader they were in.
+#[test]
+fn a_failing_reader_stops_alone_and_its_card_is_finished_in_another() {
+    let f = Fixture::new("unplugged");
+    let queue = f.queue("queue", &TWO);
+    let journal = f.dir.join("journal.sqlite");
+    let (pulled, out) = (Cards::default(), Cards::default());
+    let mut a = operator(
+        vec![Insert::Card(
+            f.blank(1),
+            Some(Fault::PullAfterExecuting(30)),
+        )],
+        &pulled,
+        &out,
+    );
+    a.unplug_when_done = true;
+    let b = operator(
+        vec![Insert::Card(f.blank(2), None), Insert::PutBack],
+        &pulled,
+        &out,
+    );
+    let readers = vec![("A".to_owned(), a), ("B".to_owned(), b)];
+    let (summary, events) = f.run(&queue, &journal, readers);
+    assert_eq!(summary.issued, 2, "{events:?}");
+    assert_eq!(summary.readers_stopped.len(), 1, "{events:?}");
+    assert_eq!(summary.readers_stopped[0].reader, "A");
+    assert!(
+        summary.readers_stopped[0]
+            .reason
+            .contains("reader unplugged")
+    );
+    assert_eq!(summary.status(), ektp_station::Status::Incomplete);
+    assert!(
+        summary.to_string().contains("reader stopped: A: "),
+        "{summary}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|(r, e)| r.as_deref() == Some("A") && matches!(e, Event::ReaderStopped { .. }))
+    );
+    assert!(
+        issued_events(&events).contains(&("B".to_owned(), true)),
+        "the card pulled in A was finished in B: {events:?}"
+    );
+    f.check((&queue, &journal), take(&out), &TWO, "unplugged");
+
+    // Cards of another card batch in reader C: three failures stop C, not D.
+    let other = |n: u8| {
+        let key = ektp_chip::os::MasterKey::from_bytes([0x5A; 32]);
+        Box::new(Chip::new_blank([0x45, 0x4B, 0x54, 0x50, 0xC7, 0, 0, n], &key).unwrap())
+    };
+    let journal = f.dir.join("journal-2.sqlite");
+    let c = operator(
+        (0..4).map(|n| Insert::Card(other(n), None)).collect(),
+        &pulled,
+        &out,
+    );
+    let d = operator(
+        vec![
+            Insert::Card(f.blank(3), None),
+            Insert::Card(f.blank(4), None),
+        ],
+        &pulled,
+        &out,
+    );
+    let readers = vec![("C".to_owned(), c), ("D".to_owned(), d)];
+    let (summary, events) = f.run(&queue, &journal, readers);
+    assert_eq!(summary.issued, 2, "{events:?}");
+    assert_eq!(summary.readers_stopped.len(), 1, "{events:?}");
+    assert_eq!(summary.readers_stopped[0].reader, "C");
+    assert!(
+        summary.readers_stopped[0]
+            .reason
+            .contains("3 cards in a row failed"),
+        "{summary}"
+    );
+    let failed_in_c = events
+        .iter()
+        .filter(|(r, e)| {
+            r.as_deref() == Some("C") && matches!(e, Event::Card(CardOutcome::Failed { .. }))
+        })
+        .count();
+    assert_eq!(failed_in_c, 3);
+    // Card faults do not count against the applications: none is set aside.
+    assert!(summary.failed.is_empty());
+    let mut chips = take(&out);
+    chips.retain(|c| c.card().lifecycle() == ektp_chip::os::Lifecycle::Issued);
+    f.check((&queue, &journal), chips, &TWO, "three in a row");
+}
+
+/// A stop requested (Ctrl-C) before the first card: no reader writes anything.
+#[test]
+fn a_stop_request_stops_every_reader() {
+    let f = Fixture::new("stop");
+    let queue = f.queue("queue", &TWO);
+    let journal = f.dir.join("journal.sqlite");
+    let (pulled, out) = (Cards::default(), Cards::default());
+    let readers = (0..2u16)
+        .map(|r| {
+            let script = vec![Insert::Card(f.blank(r), None)];
+            (format!("R{r}"), operator(script, &pulled, &out))
+        })
+        .collect();
+    let (summary, events) = f.run_stopping(&queue, &journal, readers, true);
+    assert!(summary.stopped);
+    assert_eq!((summary.issued, summary.remaining), (0, 2));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|(_, e)| matches!(e, Event::Stopped))
+            .count(),
+        1
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|(_, e)| matches!(e, Event::Writing { .. }))
+    );
 }
