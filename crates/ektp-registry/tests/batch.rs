@@ -14,11 +14,11 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use common::{database, login, scratch};
@@ -33,7 +33,7 @@ use ektp_station::{
     Batch, CardOutcome, CardSource, Event, Journal, Limits, Queue, RegistrySink, Summary, sync,
 };
 
-type Slot = Rc<RefCell<Option<InProcess<Chip>>>>;
+type Slot = Arc<Mutex<Option<InProcess<Chip>>>>;
 
 /// An operator at one in-process reader who inserts a new blank card whenever the batch
 /// waits for one (up to `left`), and removes each card as soon as asked.
@@ -41,7 +41,10 @@ struct Operator {
     slot: Slot,
     master: ektp_chip::os::MasterKey,
     station: u8,
-    inserted: u8,
+    reader: u8,
+    mine: u8,
+    /// Cards inserted at the station, all readers.
+    inserted: Arc<AtomicU8>,
     left: u8,
 }
 
@@ -50,19 +53,24 @@ struct Handle(Slot);
 
 impl CardTransport for Handle {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        match self.0.borrow_mut().as_mut() {
+        match self.0.lock().unwrap().as_mut() {
             Some(card) => card.transmit(command),
             None => Err(TransportError::CardRemoved),
         }
     }
     fn reset(&mut self) -> Result<Vec<u8>, TransportError> {
-        match self.0.borrow_mut().as_mut() {
+        match self.0.lock().unwrap().as_mut() {
             Some(card) => card.reset(),
             None => Err(TransportError::CardRemoved),
         }
     }
     fn is_card_present(&mut self) -> Result<bool, TransportError> {
-        Ok(self.0.borrow().as_ref().is_some_and(InProcess::is_inserted))
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(InProcess::is_inserted))
     }
 }
 
@@ -71,27 +79,40 @@ impl CardSource for Operator {
     type Error = Infallible;
 
     fn wait_for_card(&mut self, _timeout: Duration) -> Result<bool, Infallible> {
-        if self.slot.borrow().is_none() {
+        let mut slot = self.slot.lock().unwrap();
+        if slot.is_none() {
             if self.left == 0 {
+                drop(slot);
+                std::thread::sleep(Duration::from_millis(1));
                 return Ok(false);
             }
             self.left -= 1;
-            self.inserted += 1;
-            let serial = [0x45, 0x4B, 0x54, 0x50, 0xC6, self.station, 0, self.inserted];
+            self.mine += 1;
+            self.inserted.fetch_add(1, Ordering::Relaxed);
+            let serial = [
+                0x45,
+                0x4B,
+                0x54,
+                0x50,
+                0xC6,
+                self.station,
+                self.reader,
+                self.mine,
+            ];
             let chip = Chip::new_blank(serial, &self.master).unwrap();
-            *self.slot.borrow_mut() = Some(InProcess::new(chip));
+            *slot = Some(InProcess::new(chip));
         }
         Ok(true)
     }
 
     fn wait_for_removal(&mut self, _timeout: Duration) -> Result<bool, Infallible> {
-        self.slot.borrow_mut().take();
+        self.slot.lock().unwrap().take();
         Ok(true)
     }
 
     fn connect(&mut self) -> Result<Option<Handle>, Infallible> {
-        let present = self.slot.borrow().is_some();
-        Ok(present.then(|| Handle(Rc::clone(&self.slot))))
+        let present = self.slot.lock().unwrap().is_some();
+        Ok(present.then(|| Handle(Arc::clone(&self.slot))))
     }
 }
 
@@ -116,11 +137,12 @@ fn submit_queue(url: &str) -> BTreeSet<String> {
     queue.valid.iter().map(|q| q.id.clone()).collect()
 }
 
-/// Runs station `n`'s batch over the specimen queue with `journal` and `registry`; every event
-/// also goes to `watch`. Returns the summary, the events and how many cards were inserted.
+/// Runs station `n`'s batch over the specimen queue with `journal` and `registry` on `readers`
+/// readers (one: exactly `Batch::run`); every event also goes to `watch`. Returns the summary,
+/// the events and how many cards were inserted.
 fn run_station(
     pki: &TestPkiFiles,
-    n: u8,
+    (n, readers): (u8, u8),
     journal: &Path,
     registry: Box<dyn RegistrySink>,
     watch: &mut dyn FnMut(&Event),
@@ -135,30 +157,38 @@ fn run_station(
         trust: &trust,
         cvca: None,
     };
-    let mut operator = Operator {
-        slot: Rc::new(RefCell::new(None)),
-        master: ektp_chip::os::test_perso_master_key().unwrap(),
-        station: n,
-        inserted: 0,
-        left: 20,
-    };
+    let inserted = Arc::new(AtomicU8::new(0));
+    let operators = (0..readers)
+        .map(|reader| {
+            let operator = Operator {
+                slot: Arc::default(),
+                master: ektp_chip::os::test_perso_master_key().unwrap(),
+                station: n,
+                reader,
+                mine: 0,
+                inserted: Arc::clone(&inserted),
+                left: 20,
+            };
+            (format!("reader {reader}"), operator)
+        })
+        .collect();
     let limits = Limits {
-        card_timeout: Some(Duration::from_millis(1)),
+        card_timeout: Some(Duration::from_millis(if readers > 1 { 300 } else { 1 })),
         max_cards: None,
     };
     let mut events = Vec::new();
-    let mut record = |e: Event| {
+    let mut record = |_: Option<&str>, e: Event| {
         watch(&e);
         events.push(e);
     };
     let queue = Queue::scan(&queue_dir()).unwrap();
     let journal = Journal::open(journal).unwrap();
-    let summary = Batch::prepare(queue, journal, None, &mut record)
+    let summary = Batch::prepare(queue, journal, None, &mut |e| record(None, e))
         .unwrap()
         .with_registry(registry)
-        .run(&mut operator, &station, limits, &mut record)
+        .run_readers(operators, &station, limits, &mut record)
         .unwrap();
-    (summary, events, operator.inserted)
+    (summary, events, inserted.load(Ordering::Relaxed))
 }
 
 fn issued_in(events: &[Event]) -> Vec<String> {
@@ -183,10 +213,21 @@ fn skipped_in(events: &[Event]) -> BTreeSet<String> {
 
 #[test]
 fn two_station_batches_with_one_queue_write_each_application_on_one_chip() {
-    let (db, url) = database("batch_two");
+    two_stations("batch_two", 1);
+}
+
+/// The same with two multi-reader stations (two readers each): four workers race for the
+/// applications on two registry connections.
+#[test]
+fn two_multi_reader_stations_with_one_queue_write_each_application_on_one_chip() {
+    two_stations("batch_multi", 2);
+}
+
+fn two_stations(name: &str, readers: u8) {
+    let (db, url) = database(name);
     let apps = submit_queue(&url);
     assert!(apps.len() >= 4, "{apps:?}");
-    let dir = scratch("batch_two");
+    let dir = scratch(name);
     let pki = generate_test_pki(&dir.join("pki"), SystemTime::now()).unwrap();
     let handles: Vec<_> = ["sa", "sb"]
         .into_iter()
@@ -199,7 +240,7 @@ fn two_station_batches_with_one_queue_write_each_application_on_one_chip() {
                 let sink = Registry::connect(&station_url).unwrap();
                 let out = run_station(
                     &pki,
-                    u8::try_from(n).unwrap(),
+                    (u8::try_from(n).unwrap(), readers),
                     &journal,
                     Box::new(sink),
                     &mut |_| {},
@@ -230,7 +271,18 @@ fn two_station_batches_with_one_queue_write_each_application_on_one_chip() {
             })
             .collect();
         assert_eq!(journaled, other_issued, "station {n}");
-        assert_eq!(usize::from(*inserted), issued.len(), "station {n}");
+        if readers == 1 {
+            assert_eq!(usize::from(*inserted), issued.len(), "station {n}");
+        } else {
+            // A blank card arrives before its application is chosen: one may find nothing
+            // left for it, but no card is ever written with an application of the other
+            // station.
+            assert!(usize::from(*inserted) >= issued.len(), "station {n}");
+            assert!(!events.iter().any(|e| matches!(
+                e,
+                Event::Writing { application, .. } if other_issued.contains(application)
+            )));
+        }
         assert_eq!(summary.skipped.len(), other_issued.len());
         assert!(!events.iter().any(|e| matches!(
             e,
@@ -277,7 +329,7 @@ fn each_card_is_in_the_registry_before_the_next_and_an_outage_stops_nothing() {
     };
     let sink = Registry::connect(&station_url).unwrap();
     let journal = dir.join("journal-online.sqlite");
-    let (summary, _, _) = run_station(&pki, 0, &journal, Box::new(sink), &mut watch);
+    let (summary, _, _) = run_station(&pki, (0, 1), &journal, Box::new(sink), &mut watch);
     assert_eq!(usize::try_from(summary.issued).unwrap(), apps.len());
     assert_eq!(checked, apps.len());
 
@@ -295,7 +347,7 @@ fn each_card_is_in_the_registry_before_the_next_and_an_outage_stops_nothing() {
         )
         .unwrap();
     let journal = dir.join("journal-offline.sqlite");
-    let (summary, events, _) = run_station(&pki, 1, &journal, Box::new(sink), &mut |_| {});
+    let (summary, events, _) = run_station(&pki, (1, 1), &journal, Box::new(sink), &mut |_| {});
     assert_eq!(usize::try_from(summary.issued).unwrap(), apps.len());
     let offline = events
         .iter()
