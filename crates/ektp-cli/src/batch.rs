@@ -67,7 +67,7 @@ pub struct BatchArgs {
     #[command(flatten)]
     pub station: crate::station::StationArgs,
     /// Stop when no card arrives, or a finished card is not removed, within SECS seconds
-    /// (default: wait for ever).
+    /// (default: wait for ever). With several readers, per reader: that reader stops.
     #[arg(long, value_name = "SECS")]
     pub card_timeout: Option<u64>,
     /// Stop after issuing N cards.
