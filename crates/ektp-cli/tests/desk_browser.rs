@@ -372,7 +372,27 @@ fn the_desk_page_passes_a_good_card_with_its_photo_and_refuses_a_revoked_one() {
     drop(_serve);
 
     // The same card at a desk whose revocation list names it: DO NOT HAND OUT (Indonesian page).
+    // A mistyped CAN first: the service's message in Indonesian, the CAN field ready again.
     let (_serve, url) = serve(&dir, &s("pki/trust"), &dir.join("revoked.txt"));
+    driver.go(&url);
+    wait_for("the page", || !driver.text("#status").is_empty());
+    driver.type_keys("#can", "000000\u{E007}");
+    wait_for("the wrong-CAN message", || {
+        !driver.text("#error").is_empty()
+    });
+    let shot = driver.screenshot("wrong-can.png");
+    assert_eq!(
+        driver.text("#error"),
+        "Kesalahan: CAN salah: periksa 6 angka yang tercetak pada kartu",
+        "see {}",
+        shot.display()
+    );
+    assert!(
+        driver.text("#verdict").is_empty(),
+        "no verdict for a mistyped CAN"
+    );
+    let focused = driver.script("return document.activeElement.id");
+    assert_eq!(focused, "can", "the CAN field takes the focus again");
     let verdict = desk_flow(&driver, &url);
     let shot = driver.screenshot("revoked.png");
     assert_eq!(verdict, "JANGAN DISERAHKAN", "see {}", shot.display());

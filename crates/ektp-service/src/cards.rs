@@ -186,6 +186,11 @@ impl Cards {
                 .verify_with_terminal(can, &policy, &t.terminal())
                 .map_err(Self::card_error)?,
         };
+        if wrong_can(&report) {
+            // A mistyped CAN checked nothing on the card: say so (and let the clerk retype it)
+            // rather than a verdict.
+            return Err(Self::card_error(ektp::Error::WrongCan));
+        }
         let fingerprint = self.fingerprint(&mut report, files.as_ref(), extras);
         let card_passed = report.passed;
         // The registry is asked once the holder check is there (a capture, a power of
@@ -281,6 +286,14 @@ impl Cards {
         let files = self.files(reader, can, with_face(ReadRequest::HOLDER))?;
         render(&files)
     }
+}
+
+/// Whether PACE failed because the CAN is wrong (the card itself was not checked).
+fn wrong_can(report: &ektp::VerifyReport) -> bool {
+    let wrong = ektp::Error::WrongCan.to_string();
+    report
+        .check(ektp::CheckKind::Pace)
+        .is_some_and(|c| !c.passed && c.reason == wrong)
 }
 
 fn with_face(mut r: ReadRequest) -> ReadRequest {
