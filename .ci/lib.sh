@@ -16,13 +16,16 @@
 #   softhsm2               the PKCS#11 software token ektp-pkcs11's tests create (and remove) per run
 #   postgresql             initdb/pg_ctl for the throwaway cluster the registry tests use (.ci/pg)
 #   util-linux             setpriv, to run that cluster as the unprivileged postgres user
-#   poppler-utils          pdftotext, which reads ektp-face's printouts back in its tests
+#   poppler-utils          pdftotext, which reads ektp-face's printouts back in its tests, and
+#                          pdfimages, which takes the card face image out of them
+#   libopenjp2-tools       opj_decompress, OpenJPEG's decoder: the independent reference for
+#                          ektp-face's JPEG 2000 portrait decode
 #   chromium chromium-driver  the headless browser and its WebDriver server that drive the desk
 #                          page in ektp-cli's desk_browser test (the test starts and stops
 #                          chromedriver itself, on a free port)
 CI_PKGS=(pcscd libpcsclite-dev vsmartcard-vpcd pkgconf opensc openssl iproute2 build-essential
          ca-certificates curl openpace softhsm2 postgresql util-linux poppler-utils chromium
-         chromium-driver)
+         chromium-driver libopenjp2-tools)
 
 ci_log() { echo "ci: $*" >&2; }
 

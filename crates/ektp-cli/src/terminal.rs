@@ -51,6 +51,11 @@ impl core::fmt::Debug for LoadedTerminal {
 }
 
 impl LoadedTerminal {
+    /// The chain and the key, for a holder that keeps them (`ektp serve`).
+    pub fn into_parts(self) -> (Vec<CvCertificate>, SoftwareCvSigner) {
+        (self.chain, self.key)
+    }
+
     /// As the library's terminal.
     pub fn terminal(&self) -> Terminal<'_> {
         Terminal {

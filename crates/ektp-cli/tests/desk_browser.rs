@@ -2,7 +2,12 @@
 //! chromedriver, spoken to over the W3C WebDriver protocol) against `ektp serve` and a virtual
 //! card in pcscd's vpcd reader: the CAN typed with the keyboard and Enter, PASS with the card
 //! face (photo) shown; the same card on a desk whose revocation list names it, DO NOT HAND
-//! OUT. Screenshots are kept under `target/desk-browser/` (the paths are printed).
+//! OUT. A desk with a terminal, an applications directory and the issuance registry (the real
+//! PostgreSQL of `.ci/test`): the `potret-icao` card's JPEG 2000 photo on the face beside the
+//! checks, the fingerprint step after the card checks pass (a capture file chosen and sent
+//! with the keyboard), PASS with the handover recorded; and the same `/api/verify` with
+//! another application, a stranger's finger, a second handover. Screenshots are kept under
+//! `target/desk-browser/` (the paths are printed).
 
 #![allow(
     clippy::unwrap_used,
@@ -68,6 +73,10 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
 
 /// `ektp serve` on a free port; returns the desk page's address it printed.
 fn serve(dir: &Path, trust: &str, revoked: &Path) -> (Kid, String) {
+    serve_with(dir, trust, revoked, &[])
+}
+
+fn serve_with(dir: &Path, trust: &str, revoked: &Path, more: &[&str]) -> (Kid, String) {
     // The page's language from LANG (Indonesian); `&lang=en` in its address overrides it.
     let mut child = ektp()
         .env("LANG", "id_ID.UTF-8")
@@ -82,6 +91,8 @@ fn serve(dir: &Path, trust: &str, revoked: &Path) -> (Kid, String) {
         .arg(dir.join("token"))
         .args(["--trust", trust, "--revoked"])
         .arg(revoked)
+        .args(more)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -271,6 +282,10 @@ fn decode_base64(s: &str) -> Vec<u8> {
 
 /// Types the CAN into the focused field and presses Enter; waits for the verdict.
 fn desk_flow(driver: &Driver, url: &str) -> String {
+    desk_flow_can(driver, url, CAN)
+}
+
+fn desk_flow_can(driver: &Driver, url: &str, can: &str) -> String {
     driver.go(url);
     wait_for("the page", || !driver.text("#status").is_empty());
     let focused = driver.script("return document.activeElement.id");
@@ -278,7 +293,7 @@ fn desk_flow(driver: &Driver, url: &str) -> String {
         focused, "can",
         "the CAN field has the focus when the page opens"
     );
-    driver.type_keys("#can", &format!("{CAN}\u{E007}"));
+    driver.type_keys("#can", &format!("{can}\u{E007}"));
     wait_for("the verdict", || !driver.text("#verdict").is_empty());
     let focused = driver.script("return document.activeElement.id");
     assert_eq!(
@@ -357,7 +372,27 @@ fn the_desk_page_passes_a_good_card_with_its_photo_and_refuses_a_revoked_one() {
     drop(_serve);
 
     // The same card at a desk whose revocation list names it: DO NOT HAND OUT (Indonesian page).
+    // A mistyped CAN first: the service's message in Indonesian, the CAN field ready again.
     let (_serve, url) = serve(&dir, &s("pki/trust"), &dir.join("revoked.txt"));
+    driver.go(&url);
+    wait_for("the page", || !driver.text("#status").is_empty());
+    driver.type_keys("#can", "000000\u{E007}");
+    wait_for("the wrong-CAN message", || {
+        !driver.text("#error").is_empty()
+    });
+    let shot = driver.screenshot("wrong-can.png");
+    assert_eq!(
+        driver.text("#error"),
+        "Kesalahan: CAN salah: periksa 6 angka yang tercetak pada kartu",
+        "see {}",
+        shot.display()
+    );
+    assert!(
+        driver.text("#verdict").is_empty(),
+        "no verdict for a mistyped CAN"
+    );
+    let focused = driver.script("return document.activeElement.id");
+    assert_eq!(focused, "can", "the CAN field takes the focus again");
     let verdict = desk_flow(&driver, &url);
     let shot = driver.screenshot("revoked.png");
     assert_eq!(verdict, "JANGAN DISERAHKAN", "see {}", shot.display());
@@ -367,6 +402,392 @@ fn the_desk_page_passes_a_good_card_with_its_photo_and_refuses_a_revoked_one() {
     assert_eq!(class, "fail");
 
     drop(driver);
+    drop(sim);
+    wait_for("the card to leave", || !card_present());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `ok` in `dir`.
+fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let o = ektp().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "ektp {args:?}: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The department's CVCA, a DV and a desk terminal with read-dg3 (as fingerprint_cli.rs).
+fn terminal_pki(dir: &Path) {
+    ok_in(
+        dir,
+        &[
+            "cvc",
+            "init-cvca",
+            "cvca",
+            "--country",
+            "ID",
+            "--holder",
+            "IDCVCA00001",
+        ],
+    );
+    ok_in(
+        dir,
+        &[
+            "cvc",
+            "issue-dv",
+            "--cvca-dir",
+            "cvca",
+            "--holder",
+            "IDDVDESK00001",
+            "--months",
+            "3",
+            "--rights",
+            "read-dg3",
+            "--out",
+            "dv.cvcert",
+            "--key-out",
+            "dv.key",
+        ],
+    );
+    ok_in(
+        dir,
+        &[
+            "cvc",
+            "request",
+            "--key-out",
+            "term.key",
+            "--holder",
+            "IDDESK00001",
+            "--car",
+            "IDDVDESK00001",
+            "--out",
+            "term.req",
+        ],
+    );
+    ok_in(
+        dir,
+        &[
+            "cvc",
+            "issue-is",
+            "--dv-cert",
+            "dv.cvcert",
+            "--dv-key",
+            "dv.key",
+            "--request",
+            "term.req",
+            "--days",
+            "7",
+            "--rights",
+            "read-dg3",
+            "--out",
+            "term.cvcert",
+        ],
+    );
+}
+
+/// A fresh, migrated registry database: its URL.
+fn registry_db() -> String {
+    let base = std::env::var("EKTP_TEST_PG").unwrap_or_else(|_| {
+        panic!(
+            "EKTP_TEST_PG is not set: run the tests through .ci/test, which starts a throwaway \
+             PostgreSQL cluster (or `. .ci/pg && ci_pg_start`)"
+        )
+    });
+    let db = format!("desk_browser_{}", std::process::id());
+    let mut admin = ektp_registry::Registry::connect(&format!("{base} dbname=postgres")).unwrap();
+    let c = admin.client();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    let url = format!("{base} dbname={db}");
+    ok(&["registry", "--registry", &url, "init"]);
+    url
+}
+
+/// The applications directory: `potret` (the potret-icao specimen, JPEG 2000 portrait, with
+/// the pria specimen's index-finger images so DG3 is extracted from the synthetic finger 9106)
+/// and `pria` (another person).
+fn applications(dir: &Path) -> PathBuf {
+    let specimens = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cards/specimens");
+    let queue = dir.join("queue");
+    let potret = queue.join("potret");
+    std::fs::create_dir_all(&potret).unwrap();
+    for f in ["portrait.jp2", "signature.jpg"] {
+        std::fs::copy(specimens.join("potret-icao").join(f), potret.join(f)).unwrap();
+    }
+    for f in ["right-index.png", "left-index.png"] {
+        std::fs::copy(specimens.join("pria").join(f), potret.join(f)).unwrap();
+    }
+    let json = std::fs::read_to_string(specimens.join("potret-icao/application.json"))
+        .unwrap()
+        .replace(".fmr\"", ".png\"");
+    std::fs::write(potret.join("application.json"), json).unwrap();
+    let pria = queue.join("pria");
+    std::fs::create_dir_all(&pria).unwrap();
+    for e in std::fs::read_dir(specimens.join("pria")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), pria.join(e.file_name())).unwrap();
+    }
+    queue
+}
+
+/// `POST /api/verify` with the token from the desk page's address; the answer's JSON.
+fn api_verify(url: &str, body: &Value) -> (u16, Value) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, query) = rest.split_once("/?token=").unwrap();
+    let mut s = TcpStream::connect(host).unwrap();
+    let body = body.to_string();
+    write!(
+        s,
+        "POST /api/verify HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Authorization: Bearer {query}\r\nAccept-Language: id\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap())
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn row<'a>(v: &'a Value, check: &str) -> &'a Value {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == check)
+        .unwrap_or_else(|| panic!("no {check} row in {v}"))
+}
+
+#[test]
+fn a_desk_with_a_terminal_and_the_registry_shows_the_jpeg2000_photo_beside_the_checks_and_matches_the_finger()
+ {
+    let url_db = registry_db();
+    let _slot = SlotLock::acquire(PORT, Duration::from_secs(300)).unwrap();
+    let dir = std::env::temp_dir().join(format!("ektp-desk-finger-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    ok_in(&dir, &["pki", "init", "pki"]);
+    terminal_pki(&dir);
+    let queue = applications(&dir);
+    std::fs::write(
+        dir.join("station.toml"),
+        "signer_key = \"pki/ID-DS1-TEST-ONLY.key.pem\"\n\
+         signer_certificate = \"pki/ID-DS1-TEST-ONLY.crt.pem\"\n\
+         trust_dir = \"pki/trust\"\n\
+         cvca_certificate = \"cvca/IDCVCA00001.cvcert\"\n\
+         journal = \"journal.sqlite\"\n",
+    )
+    .unwrap();
+    wait_for("the previous card to leave", || !card_present());
+    let sim = Kid(ektp()
+        .current_dir(&dir)
+        .args(["sim", "--port", &PORT.to_string(), "--state", "chip.json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap());
+    wait_for("the virtual card", card_present);
+    let app = queue.join("potret/application.json");
+    ok_in(
+        &dir,
+        &[
+            "--reader",
+            READER,
+            "--config",
+            "station.toml",
+            "personalize",
+            &app.to_string_lossy(),
+            "--test-master-key",
+            "--wait",
+            "5",
+        ],
+    );
+    // The station's journal pushed to the registry: the card is recorded as issued.
+    ok(&[
+        "registry",
+        "--registry",
+        &url_db,
+        "import",
+        &dir.join("journal.sqlite").to_string_lossy(),
+    ]);
+    ok_in(&dir, &["serve", "--init", "--token-file", "token"]);
+    std::fs::write(dir.join("none.txt"), "").unwrap();
+    let holder = ektp_bio::synth::impression(9106, 1).to_png().unwrap();
+    std::fs::write(dir.join("holder.png"), &holder).unwrap();
+    let stranger = ektp_bio::synth::impression(9108, 1).to_png().unwrap();
+
+    let (_serve, url) = serve_with(
+        &dir,
+        "pki/trust",
+        &dir.join("none.txt"),
+        &[
+            "--terminal-cert",
+            "term.cvcert",
+            "--terminal-chain",
+            "dv.cvcert",
+            "--terminal-key",
+            "term.key",
+            "--applications",
+            "queue",
+            "--registry",
+            &url_db,
+            "--desk",
+            "desk 7",
+        ],
+    );
+    const CAN7: &str = "705316";
+
+    // The API first. An unknown application: refused before the card, in Indonesian.
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "application": "nope"}));
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"], "unknown_application");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Permohonan tidak ditemukan"),
+        "{v}"
+    );
+    // Another person's application: the card is not the one expected.
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "application": "pria"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["passed"], false, "{v}");
+    assert_eq!(row(&v, "record_match")["status"], "FAIL", "{v}");
+    // Its own application, no capture yet: the card checks pass, the fingerprint is pending
+    // and the registry is not asked (no holder check yet).
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "application": "potret"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["card_passed"], true, "{v}");
+    assert_eq!(v["fingerprint_step"], true);
+    assert_eq!(v["fingerprint_pending"], true, "{v}");
+    assert_eq!(v["passed"], false);
+    assert_eq!(row(&v, "record_match")["status"], "PASS", "{v}");
+    assert_eq!(row(&v, "fingerprint")["status"], "SKIP", "{v}");
+    assert!(v["registry"].is_null(), "{v}");
+    // A stranger's finger: the fingerprint fails; the registry knows the card but records no
+    // handover for a card that failed.
+    let finger = |png: &[u8]| json!([{"finger": "right-index", "png": base64(png)}]);
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "finger": finger(&stranger)}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["passed"], false, "{v}");
+    assert_eq!(v["fingerprint"]["matched"], false, "{v}");
+    assert_eq!(row(&v, "fingerprint")["status"], "FAIL", "{v}");
+    assert_eq!(v["registry"]["handover_recorded"], false, "{v}");
+    assert!(
+        v["registry"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("handover NOT recorded"),
+        "{v}"
+    );
+    // A capture that is not base64: refused, the card untouched.
+    let (status, v) = api_verify(
+        &url,
+        &json!({"can": CAN7, "finger": [{"finger": "right-index", "png": "not base64!"}]}),
+    );
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (400, Some("bad_finger")),
+        "{v}"
+    );
+
+    // The page: CAN → card checks pass → the fingerprint step, the face beside the checks.
+    let driver = Driver::start();
+    let verdict = desk_flow_can(&driver, &format!("{url}&lang=en"), CAN7);
+    let shot = driver.screenshot("fingerprint-step.png");
+    assert_eq!(verdict, "CHECK THE FINGERPRINT", "see {}", shot.display());
+    let rects = driver.script(
+        "const r = (id) => document.getElementById(id).getBoundingClientRect(); \
+         const [f, c] = [r('face'), r('checks')]; \
+         return [f.left, f.right, f.top, f.bottom, c.left, c.right, c.top, c.bottom]",
+    );
+    let n = |i: usize| rects[i].as_f64().unwrap();
+    assert!(n(1) <= n(4), "the checks start right of the face: {rects}");
+    assert!(
+        n(2) < n(7) && n(6) < n(3),
+        "and beside it, not below: {rects}"
+    );
+    // The JPEG 2000 portrait is on the face: the photo box is not a flat placeholder.
+    let photo = driver.script(
+        "const f = document.getElementById('face'); \
+         const c = document.createElement('canvas'); c.width = f.naturalWidth; \
+         c.height = f.naturalHeight; const g = c.getContext('2d'); g.drawImage(f, 0, 0); \
+         const d = g.getImageData(776, 122, 192, 242).data; let s = 0, s2 = 0, n = 0; \
+         for (let i = 0; i < d.length; i += 4) { const l = (d[i] + d[i+1] + d[i+2]) / 3; \
+           s += l; s2 += l * l; n++; } \
+         return [f.naturalWidth, Math.sqrt(s2 / n - (s / n) * (s / n))]",
+    );
+    assert_eq!(photo[0], 1012, "{photo}");
+    assert!(
+        photo[1].as_f64().unwrap() > 25.0,
+        "the photo region is flat: {photo}"
+    );
+    // Keyboard only: from the verdict, the next control is the capture file, then its button.
+    let order = driver.script(
+        "const all = [...document.querySelectorAll('input, button')].filter( \
+           (e) => !e.disabled && e.offsetParent !== null); \
+         return all.map((e) => e.id)",
+    );
+    assert_eq!(
+        order,
+        json!(["finger-file", "finger-check", "next"]),
+        "{order}"
+    );
+    driver.type_keys("#finger-file", &dir.join("holder.png").to_string_lossy());
+    driver.type_keys("#finger-check", "\u{E007}");
+    wait_for("the fingerprint verdict", || {
+        driver.text("#verdict") != "CHECK THE FINGERPRINT"
+    });
+    let shot = driver.screenshot("fingerprint-pass.png");
+    assert_eq!(driver.text("#verdict"), "PASS", "see {}", shot.display());
+    let checks = driver.text("#checks");
+    assert!(checks.contains("PASS fingerprint"), "{checks}");
+    assert!(checks.contains("PASS registry"), "{checks}");
+    assert!(
+        checks.contains("handover recorded (desk desk 7, fingerprint score"),
+        "{checks}"
+    );
+    drop(driver);
+
+    // The same card again: the registry refuses a second handover.
+    let (_, v) = api_verify(&url, &json!({"can": CAN7, "finger": finger(&holder)}));
+    assert_eq!(v["fingerprint"]["matched"], true, "{v}");
+    assert_eq!(v["passed"], false, "{v}");
+    assert!(
+        v["registry"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already handed over"),
+        "{v}"
+    );
+
+    drop(_serve);
     drop(sim);
     wait_for("the card to leave", || !card_present());
     let _ = std::fs::remove_dir_all(&dir);

@@ -7,7 +7,7 @@ mod images;
 mod pdf;
 
 pub use face::{FACE_HEIGHT, FACE_WIDTH, PHOTO_BOX, render_face_png};
-pub use images::{CardImages, MAX_IMAGE_SIDE};
+pub use images::{CardImages, ImageError, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, decode_image};
 pub use pdf::{PrintoutText, Verification, render_pdf};
 
 /// Why a face or printout could not be rendered.

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod desk;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use ektp_station::{Claim, IssuedCard, RegistrySink, SinkError};

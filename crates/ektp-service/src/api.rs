@@ -15,13 +15,47 @@ use serde_json::{Value, json};
 
 use crate::Shared;
 
-/// An error answer: `{"error": "wrong_can", "message": "…"}` with its HTTP status. The
-/// message never holds a CAN or card data.
+/// An error answer: `{"error": "wrong_can", "message": "…", "detail": "…"}` with its HTTP
+/// status. `message` is for people, in the request's language (service.ftl, by `error`);
+/// `detail` is the technical cause in English. Neither holds a CAN or card data.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+}
+
+/// Every `error` code an answer may carry (each has a `service-error-CODE` message in
+/// service.ftl, in both languages: the tests hold them to it).
+#[cfg(test)]
+pub(crate) const ERROR_CODES: [&str; 19] = [
+    "token_required",
+    "foreign_host",
+    "origin_not_allowed",
+    "bad_can",
+    "unknown_field",
+    "wrong_can",
+    "too_many_can_attempts",
+    "reader",
+    "no_trust_store",
+    "card",
+    "field_missing",
+    "not_found",
+    "internal",
+    "bad_finger",
+    "bad_request",
+    "unknown_application",
+    "no_applications",
+    "bad_application",
+    "no_terminal",
+];
+
+/// What a localized error answer is made from; the guard renders it in the request's
+/// language (`crate::text::localize`).
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorInfo {
+    pub code: &'static str,
+    pub detail: String,
 }
 
 impl ApiError {
@@ -42,9 +76,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = (
             self.status,
-            Json(json!({"error": self.code, "message": self.message})),
+            Json(json!({"error": self.code, "message": self.message, "detail": self.message})),
         )
             .into_response();
+        r.extensions_mut().insert(ErrorInfo {
+            code: self.code,
+            detail: self.message,
+        });
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -70,6 +108,18 @@ pub(crate) struct CardRequest {
     /// `read` only: add the card face as a PNG data URL (`face_png`).
     #[serde(default)]
     face: bool,
+    /// `verify` only: the id of the application the card must carry, looked up in the
+    /// service's applications directory (`ektp serve --applications DIR`).
+    #[serde(default)]
+    application: Option<String>,
+    /// `verify` only: live captures of the holder's finger, matched against DG3 (needs the
+    /// service's terminal).
+    #[serde(default)]
+    finger: Option<Vec<crate::desk_checks::FingerCapture>>,
+    /// `verify` only: the collector is a representative with this power of attorney (the
+    /// registry records it with the handover instead of a fingerprint).
+    #[serde(default)]
+    power_of_attorney: Option<String>,
 }
 
 impl CardRequest {
@@ -136,12 +186,20 @@ pub(crate) async fn read(
 /// `POST /api/verify`.
 pub(crate) async fn verify(
     State(s): State<Arc<Shared>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
     Json(req): Json<CardRequest>,
 ) -> Result<Json<Value>, ApiError> {
+    let lang = crate::text::request_lang(&headers, query.as_deref(), s.lang);
+    let extras = crate::desk_checks::VerifyExtras::from_request(
+        req.application.clone(),
+        req.finger.as_deref().unwrap_or_default(),
+        req.power_of_attorney.clone(),
+    )?;
     let can = req.can(&s)?;
     let cards = s.cards.clone();
     Ok(Json(
-        blocking(move || cards.verify(req.reader.as_deref(), &can)).await?,
+        blocking(move || cards.verify(req.reader.as_deref(), &can, &extras, lang)).await?,
     ))
 }
 

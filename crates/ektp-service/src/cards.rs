@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use axum::http::StatusCode;
+use ektp::fingerprint::{self, FingerprintReport, MatchSession, NoDg3, QualityGate};
 use ektp::{
     Can, Card, CardFields, Field, HolderView, ReadRequest, RevocationList, TrustStore, VerifyPolicy,
 };
@@ -13,13 +14,15 @@ use ektp_pcsc::{PcscCard, PcscContext, ReaderSelector};
 use serde_json::{Value, json};
 
 use crate::api::ApiError;
+use crate::desk_checks::{DeskSetup, VerifyExtras, load_application};
 
-/// Readers, trust store and revocation list the service works with.
+/// Readers, trust store, revocation list and desk checks the service works with.
 #[derive(Debug)]
 pub struct Cards {
     reader: Option<String>,
     trust: Option<TrustStore>,
     revoked: RevocationList,
+    desk: DeskSetup,
     busy: Mutex<()>,
 }
 
@@ -32,8 +35,22 @@ impl Cards {
             reader,
             trust,
             revoked,
+            desk: DeskSetup::default(),
             busy: Mutex::new(()),
         }
+    }
+
+    /// With the desk's further checks: the applications directory, the registry, the
+    /// terminal for the fingerprint step.
+    #[must_use]
+    pub fn with_desk(mut self, desk: DeskSetup) -> Self {
+        self.desk = desk;
+        self
+    }
+
+    /// Whether `/api/verify` takes a fingerprint step (a terminal is configured).
+    pub(crate) fn fingerprint_step(&self) -> bool {
+        self.desk.terminal.is_some()
     }
 
     fn pcsc(e: impl std::fmt::Display) -> ApiError {
@@ -122,8 +139,16 @@ impl Cards {
         Ok(out)
     }
 
-    /// `verify`: the report, and, when PACE worked, the holder view and face as read.
-    pub(crate) fn verify(&self, reader: Option<&str>, can: &Can) -> Result<Value, ApiError> {
+    /// `verify`: the report with the expected application, the fingerprint step and the
+    /// registry as configured and asked; `passed` over all of them; the rows the page shows
+    /// in `lang`; and, when PACE worked, the holder view and face as read.
+    pub(crate) fn verify(
+        &self,
+        reader: Option<&str>,
+        can: &Can,
+        extras: &VerifyExtras,
+        lang: ektp_i18n::Lang,
+    ) -> Result<Value, ApiError> {
         let _one = self
             .busy
             .lock()
@@ -135,18 +160,89 @@ impl Cards {
                 "the service has no trust store: start it with --trust DIR",
             )
         })?;
+        let expected = extras
+            .application
+            .as_deref()
+            .map(|id| load_application(self.desk.applications.as_deref(), id))
+            .transpose()?;
+        if !extras.captures.is_empty() && self.desk.terminal.is_none() {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_terminal",
+                "the service has no terminal to open the card's fingerprints: start it with \
+                 --terminal-cert, --terminal-chain and --terminal-key",
+            ));
+        }
         let mut card = Card::new(self.connect(reader)?).map_err(Self::card_error)?;
         let policy = VerifyPolicy {
             trust,
             revoked: &self.revoked,
-            expected: None,
+            expected: expected.as_ref(),
             at: SystemTime::now(),
         };
-        let report = card.verify(can, &policy).map_err(Self::card_error)?;
+        let (mut report, files) = match &self.desk.terminal {
+            None => (card.verify(can, &policy).map_err(Self::card_error)?, None),
+            Some(t) => card
+                .verify_with_terminal(can, &policy, &t.terminal())
+                .map_err(Self::card_error)?,
+        };
+        if wrong_can(&report) {
+            // A mistyped CAN checked nothing on the card: say so (and let the clerk retype it)
+            // rather than a verdict.
+            return Err(Self::card_error(ektp::Error::WrongCan));
+        }
+        let fingerprint = self.fingerprint(&mut report, files.as_ref(), extras);
+        let card_passed = report.passed;
+        // The registry is asked once the holder check is there (a capture, a power of
+        // attorney, or no fingerprint step at all): the handover is recorded then, once.
+        let holder_checked = !self.fingerprint_step()
+            || !extras.captures.is_empty()
+            || extras.power_of_attorney.is_some();
+        let registry = match &self.desk.registry {
+            Some(r) if holder_checked => Some(ektp_registry::desk::check(
+                &r.url,
+                &ektp_registry::desk::DeskOptions {
+                    desk: r.desk.clone(),
+                    power_of_attorney: extras.power_of_attorney.clone(),
+                    fingerprint_score: None,
+                },
+                &report,
+                &self.revoked,
+                fingerprint.as_ref(),
+            )),
+            _ => None,
+        };
+        let finger_matched = fingerprint.as_ref().is_some_and(|f| f.matched);
+        let fingerprint_pending = self.fingerprint_step()
+            && card_passed
+            && !finger_matched
+            && extras.power_of_attorney.is_none();
+        let passed =
+            card_passed && !fingerprint_pending && registry.as_ref().is_none_or(|r| r.passed);
+        let catalog = ektp_i18n::Catalog::new(lang);
+        let mut rows = crate::text::report_rows(&report, &catalog);
+        if let Some(r) = &registry {
+            let status = if r.passed { "PASS" } else { "FAIL" };
+            rows.push(crate::text::check_row(
+                "registry",
+                status,
+                r.reason.clone(),
+                &catalog,
+            ));
+        }
+        let mut out = json!({
+            "passed": passed,
+            "card_passed": card_passed,
+            "fingerprint_step": self.fingerprint_step(),
+            "fingerprint_pending": fingerprint_pending,
+            "report": to_value(&report)?,
+            "fingerprint": to_value(&fingerprint)?,
+            "registry": to_value(&registry)?,
+            "rows": rows,
+        });
         let pace_ok = report
             .check(ektp::CheckKind::Pace)
             .is_some_and(|c| c.passed);
-        let mut out = json!({ "report": to_value(&report)? });
         if pace_ok {
             let files = card
                 .pace(can)
@@ -161,6 +257,26 @@ impl Cards {
         Ok(out)
     }
 
+    /// The fingerprint check of a verified card, when the service has a terminal (without
+    /// captures it is `SKIP`: the page then offers the step). `None` without a terminal.
+    fn fingerprint(
+        &self,
+        report: &mut ektp::VerifyReport,
+        files: Option<&ektp::CardFiles>,
+        extras: &VerifyExtras,
+    ) -> Option<FingerprintReport> {
+        self.desk.terminal.as_ref()?;
+        let mut session = MatchSession::new(self.desk.threshold, self.desk.attempts);
+        let out = fingerprint::check(
+            report,
+            files.ok_or(NoDg3::NotOpened),
+            &extras.captures,
+            &mut session,
+            &QualityGate::default(),
+        );
+        Some(out)
+    }
+
     /// `face`: the card face as PNG bytes.
     pub(crate) fn face(&self, reader: Option<&str>, can: &Can) -> Result<Vec<u8>, ApiError> {
         let _one = self
@@ -170,6 +286,14 @@ impl Cards {
         let files = self.files(reader, can, with_face(ReadRequest::HOLDER))?;
         render(&files)
     }
+}
+
+/// Whether PACE failed because the CAN is wrong (the card itself was not checked).
+fn wrong_can(report: &ektp::VerifyReport) -> bool {
+    let wrong = ektp::Error::WrongCan.to_string();
+    report
+        .check(ektp::CheckKind::Pace)
+        .is_some_and(|c| !c.passed && c.reason == wrong)
 }
 
 fn with_face(mut r: ReadRequest) -> ReadRequest {

@@ -18,11 +18,22 @@ const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'un
 
 /// `GET /`: the page, in the service's language.
 pub(crate) async fn page(State(s): State<Arc<crate::Shared>>) -> Response {
-    let html = DESK_HTML.replacen(
-        "<html lang=\"id\">",
-        &format!("<html lang=\"{}\">", s.lang.tag()),
-        1,
-    );
+    let html = DESK_HTML
+        .replacen(
+            "<html lang=\"id\">",
+            &format!("<html lang=\"{}\">", s.lang.tag()),
+            1,
+        )
+        .replacen("{/*SERVICE_WORDS*/}", &crate::text::page_words(), 1)
+        .replacen(
+            "/*FINGERPRINT_STEP*/false",
+            if s.cards.fingerprint_step() {
+                "true"
+            } else {
+                "false"
+            },
+            1,
+        );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

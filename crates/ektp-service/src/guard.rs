@@ -104,7 +104,8 @@ fn allow_origin(resp: &mut Response, origin: &str) {
 /// The middleware: refuses what the rules refuse, stamps what goes out.
 pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    let mut resp = match check(&shared, &req) {
+    let lang = crate::text::request_lang(req.headers(), req.uri().query(), shared.lang);
+    let resp = match check(&shared, &req) {
         Err(e) => e.into_response(),
         Ok(Verdict::Preflight(origin)) => {
             let mut r = StatusCode::NO_CONTENT.into_response();
@@ -132,6 +133,7 @@ pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next:
             r
         }
     };
+    let mut resp = crate::text::localize(resp, lang);
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(

@@ -4,8 +4,10 @@
 mod api;
 mod cards;
 mod desk;
+mod desk_checks;
 mod events;
 mod guard;
+mod text;
 mod token;
 
 use std::net::SocketAddr;
@@ -14,6 +16,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 pub use cards::Cards;
+pub use desk_checks::{DeskRegistry, DeskSetup, DeskTerminal, MAX_CAPTURE_BYTES, MAX_CAPTURES};
 pub use token::Token;
 
 /// The OpenAPI 3 description of every route (checked in as `openapi.json`).

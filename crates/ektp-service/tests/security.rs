@@ -333,6 +333,66 @@ fn can_attempts_are_rate_limited() {
     assert!(!bad.body.contains("12ab"));
 }
 
+/// The service's own messages people read (its error answers) are in the request's language:
+/// `Accept-Language`, else `?lang=`, else the service's (Indonesian here); the `error` code
+/// stays language-neutral and `detail` keeps the technical cause.
+#[test]
+fn error_messages_are_in_the_requests_language() {
+    let (addr, token) = start(10);
+    let h = host(addr);
+    let bearer = format!("Bearer {}", token.as_str());
+    let body = r#"{"can":"123456","reader":"no such reader (ektp-service test)"}"#;
+    let ask = |extra: &[(&str, &str)], path: &str| {
+        let mut headers = vec![("Host", h.as_str()), ("Authorization", bearer.as_str())];
+        headers.extend_from_slice(extra);
+        let a = request(addr, "POST", path, &headers, body);
+        assert_eq!(a.status, 503, "{}", a.body);
+        serde_json::from_str::<serde_json::Value>(&a.body).unwrap()
+    };
+    let id = ask(&[], "/api/verify");
+    assert_eq!(id["error"], "no_trust_store");
+    assert_eq!(
+        id["message"],
+        "Layanan belum disiapkan untuk memverifikasi kartu (tidak ada trust store): hubungi \
+         administrator"
+    );
+    assert!(id["detail"].as_str().unwrap().contains("--trust DIR"));
+    let en = ask(&[("Accept-Language", "en-GB,en;q=0.9")], "/api/verify");
+    assert_eq!(en["error"], "no_trust_store");
+    assert!(
+        en["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The service is not set up to verify cards"),
+        "{en}"
+    );
+    let reader = ask(&[], "/api/read");
+    assert_eq!(reader["error"], "reader");
+    assert!(
+        reader["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Tidak ada kartu di pembaca"),
+        "{reader}"
+    );
+    let en = ask(&[], "/api/read?lang=en");
+    assert!(
+        en["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("No card in the reader"),
+        "{en}"
+    );
+    // Refusals by the guard too: no token, in Indonesian.
+    let none = request(addr, "GET", "/api/readers", &[("Host", &h)], "");
+    assert_eq!(none.status, 401);
+    assert!(
+        none.body.contains("tidak memuat token layanan"),
+        "{}",
+        none.body
+    );
+}
+
 #[test]
 fn only_loopback_addresses_are_listened_on() {
     let config = Config {

@@ -7,11 +7,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 use ektp::RevocationList;
-use ektp_service::{Cards, Config, Token};
+use ektp_service::{Cards, Config, DeskRegistry, DeskSetup, DeskTerminal, Token};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
+use crate::finger::threshold;
 use crate::station::load_trust;
+use crate::terminal::{TerminalArgs, load_terminal};
 
 /// `ektp serve` options.
 #[derive(Debug, Args)]
@@ -42,6 +44,20 @@ pub struct ServeArgs {
     /// The desk page's language: id or en [default: from LC_ALL, LC_MESSAGES, LANG]
     #[arg(long, value_name = "LANG", value_parser = super::face::parse_lang)]
     pub lang: Option<ektp_i18n::Lang>,
+    /// Applications a card may be checked against (a station's queue layout: ID.json or
+    /// ID/application.json); /api/verify's `application` names one by its id
+    #[arg(long, value_name = "DIR")]
+    pub applications: Option<PathBuf>,
+    /// The issuance registry: /api/verify checks the card against it and records the
+    /// handover after a PASS with the holder check [config: registry]
+    #[arg(long, value_name = "URL")]
+    pub registry: Option<String>,
+    /// This desk's name, recorded with each handover
+    #[arg(long, value_name = "NAME", default_value = "desk")]
+    pub desk: String,
+    /// With a terminal, the desk page offers the fingerprint step after the card checks pass
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 /// Runs `ektp serve`.
@@ -76,12 +92,13 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
         None => RevocationList::new(),
     };
     let url_token = token.as_str().to_owned();
+    let desk = desk_setup(args, global)?;
     let config = Config {
         listen: args.listen,
         token,
         allowed_origins: args.allow_origin.clone(),
         can_attempts_per_minute: args.can_attempts_per_minute,
-        cards: Cards::new(global.reader.clone(), trust, revoked),
+        cards: Cards::new(global.reader.clone(), trust, revoked).with_desk(desk),
         lang: args.lang.unwrap_or_else(ektp_i18n::Lang::from_env),
     };
     ektp_service::run_blocking(config, |addr| {
@@ -90,4 +107,40 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
     })
     .map_err(|e| Fail::config(anyhow::anyhow!(e)))?;
     Ok(exit::OK)
+}
+
+/// The desk's further checks: applications, registry, terminal and the station's
+/// fingerprint threshold and attempt limit (as `ektp verify` takes them).
+fn desk_setup(args: &ServeArgs, global: &Global) -> Result<DeskSetup, Fail> {
+    if let Some(dir) = &args.applications
+        && !dir.is_dir()
+    {
+        return Err(Fail::usage(format!(
+            "--applications {}: not a directory (give the queue directory of applications)",
+            dir.display()
+        )));
+    }
+    let terminal = load_terminal(&args.terminal)?.map(|t| {
+        let (chain, key) = t.into_parts();
+        DeskTerminal {
+            chain,
+            signer: Box::new(key),
+        }
+    });
+    let registry = args
+        .registry
+        .clone()
+        .or_else(|| global.config.registry.clone())
+        .map(|url| DeskRegistry {
+            url,
+            desk: args.desk.clone(),
+        });
+    let session = crate::finger::match_session(global)?;
+    Ok(DeskSetup {
+        applications: args.applications.clone(),
+        registry,
+        terminal,
+        threshold: threshold(None, global),
+        attempts: session.limit(),
+    })
 }

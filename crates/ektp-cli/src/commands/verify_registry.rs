@@ -1,10 +1,11 @@
 //! `ektp verify --registry URL`: the desk checks the card against the issuance registry (the
 //! card recorded as issued, same EF.SOD, not revoked) and records the handover after a PASS.
-//! With the registry unreachable it falls back to the signed revocation list and says so.
+//! With the registry unreachable it falls back to the signed revocation list and says so. The
+//! check itself is `ektp_registry::desk`, shared with `ektp serve`.
 
 use clap::Args;
 use ektp::{RevocationList, VerifyReport};
-use ektp_registry::{Error, HolderCheck, Refusal};
+use ektp_registry::desk::DeskOptions;
 
 use crate::config::Global;
 use crate::exit::Fail;
@@ -29,35 +30,8 @@ pub struct DeskRegistryArgs {
     pub fingerprint_score: Option<i32>,
 }
 
-/// The registry check: passed, why, and whether the handover was recorded.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RegistryCheck {
-    /// Whether the card may be handed over as far as the registry (or the fallback) says.
-    pub passed: bool,
-    /// Why.
-    pub reason: String,
-    /// Whether this verification recorded the handover.
-    pub handover_recorded: bool,
-    /// Whether the registry was unreachable and the signed revocation list decided.
-    pub fallback: bool,
-}
-
-impl RegistryCheck {
-    fn new(passed: bool, reason: impl Into<String>) -> Self {
-        Self {
-            passed,
-            reason: reason.into(),
-            handover_recorded: false,
-            fallback: false,
-        }
-    }
-
-    /// The report line, as the library's checks print.
-    pub fn line(&self) -> String {
-        let status = if self.passed { "PASS" } else { "FAIL" };
-        format!("{status}  {:<24} {}", "registry", self.reason)
-    }
-}
+/// The registry check (the same for `ektp serve`: `ektp_registry::desk`).
+pub use ektp_registry::desk::RegistryCheck;
 
 /// Runs the registry check if a registry is given (`--registry` or the config).
 ///
@@ -78,133 +52,16 @@ pub fn check(
     else {
         return Ok(None);
     };
-    let (Some(doc), Some(sod_hex)) = (&report.document_number, &report.sod_sha256) else {
-        return Ok(Some(RegistryCheck::new(
-            false,
-            "the card's document number or EF.SOD could not be read: cannot look it up",
-        )));
+    let options = DeskOptions {
+        desk: args.desk.clone(),
+        power_of_attorney: args.power_of_attorney.clone(),
+        fingerprint_score: args.fingerprint_score,
     };
-    let sod = hex::decode(sod_hex).unwrap_or_default();
-    let mut reg = match ektp_registry::Registry::connect(&url) {
-        Ok(r) => r,
-        Err(e) => return Ok(Some(fallback(&e, revoked))),
-    };
-    let card = match reg.card(doc) {
-        Ok(c) => c,
-        Err(e) => return Ok(Some(fallback(&e, revoked))),
-    };
-    let Some(card) = card else {
-        return Ok(Some(RegistryCheck::new(
-            false,
-            format!("document {doc} is not recorded as issued in the registry"),
-        )));
-    };
-    if card.sod_sha256 != sod {
-        return Ok(Some(RegistryCheck::new(
-            false,
-            format!("document {doc} was issued with another EF.SOD: not the card issued"),
-        )));
-    }
-    if let Some(reason) = card.revoked {
-        return Ok(Some(RegistryCheck::new(
-            false,
-            format!("document {doc} is revoked ({reason}): do not hand it out"),
-        )));
-    }
-    if let Some(desk) = card.handed_over_by {
-        return Ok(Some(RegistryCheck::new(
-            false,
-            format!("document {doc} was already handed over (desk {desk}): refuse"),
-        )));
-    }
-    if !report.passed {
-        return Ok(Some(RegistryCheck::new(
-            true,
-            format!("document {doc} is the card issued; handover NOT recorded (card failed)"),
-        )));
-    }
-    // The desk's own live match, when it made one, is the holder check; a typed
-    // --fingerprint-score only stands in for a separate fingerprint reader.
-    let live = fingerprint
-        .filter(|f| f.matched)
-        .and_then(|f| f.attempts.iter().filter_map(|a| a.score).max())
-        .and_then(|s| i32::try_from(s).ok());
-    Ok(Some(handover(&mut reg, args, live, doc, &sod)))
-}
-
-fn handover(
-    reg: &mut ektp_registry::Registry,
-    args: &DeskRegistryArgs,
-    live_score: Option<i32>,
-    doc: &str,
-    sod: &[u8],
-) -> RegistryCheck {
-    let holder = match (
-        &args.power_of_attorney,
-        live_score.or(args.fingerprint_score),
-    ) {
-        (Some(reference), _) => HolderCheck::PowerOfAttorney {
-            reference: reference.clone(),
-        },
-        (None, Some(score)) => HolderCheck::Fingerprint { score },
-        (None, None) => {
-            return RegistryCheck::new(
-                false,
-                format!(
-                    "document {doc} is the card issued, but the handover needs the holder check: \
-                     match the holder's finger (--finger with a terminal), or give \
-                     --power-of-attorney REF"
-                ),
-            );
-        }
-    };
-    match reg.record_handover(doc, sod, &args.desk, &holder) {
-        Ok(()) => {
-            let how = match &holder {
-                HolderCheck::PowerOfAttorney { .. } => "power of attorney".to_owned(),
-                HolderCheck::Fingerprint { score } => format!("fingerprint score {score}"),
-                _ => "holder check".to_owned(),
-            };
-            RegistryCheck {
-                handover_recorded: true,
-                ..RegistryCheck::new(
-                    true,
-                    format!(
-                        "document {doc} is the card issued, not revoked; handover recorded \
-                         (desk {}, {how})",
-                        args.desk
-                    ),
-                )
-            }
-        }
-        Err(Error::Refused(Refusal::AlreadyHandedOver)) => RegistryCheck::new(
-            false,
-            format!("document {doc} was already handed over: refuse"),
-        ),
-        Err(Error::Refused(r)) => RegistryCheck::new(false, format!("registry refuses: {r}")),
-        Err(e) => RegistryCheck::new(false, format!("handover NOT recorded: {e}")),
-    }
-}
-
-/// The registry cannot be reached: the signed revocation list decides, and the desk says so.
-fn fallback(e: &Error, revoked: &RevocationList) -> RegistryCheck {
-    let mut c = match revoked.signed() {
-        Some(list) => RegistryCheck::new(
-            true,
-            format!(
-                "registry unreachable ({e}); checked against the signed revocation list {} \
-                 instead; handover NOT recorded",
-                list.list_number
-            ),
-        ),
-        None => RegistryCheck::new(
-            false,
-            format!(
-                "registry unreachable ({e}) and no signed revocation list to fall back on: give \
-                 --revocation-list FILE"
-            ),
-        ),
-    };
-    c.fallback = true;
-    c
+    Ok(Some(ektp_registry::desk::check(
+        &url,
+        &options,
+        report,
+        revoked,
+        fingerprint,
+    )))
 }
