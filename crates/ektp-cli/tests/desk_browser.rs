@@ -6,7 +6,7 @@
 //! PostgreSQL of `.ci/test`): the `potret-icao` card's JPEG 2000 photo on the face beside the
 //! checks, the fingerprint step after the card checks pass (a capture file chosen and sent
 //! with the keyboard), PASS with the handover recorded; and the same `/api/verify` with
-//! another application, a stranger's finger, a second handover. Screenshots are kept under
+//! another application, a stranger's finger, a second handover, an unreachable registry. Screenshots are kept under
 //! `target/desk-browser/` (the paths are printed).
 
 #![allow(
@@ -786,6 +786,37 @@ fn a_desk_with_a_terminal_and_the_registry_shows_the_jpeg2000_photo_beside_the_c
             .contains("already handed over"),
         "{v}"
     );
+
+    drop(_serve);
+
+    // A desk without a terminal whose registry is unreachable and that has no signed
+    // revocation list to fall back on: the registry check fails and says why.
+    let down = format!(
+        "host={} user=nobody dbname=none",
+        dir.join("no-server").display()
+    );
+    let (_serve, url) = serve_with(
+        &dir,
+        "pki/trust",
+        &dir.join("none.txt"),
+        &["--registry", &down],
+    );
+    let (_, v) = api_verify(
+        &url,
+        &json!({"can": CAN7, "power_of_attorney": "SK-12/2026"}),
+    );
+    assert_eq!(v["fingerprint_step"], false, "{v}");
+    assert_eq!(v["card_passed"], true, "{v}");
+    assert_eq!(v["passed"], false, "{v}");
+    assert_eq!(v["registry"]["fallback"], true, "{v}");
+    assert!(
+        v["registry"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("registry unreachable"),
+        "{v}"
+    );
+    assert_eq!(row(&v, "registry")["status"], "FAIL", "{v}");
 
     drop(_serve);
     drop(sim);
