@@ -6,9 +6,23 @@ use clap::{CommandFactory, Parser};
 use super::{Cli, global_options};
 
 /// The shared options; each command lists only those it uses.
-const SHARED: [&str; 5] = ["--reader", "--config", "--json", "--verbose", "--quiet"];
-const OUTPUT: &[&str] = &["--json", "--verbose", "--quiet"];
-const STATION: &[&str] = &["--reader", "--config", "--json", "--verbose", "--quiet"];
+const SHARED: [&str; 6] = [
+    "--reader",
+    "--config",
+    "--json",
+    "--verbose",
+    "--quiet",
+    "--lang",
+];
+const OUTPUT: &[&str] = &["--json", "--verbose", "--quiet", "--lang"];
+const STATION: &[&str] = &[
+    "--reader",
+    "--config",
+    "--json",
+    "--verbose",
+    "--quiet",
+    "--lang",
+];
 
 /// The long option names a help text lists (the option column only, not the descriptions).
 fn listed_options(help: &str) -> Vec<String> {
@@ -54,16 +68,16 @@ fn each_command_lists_only_the_shared_options_it_uses() {
         (vec!["check"], OUTPUT),
         (vec!["personalize"], STATION),
         (vec!["batch"], STATION),
-        (vec!["journal"], &["--config", "--json"]),
+        (vec!["journal"], &["--config", "--json", "--lang"]),
         (
             vec!["registry"],
-            &["--config", "--json", "--verbose", "--quiet"],
+            &["--config", "--json", "--verbose", "--quiet", "--lang"],
         ),
         (vec!["read"], STATION),
         (vec!["verify"], STATION),
         (
             vec!["match"],
-            &["--config", "--json", "--verbose", "--quiet"],
+            &["--config", "--json", "--verbose", "--quiet", "--lang"],
         ),
         (vec!["serve"], STATION),
         (vec!["sim"], OUTPUT),

@@ -3,10 +3,11 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use ektp::{CheckKind, HolderRecord, Stats, Step, VerifyReport};
+use ektp::{CheckKind, CheckResult, HolderRecord, Stats, Status, Step, VerifyReport};
 use ektp_lds::LdsFile;
 
 use crate::exit::{Fail, Tag};
+use crate::text::{self, t};
 
 /// What a step is doing, for people.
 pub fn step_text(step: Step) -> String {
@@ -88,17 +89,20 @@ pub use ektp::plural;
 
 /// `N APDUs, X bytes sent, Y received, Z ms on the wire`.
 pub fn stats_line(s: &Stats) -> String {
-    format!(
-        "{}, {} sent, {} received, {} waiting for the card",
-        plural(s.apdus, "APDU", "APDUs"),
-        plural(s.bytes_sent, "byte", "bytes"),
-        s.bytes_received,
-        ms(s.transport_time)
+    text::f(
+        "cli-stats",
+        &[
+            ("apdus", &s.apdus.to_string()),
+            ("sent", &s.bytes_sent.to_string()),
+            ("received", &s.bytes_received.to_string()),
+            ("wire", &ms(s.transport_time)),
+        ],
     )
 }
 
 /// The holder record as the card face shows it, one field a line.
 pub fn holder_text(h: &HolderRecord) -> String {
+    let (document_number, issued) = (t("label-document-number"), t("label-issued"));
     let rows: Vec<(&str, String)> = vec![
         ("NIK", h.nik.as_str().to_owned()),
         ("Nama", h.name.clone()),
@@ -123,9 +127,9 @@ pub fn holder_text(h: &HolderRecord) -> String {
         ("Pekerjaan", h.occupation.clone()),
         ("Kewarganegaraan", citizenship(h)),
         ("Berlaku Hingga", h.validity.to_string()),
-        ("Document number", h.document_number.as_str().to_owned()),
+        (&document_number, h.document_number.as_str().to_owned()),
         (
-            "Issued",
+            &issued,
             format!(
                 "{}, {}",
                 h.issuing_office,
@@ -155,7 +159,32 @@ pub fn dmy(iso: &str) -> String {
 /// Every check of a verification report, one a line: `PASS  check: reason` (`FAIL`, or
 /// `SKIP` for a check that was not made).
 pub fn report_text(report: &VerifyReport) -> String {
-    report.checks.iter().map(|c| format!("{c}\n")).collect()
+    report
+        .checks
+        .iter()
+        .map(|c| format!("{}\n", check_line(c)))
+        .collect()
+}
+
+/// A check's word in the run's language (`pace`, in Indonesian `PACE`).
+pub fn check_name(check: CheckKind) -> String {
+    t(&format!("check-name-{}", check.as_str()))
+}
+
+/// One report line, `PASS  check_name               reason`, in the run's language (in
+/// English exactly the library's `Display`).
+pub fn check_line(c: &CheckResult) -> String {
+    let status = match c.status() {
+        Status::Pass => "status-pass",
+        Status::Fail => "status-fail",
+        _ => "status-skip",
+    };
+    format!(
+        "{}  {:<24} {}",
+        t(status),
+        check_name(c.check),
+        text::render(&c.message)
+    )
 }
 
 /// A duration for people, rounded to a tenth of a second: `3.0 s`.
@@ -167,22 +196,22 @@ pub fn seconds(d: std::time::Duration) -> String {
 /// made (`SKIP`, e.g. no revocation list), says so rather than "every check passed".
 pub fn verdict(report: &VerifyReport, passed: bool) -> String {
     if !passed {
-        return "NOT VERIFIED: do not hand this card out".to_owned();
+        return t("cli-verdict-failed");
     }
-    let not_checked: Vec<&str> = report
+    let not_checked: Vec<String> = report
         .not_checked()
         .map(|c| match c.check {
-            CheckKind::NotRevoked => "revocation not checked (no revocation list given)",
-            CheckKind::Fingerprint => "the holder's fingerprint not checked",
-            other => other.as_str(),
+            CheckKind::NotRevoked => t("cli-not-checked-revocation"),
+            CheckKind::Fingerprint => t("cli-not-checked-fingerprint"),
+            other => text::f("cli-not-checked-other", &[("check", &check_name(other))]),
         })
         .collect();
     if not_checked.is_empty() {
-        "VERIFIED: every check passed".to_owned()
+        t("cli-verdict-passed")
     } else {
-        format!(
-            "VERIFIED: every check made passed; {}",
-            not_checked.join("; ")
+        text::f(
+            "cli-verdict-passed-but",
+            &[("skipped", &not_checked.join("; "))],
         )
     }
 }
@@ -201,11 +230,8 @@ mod tests {
 
     #[test]
     fn a_skipped_revocation_check_is_named_in_the_verdict() {
-        let check = |check, passed, skipped| ektp::CheckResult {
-            check,
-            passed,
-            skipped,
-            reason: String::new(),
+        let check = |check, passed, skipped| {
+            ektp::CheckResult::new(check, passed, skipped, ektp::Message::new("check-pace-ok"))
         };
         let mut report = VerifyReport {
             passed: true,

@@ -67,23 +67,21 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     if card.wait > 0 {
         if global.verbosity >= 0 {
             eprintln!(
-                "waiting up to {} for a card in reader {name:?}",
-                seconds(card.wait)
+                "{}",
+                crate::text::f(
+                    "cli-waiting-for-card",
+                    &[("seconds", &card.wait.to_string()), ("name", &name)]
+                )
             );
         }
         ctx.wait_for_card(&name, wait).or_card()?;
     }
     // A reader ektp picked is always named; one the operator named only with -v.
     if global.verbosity > 0 || (global.reader.is_none() && global.verbosity >= 0) {
-        eprintln!("using reader {name:?}");
+        eprintln!("{}", crate::text::f("cli-using-reader", &[("name", &name)]));
     }
     tracing::info!("using reader {name:?}");
     ctx.connect(&name).or_card()
-}
-
-/// `1 second`, `5 seconds`.
-fn seconds(n: u64) -> String {
-    crate::output::plural(n, "second", "seconds")
 }
 
 /// Options naming a printing station's keys.

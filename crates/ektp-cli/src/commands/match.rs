@@ -42,17 +42,25 @@ pub fn run(args: &MatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     if global.json {
         print_json(&result)?;
     } else {
-        println!(
-            "{}: score {} {} threshold {} ({} minutiae in {}, {} in {})",
-            if result.matched { "MATCH" } else { "NO MATCH" },
-            result.score,
-            if result.matched { ">=" } else { "<" },
-            result.threshold,
-            result.minutiae_a,
-            args.a.display(),
-            result.minutiae_b,
-            args.b.display()
+        let verdict = crate::text::t(if result.matched {
+            "cli-match-yes"
+        } else {
+            "cli-match-no"
+        });
+        let line = crate::text::f(
+            "cli-match-line",
+            &[
+                ("verdict", &verdict),
+                ("score", &result.score.to_string()),
+                ("cmp", if result.matched { ">=" } else { "<" }),
+                ("threshold", &result.threshold.to_string()),
+                ("minutiae_a", &result.minutiae_a.to_string()),
+                ("a", &args.a.display().to_string()),
+                ("minutiae_b", &result.minutiae_b.to_string()),
+                ("b", &args.b.display().to_string()),
+            ],
         );
+        println!("{line}");
     }
     Ok(if result.matched {
         exit::OK

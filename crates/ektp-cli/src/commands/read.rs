@@ -162,7 +162,8 @@ fn print_fingerprints_text(fingerprints: Option<&Value>) {
             )
         })
         .collect();
-    println!("  {:<16} {}", "fingerprints", list.join(", "));
+    let label = crate::text::t("cli-label-fingerprints");
+    println!("  {label:<16} {}", list.join(", "));
 }
 
 /// Without `--only`: the holder record (and the images read, as metadata).
@@ -180,7 +181,8 @@ fn print_holder(
     print!("{}", holder_text(&view.holder));
     print_fingerprints_text(fingerprints.as_ref());
     if global.verbosity >= 0 {
-        eprintln!("read {read} in {took} (not verified: use `ektp verify` for that)");
+        let line = crate::text::f("cli-read-done", &[("read", read), ("took", took)]);
+        eprintln!("{line}");
     }
     Ok(())
 }
@@ -209,7 +211,8 @@ fn print_fields(
     }
     print_fingerprints_text(fingerprints.as_ref());
     if global.verbosity >= 0 {
-        eprintln!("read {read} in {took}");
+        let line = crate::text::f("cli-read-done-only", &[("read", read), ("took", took)]);
+        eprintln!("{line}");
     }
     Ok(())
 }

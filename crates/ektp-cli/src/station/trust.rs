@@ -31,6 +31,14 @@ pub fn load_cvca(
 /// listing every problem.
 pub fn load_application(path: &Path) -> Result<Application, Fail> {
     ektp::load_application(path).map_err(|errors| {
+        if crate::text::is_id() {
+            // The problems themselves are the library's (English) words; say what to run.
+            let path = path.display().to_string();
+            return Fail::failed(crate::text::f(
+                "cli-err-application-invalid",
+                &[("path", &path)],
+            ));
+        }
         let mut text = format!("{} is not a valid application:", path.display());
         for e in errors.errors() {
             text.push_str("\n  ");
@@ -46,23 +54,19 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
     let dir = option
         .map(Path::to_path_buf)
         .or_else(|| global.config.trust_dir.clone())
-        .ok_or_else(|| {
-            Fail::usage(
-                "no trust store: give --trust DIR (roots and CRLs) or trust_dir in --config",
-            )
-        })?;
-    let trust = TrustStore::load_dir(&dir)
-        .or_config(|| format!("cannot load the trust store {}", dir.display()))?;
+        .ok_or_else(|| Fail::usage_said(ektp_i18n::Message::new("cli-err-no-trust")))?;
+    let trust = TrustStore::load_dir(&dir).or_config_said(|| {
+        ektp_i18n::Message::new("cli-err-trust-load").arg("path", dir.display())
+    })?;
     if global.verbosity >= -1 {
         for warning in rejected_warnings(&trust) {
             eprintln!("{warning}");
         }
     }
     if trust.roots().is_empty() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "trust store {} holds no root certificate: put the department root (.pem/.crt) there",
-            dir.display()
-        )));
+        return Err(Fail::config_said(
+            ektp_i18n::Message::new("cli-err-trust-no-root").arg("path", dir.display()),
+        ));
     }
     check_crls(&trust, &dir)?;
     Ok(trust)
