@@ -282,3 +282,30 @@ fn global_options_usage(cli: &Cli) -> Option<String> {
         Ok(_) => None,
     }
 }
+
+/// Issue 18: the desk's commands say everything in `--help` in Indonesian too: every
+/// argument (the shared ones and clap's `--help`/`--version` included) has an Indonesian help
+/// text in the catalogue, and every command an Indonesian about.
+#[test]
+fn every_argument_of_the_desk_commands_has_an_indonesian_help() {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    for name in ["verify", "read", "match"] {
+        let sub = cmd.find_subcommand(name).unwrap();
+        for arg in sub.get_arguments() {
+            let id = arg.get_id().as_str();
+            if super::clap_text::arg_help(name, id).is_none() {
+                missing.push(format!("{name} {id}"));
+            }
+        }
+    }
+    let catalog = ektp_i18n::Catalog::of(ektp_i18n::Lang::Id);
+    for sub in cmd.get_subcommands() {
+        let key = format!("about-{}", sub.get_name());
+        if !catalog.has(&key) {
+            missing.push(key);
+        }
+    }
+    assert!(missing.is_empty(), "no Indonesian help: {missing:?}");
+}

@@ -152,6 +152,7 @@ fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
         "pki/trust",
     ];
     out += &both(&run_as(dir, choice, &verify, 3));
+    out += &both(&run_as(dir, choice, &["readers"], 0));
     let missing = ["verify", "--can", "482915", "--trust", "no-such-dir"];
     out += &both(&run_as(dir, choice, &missing, 4));
     out += &both(&run_as(dir, choice, &["match", fmr, fmr], 0));

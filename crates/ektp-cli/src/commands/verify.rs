@@ -375,7 +375,11 @@ fn print_failures(
         failed(CheckKind::Journal, &j.message);
     }
     if let Some(r) = registry.filter(|r| !r.passed) {
-        eprintln!("FAILED registry: {}", r.reason);
+        let (check, reason) = (t("check-name-registry"), text::render(&r.message));
+        eprintln!(
+            "{}",
+            text::f("cli-failed-line", &[("check", &check), ("reason", &reason)])
+        );
     }
 }
 
