@@ -166,6 +166,11 @@ impl Fail {
         Self::new(Kind::Config, anyhow::Error::new(Said(message)))
     }
 
+    /// A card or reader error with this message (shown in the run's language).
+    pub fn card_said(message: ektp_i18n::Message) -> Self {
+        Self::new(Kind::Card, anyhow::Error::new(Said(message)))
+    }
+
     /// A failed check (exit 1) with this message.
     pub fn failed(message: impl Into<String>) -> Self {
         Self::new(Kind::Failed, anyhow::Error::msg(message.into()))

@@ -75,8 +75,7 @@ impl FaceArgs {
         if !self.wanted() {
             return Ok(());
         }
-        let view = HolderView::from_files(files)
-            .map_err(|e| Fail::card(anyhow::anyhow!("the card's data does not decode: {e}")))?;
+        let view = HolderView::from_files(files).map_err(super::read::undecodable)?;
         let images =
             CardImages::from_files(files).map_err(|e| Fail::card(anyhow::anyhow!("{e}")))?;
         if let Some(path) = &self.face {

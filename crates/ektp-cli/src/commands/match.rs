@@ -33,11 +33,14 @@ pub fn run(args: &MatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     let b = read_print(&args.b)?;
     let threshold = threshold(args.threshold, global);
     let result = compare(&a, &b, threshold, &QualityGate::default()).map_err(|e| {
-        Fail::failed(format!(
-            "cannot score {} against {}: {e}",
-            args.a.display(),
-            args.b.display()
-        ))
+        let message = ektp_i18n::Message::new("cli-err-match")
+            .arg("a", args.a.display())
+            .arg("b", args.b.display())
+            .arg("detail", e);
+        Fail::new(
+            crate::exit::Kind::Failed,
+            anyhow::Error::new(crate::exit::Said(message)),
+        )
     })?;
     if global.json {
         print_json(&result)?;
