@@ -11,41 +11,43 @@ use crate::text::{self, t};
 
 /// What a step is doing, for people.
 pub fn step_text(step: Step) -> String {
-    match step {
-        Step::Authenticating => "opening the personalization session with the batch key".to_owned(),
-        Step::ChipKey => "chip generates its Active Authentication key".to_owned(),
-        Step::Signing => "signing EF.SOD with the document signer".to_owned(),
-        Step::Writing(file) => format!("writing {}", file_name(file)),
-        Step::SettingCan => "storing the CAN".to_owned(),
-        Step::Verifying => "reading back through PACE and verifying".to_owned(),
-        Step::Locking => "locking the card".to_owned(),
-        other => format!("{other:?}"),
-    }
+    let id = match step {
+        Step::Authenticating => "cli-step-authenticating",
+        Step::ChipKey => "cli-step-chip-key",
+        Step::Signing => "cli-step-signing",
+        Step::Writing(file) => return text::f("cli-step-writing", &[("file", &file_name(file))]),
+        Step::SettingCan => "cli-step-setting-can",
+        Step::Verifying => "cli-step-verifying",
+        Step::Locking => "cli-step-locking",
+        other => return format!("{other:?}"),
+    };
+    t(id)
 }
 
 /// A file's name with what it holds.
 pub fn file_name(file: LdsFile) -> String {
     let what = match file {
-        LdsFile::CardAccess => "PACE parameters",
-        LdsFile::Com => "data group list",
-        LdsFile::Sod => "document security object",
+        LdsFile::CardAccess => "cli-file-card-access",
+        LdsFile::Com => "cli-file-com",
+        LdsFile::Sod => "cli-file-sod",
         LdsFile::Dg(dg) => match dg.value() {
-            1 => "MRZ",
-            2 => "portrait",
-            3 => "fingerprints",
-            7 => "signature image",
-            11 => "personal details",
-            12 => "document details",
-            13 => "Indonesian details",
-            14 => "security infos",
-            15 => "Active Authentication public key",
-            _ => "data group",
+            1 => "cli-file-dg1",
+            2 => "cli-file-dg2",
+            3 => "cli-file-dg3",
+            7 => "cli-file-dg7",
+            11 => "cli-file-dg11",
+            12 => "cli-file-dg12",
+            13 => "cli-file-dg13",
+            14 => "cli-file-dg14",
+            15 => "cli-file-dg15",
+            _ => "cli-file-dg",
         },
     };
-    match file {
-        LdsFile::Dg(dg) => format!("{dg} ({what})"),
-        other => format!("{other} ({what})"),
-    }
+    let name = match file {
+        LdsFile::Dg(dg) => dg.to_string(),
+        other => other.to_string(),
+    };
+    format!("{name} ({})", t(what))
 }
 
 /// Writes `value` as pretty JSON and a newline on stdout.

@@ -80,12 +80,12 @@ pub(super) fn check_crls(trust: &TrustStore, dir: &Path) -> Result<(), Fail> {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     for (index, root) in trust.roots().iter().enumerate() {
         if let Err(failure) = trust.crl_status(index, now) {
-            return Err(Fail::config(anyhow::anyhow!(
-                "trust store {} has no current CRL for root {}: {failure}; until the \
-                 department's current CRL is installed there no card can verify",
-                dir.display(),
-                root.subject()
-            )));
+            return Err(Fail::config_said(
+                ektp_i18n::Message::new("cli-err-trust-no-crl")
+                    .arg("path", dir.display())
+                    .arg("root", root.subject())
+                    .arg("detail", failure),
+            ));
         }
     }
     Ok(())
@@ -104,9 +104,10 @@ pub fn rejected_warnings(trust: &TrustStore) -> Vec<String> {
                 .path
                 .as_ref()
                 .map_or_else(|| "certificate".to_owned(), |p| p.display().to_string());
-            format!(
-                "warning: ignored {file}: {} cannot be a trusted root: {}",
-                r.subject, r.problem
+            let (subject, problem) = (r.subject.to_string(), r.problem.to_string());
+            crate::text::f(
+                "cli-warn-not-a-root",
+                &[("file", &file), ("subject", &subject), ("detail", &problem)],
             )
         })
         .collect()
