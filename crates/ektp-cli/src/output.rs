@@ -189,6 +189,49 @@ pub fn check_line(c: &CheckResult) -> String {
     )
 }
 
+/// Passive Authentication in detail (`verify -v`), one line per step: in English the
+/// report's own `Display`, in Indonesian each step's name from the catalogue (the failure's
+/// reason is the `passive_authentication` line's).
+pub fn pa_lines(pa: &ektp_pki::PaReport) -> Vec<String> {
+    if text::is_id() {
+        pa_lines_in(pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::Id))
+    } else {
+        pa.to_string().lines().map(str::to_owned).collect()
+    }
+}
+
+/// [`pa_lines`] from `catalog`.
+fn pa_lines_in(pa: &ektp_pki::PaReport, catalog: &ektp_i18n::Catalog) -> Vec<String> {
+    let mut lines: Vec<String> = pa
+        .checks
+        .iter()
+        .map(|c| {
+            let status = catalog.get(if c.failure().is_some() {
+                "status-fail"
+            } else {
+                "status-pass"
+            });
+            let name = match c.name {
+                ektp_pki::CheckName::DataGroupHash(dg) => {
+                    catalog.format("pa-name-data_group_hash", &[("dg", &dg.to_string())])
+                }
+                other => catalog.get(&format!("pa-name-{}", other.code())),
+            };
+            format!("{status}  {name}")
+        })
+        .collect();
+    if !pa.not_read.is_empty() {
+        let dgs: Vec<String> = pa.not_read.iter().map(ToString::to_string).collect();
+        lines.push(catalog.format("cli-pa-not-read", &[("dgs", &dgs.join(", "))]));
+    }
+    lines.push(catalog.get(if pa.passed() {
+        "cli-pa-passed"
+    } else {
+        "cli-pa-failed"
+    }));
+    lines
+}
+
 /// A duration for people, rounded to a tenth of a second: `3.0 s`.
 pub fn seconds(d: std::time::Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
@@ -262,6 +305,33 @@ mod tests {
         );
         assert_eq!(step_text(Step::Locking), "locking the card");
         assert_eq!(file_name(LdsFile::Sod), "EF.SOD (document security object)");
+    }
+
+    #[test]
+    fn passive_authentication_in_detail_names_each_step_in_indonesian() {
+        let trust = ektp::TrustStore::new();
+        let pa = ektp_pki::passive_authentication(
+            b"not a SOD",
+            &[],
+            &trust,
+            std::time::SystemTime::now(),
+        );
+        let id = pa_lines_in(&pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::Id));
+        assert_eq!(
+            id.first().map(String::as_str),
+            Some("GAGAL  struktur EF.SOD"),
+            "{id:?}"
+        );
+        assert_eq!(
+            id.last().map(String::as_str),
+            Some("Autentikasi Pasif GAGAL")
+        );
+        let en = pa_lines_in(&pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::En));
+        assert_eq!(
+            en.first().map(String::as_str),
+            Some("FAIL  EF.SOD structure"),
+            "{en:?}"
+        );
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbo
     }
     if verbose && let Some(pa) = &report.passive_authentication {
         println!("\n{}", t("cli-pa-detail"));
-        for line in pa.to_string().lines() {
+        for line in crate::output::pa_lines(pa) {
             println!("  {line}");
         }
     }
