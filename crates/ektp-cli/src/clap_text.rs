@@ -51,6 +51,15 @@ fn localize_arg(arg: Arg, command: &str) -> Arg {
     let mut arg = arg;
     if let Some(help) = arg_help(command, &id) {
         arg = arg.help(help.clone()).long_help(help);
+        // Possible values with an English text each (`read --only`): the Indonesian help
+        // names the values itself.
+        if arg
+            .get_possible_values()
+            .iter()
+            .any(|v| v.get_help().is_some())
+        {
+            arg = arg.hide_possible_values(true);
+        }
     }
     // clap keeps value names as `&'static str` (without its `string` feature): the few
     // translated ones live for the run.

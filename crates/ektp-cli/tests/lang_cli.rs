@@ -22,8 +22,9 @@ use common::*;
 
 /// Names and acronyms that are the same in both languages although only the English
 /// catalogue spells them (none is an English sentence word).
-/// `desk` is `--desk`'s default value, a name the registry records.
-const ALLOWED: &[&str] = &["json", "ektp", "apdus", "crls", "activate", "desk"];
+/// `desk` is `--desk`'s default value, a name the registry records; `match` is the command's
+/// name (`ektp match`, in its usage line).
+const ALLOWED: &[&str] = &["json", "ektp", "apdus", "crls", "activate", "desk", "match"];
 
 /// The words of a text: runs of letters (with `_`, `-`, `.`, `/` inside a word, or `-` in
 /// front, making it a name such as an option or a path, not a word), lower-cased, four letters
@@ -157,6 +158,8 @@ fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
     out += &both(&run_as(dir, choice, &missing, 4));
     out += &both(&run_as(dir, choice, &["match", fmr, fmr], 0));
     out += &both(&run_as(dir, choice, &["verify", "--help"], 0));
+    out += &both(&run_as(dir, choice, &["read", "--help"], 0));
+    out += &both(&run_as(dir, choice, &["match", "--help"], 0));
     out += &both(&run_as(dir, choice, &["verify", "--bogus"], 2));
     out += &both(&run_as(dir, choice, &["verify", "--trust"], 2));
     out
