@@ -162,6 +162,9 @@ fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
     out += &both(&run_as(dir, choice, &["match", "--help"], 0));
     out += &both(&run_as(dir, choice, &["verify", "--bogus"], 2));
     out += &both(&run_as(dir, choice, &["verify", "--trust"], 2));
+    // A station operator's mistake, too.
+    let app = specimen_path("pria");
+    out += &both(&run_as(dir, choice, &["personalize", &app], 2));
     out
 }
 
@@ -190,6 +193,7 @@ fn assert_no_english(choice: Choice, output: &str) {
         "COCOK",
         "Penggunaan:",
         "tidak dikenal",
+        "tidak ada kunci penanda tangan dokumen",
     ] {
         assert!(
             output.contains(phrase),
@@ -263,6 +267,7 @@ fn an_indonesian_clerk_does_the_desk_flow_without_seeing_english() {
         "MATCH: score",
         "Usage:",
         "unexpected argument",
+        "no document signer key",
     ] {
         assert!(
             en.contains(phrase),

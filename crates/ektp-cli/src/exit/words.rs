@@ -50,8 +50,19 @@ fn pcsc_text(p: &PcscError) -> String {
     }
 }
 
-/// What is wrong with a file, from the I/O error in the chain.
+/// What is wrong with a file, from the file or I/O error in the chain.
 fn io_text(error: &anyhow::Error) -> Option<String> {
+    let fs = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<ektp_fs::FsError>());
+    match fs {
+        Some(ektp_fs::FsError::ReadableByOthers { path, .. }) => {
+            let path = path.display().to_string();
+            return Some(text::f("cli-fs-readable-by-others", &[("path", &path)]));
+        }
+        Some(ektp_fs::FsError::TooLarge { .. }) => return Some(t("cli-fs-too-large")),
+        _ => {}
+    }
     let io = error
         .chain()
         .find_map(|c| c.downcast_ref::<std::io::Error>())?;
