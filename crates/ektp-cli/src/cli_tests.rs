@@ -285,7 +285,8 @@ fn global_options_usage(cli: &Cli) -> Option<String> {
 
 /// Issue 18: the desk's commands say everything in `--help` in Indonesian too: every
 /// argument (the shared ones and clap's `--help`/`--version` included) has an Indonesian help
-/// text in the catalogue, and every command an Indonesian about.
+/// text in the catalogue, and every command (and every command of a group) an Indonesian
+/// about.
 #[test]
 fn every_argument_of_the_desk_commands_has_an_indonesian_help() {
     let mut cmd = Cli::command();
@@ -305,6 +306,14 @@ fn every_argument_of_the_desk_commands_has_an_indonesian_help() {
         let key = format!("about-{}", sub.get_name());
         if !catalog.has(&key) {
             missing.push(key);
+        }
+        // `help` (clap's) mirrors every command as its subcommands.
+        let inner = sub.get_subcommands().filter(|_| sub.get_name() != "help");
+        for inner in inner.filter(|c| c.get_name() != "help") {
+            let key = format!("about-{}-{}", sub.get_name(), inner.get_name());
+            if !catalog.has(&key) {
+                missing.push(key);
+            }
         }
     }
     assert!(missing.is_empty(), "no Indonesian help: {missing:?}");
