@@ -168,7 +168,16 @@ fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
     out
 }
 
+/// Every message was found and given every argument it uses: no id shown in its place, no
+/// `{$arg}` left.
+fn assert_all_messages_rendered(choice: Choice, output: &str) {
+    for raw in ["{$", "{ $", "cli-", "check-", "clap-", "status-", "label-"] {
+        assert!(!output.contains(raw), "{choice:?}: {raw:?} in:\n{output}");
+    }
+}
+
 fn assert_no_english(choice: Choice, output: &str) {
+    assert_all_messages_rendered(choice, output);
     let english = english_vocabulary();
     assert!(
         english.len() > 200,
@@ -275,4 +284,5 @@ fn an_indonesian_clerk_does_the_desk_flow_without_seeing_english() {
         );
     }
     assert!(!en.contains("LULUS"), "{en}");
+    assert_all_messages_rendered(Choice::EnvEn, &en);
 }
