@@ -97,9 +97,9 @@ pub fn journal_check(
             Message::new("check-journal-no-document"),
         ));
     };
-    let issued = journal
-        .find_issued(doc)
-        .or_config(|| format!("cannot read the journal {}", journal.path().display()))?;
+    let issued = journal.find_issued(doc).or_config_said(|| {
+        Message::new("cli-err-journal-read").arg("path", journal.path().display())
+    })?;
     let Some(issued) = issued else {
         return Ok(JournalCheck::new(
             false,
