@@ -6,9 +6,23 @@ use clap::{CommandFactory, Parser};
 use super::{Cli, global_options};
 
 /// The shared options; each command lists only those it uses.
-const SHARED: [&str; 5] = ["--reader", "--config", "--json", "--verbose", "--quiet"];
-const OUTPUT: &[&str] = &["--json", "--verbose", "--quiet"];
-const STATION: &[&str] = &["--reader", "--config", "--json", "--verbose", "--quiet"];
+const SHARED: [&str; 6] = [
+    "--reader",
+    "--config",
+    "--json",
+    "--verbose",
+    "--quiet",
+    "--lang",
+];
+const OUTPUT: &[&str] = &["--json", "--verbose", "--quiet", "--lang"];
+const STATION: &[&str] = &[
+    "--reader",
+    "--config",
+    "--json",
+    "--verbose",
+    "--quiet",
+    "--lang",
+];
 
 /// The long option names a help text lists (the option column only, not the descriptions).
 fn listed_options(help: &str) -> Vec<String> {
@@ -54,16 +68,16 @@ fn each_command_lists_only_the_shared_options_it_uses() {
         (vec!["check"], OUTPUT),
         (vec!["personalize"], STATION),
         (vec!["batch"], STATION),
-        (vec!["journal"], &["--config", "--json"]),
+        (vec!["journal"], &["--config", "--json", "--lang"]),
         (
             vec!["registry"],
-            &["--config", "--json", "--verbose", "--quiet"],
+            &["--config", "--json", "--verbose", "--quiet", "--lang"],
         ),
         (vec!["read"], STATION),
         (vec!["verify"], STATION),
         (
             vec!["match"],
-            &["--config", "--json", "--verbose", "--quiet"],
+            &["--config", "--json", "--verbose", "--quiet", "--lang"],
         ),
         (vec!["serve"], STATION),
         (vec!["sim"], OUTPUT),
@@ -267,4 +281,40 @@ fn global_options_usage(cli: &Cli) -> Option<String> {
         Ok(r) if !r.ignored.is_empty() => Some(format!("{:?} ignored by {name}", r.ignored)),
         Ok(_) => None,
     }
+}
+
+/// Issue 18: the desk's commands say everything in `--help` in Indonesian too: every
+/// argument (the shared ones and clap's `--help`/`--version` included) has an Indonesian help
+/// text in the catalogue, and every command (and every command of a group) an Indonesian
+/// about.
+#[test]
+fn every_argument_of_the_desk_commands_has_an_indonesian_help() {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    for name in ["verify", "read", "match"] {
+        let sub = cmd.find_subcommand(name).unwrap();
+        for arg in sub.get_arguments() {
+            let id = arg.get_id().as_str();
+            if super::clap_text::arg_help(name, id).is_none() {
+                missing.push(format!("{name} {id}"));
+            }
+        }
+    }
+    let catalog = ektp_i18n::Catalog::of(ektp_i18n::Lang::Id);
+    for sub in cmd.get_subcommands() {
+        let key = format!("about-{}", sub.get_name());
+        if !catalog.has(&key) {
+            missing.push(key);
+        }
+        // `help` (clap's) mirrors every command as its subcommands.
+        let inner = sub.get_subcommands().filter(|_| sub.get_name() != "help");
+        for inner in inner.filter(|c| c.get_name() != "help") {
+            let key = format!("about-{}-{}", sub.get_name(), inner.get_name());
+            if !catalog.has(&key) {
+                missing.push(key);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no Indonesian help: {missing:?}");
 }

@@ -75,18 +75,14 @@ const MAX_CONFIG_LEN: u64 = 64 * 1024;
 impl Config {
     /// Loads and parses a configuration file, resolving relative paths against its directory.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let meta = std::fs::metadata(path).with_context(|| said("cli-err-config-load", path))?;
         if meta.len() > MAX_CONFIG_LEN {
-            anyhow::bail!(
-                "config file {} is larger than 64 KiB: is it the right file?",
-                path.display()
-            );
+            return Err(anyhow::Error::new(said("cli-err-config-too-large", path)));
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read config file {}", path.display()))?;
-        let mut config: Config = toml::from_str(&text)
-            .with_context(|| format!("config file {} is not valid", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| said("cli-err-config-load", path))?;
+        let mut config: Config =
+            toml::from_str(&text).with_context(|| said("cli-err-config-invalid", path))?;
         let base = path.parent().unwrap_or(Path::new("."));
         for p in [
             &mut config.signer_key,
@@ -109,6 +105,11 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// A configuration file error in the run's language (English in the error chain).
+fn said(id: &'static str, path: &Path) -> crate::exit::Said {
+    crate::exit::Said(ektp_i18n::Message::new(id).arg("path", path.display()))
 }
 
 /// Options every command takes.

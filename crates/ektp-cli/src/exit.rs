@@ -25,6 +25,9 @@ use std::process::ExitCode;
 use ektp_iso7816::TransportError;
 use ektp_pcsc::PcscError;
 
+mod words;
+pub use words::Said;
+
 /// Success.
 pub const OK: ExitCode = ExitCode::SUCCESS;
 /// Exit status 0: success.
@@ -153,6 +156,21 @@ impl Fail {
         Self::new(Kind::Token(error.exit_code()), error)
     }
 
+    /// A usage error with this message (shown in the run's language).
+    pub fn usage_said(message: ektp_i18n::Message) -> Self {
+        Self::new(Kind::Usage, anyhow::Error::new(Said(message)))
+    }
+
+    /// A configuration or file error with this message (shown in the run's language).
+    pub fn config_said(message: ektp_i18n::Message) -> Self {
+        Self::new(Kind::Config, anyhow::Error::new(Said(message)))
+    }
+
+    /// A card or reader error with this message (shown in the run's language).
+    pub fn card_said(message: ektp_i18n::Message) -> Self {
+        Self::new(Kind::Card, anyhow::Error::new(Said(message)))
+    }
+
     /// A failed check (exit 1) with this message.
     pub fn failed(message: impl Into<String>) -> Self {
         Self::new(Kind::Failed, anyhow::Error::msg(message.into()))
@@ -185,7 +203,12 @@ impl Fail {
     /// `{"error": {"kind", "message", "exit"}}`, for the desk's or station's software.
     pub fn report_as(&self, json: bool) -> ExitCode {
         let text = message(&self.error);
-        eprintln!("error: {text}");
+        if crate::text::is_id() {
+            let line = words::indonesian(&self.error, self.kind, hint(&self.error));
+            eprintln!("{}: {line}", crate::text::t("cli-error"));
+        } else {
+            eprintln!("error: {text}");
+        }
         if json {
             println!("{}", self.json(&text));
         }
@@ -217,6 +240,8 @@ pub trait Tag<T> {
     fn or_card(self) -> Result<T, Fail>;
     /// A configuration or file error, with what was being read.
     fn or_config(self, what: impl FnOnce() -> String) -> Result<T, Fail>;
+    /// As [`Tag::or_config`], what was being read as a message in the run's language.
+    fn or_config_said(self, what: impl FnOnce() -> ektp_i18n::Message) -> Result<T, Fail>;
 }
 
 impl<T, E: Into<anyhow::Error>> Tag<T> for Result<T, E> {
@@ -226,6 +251,10 @@ impl<T, E: Into<anyhow::Error>> Tag<T> for Result<T, E> {
 
     fn or_config(self, what: impl FnOnce() -> String) -> Result<T, Fail> {
         self.map_err(|e| Fail::config(e.into().context(what())))
+    }
+
+    fn or_config_said(self, what: impl FnOnce() -> ektp_i18n::Message) -> Result<T, Fail> {
+        self.map_err(|e| Fail::config(e.into().context(Said(what()))))
     }
 }
 
@@ -283,29 +312,28 @@ fn is_card_error(error: &anyhow::Error) -> bool {
         })
 }
 
-/// What to do about an error, when the error's own text does not say it.
+/// What to do about an error, when the error's own text does not say it: a message id
+/// (`cli-hint-…`).
 fn hint(error: &anyhow::Error) -> Option<&'static str> {
     if let Some(p) = find_pcsc(error) {
         return match p {
             PcscError::NoCard { .. } | PcscError::NoCardInAnyReader { .. } => {
-                Some("insert a card (or give --wait SECONDS)")
+                Some("cli-hint-insert")
             }
             PcscError::CardRemoved { .. } | PcscError::ResponseTooShort { .. } => {
-                Some("put the card back and run the same command again")
+                Some("cli-hint-put-back")
             }
-            PcscError::SharingViolation { .. } => {
-                Some("close the other application using the reader")
-            }
-            PcscError::UnknownReader { .. } => Some("run `ektp readers` to see the names"),
+            PcscError::SharingViolation { .. } => Some("cli-hint-close-other"),
+            PcscError::UnknownReader { .. } => Some("cli-hint-readers"),
             _ => None,
         };
     }
     match find_transport(error) {
         Some(TransportError::NoCard { .. }) => {
-            return Some("insert a card (or give --wait SECONDS)");
+            return Some("cli-hint-insert");
         }
         Some(TransportError::CardRemoved | TransportError::ResponseTooShort { .. }) => {
-            return Some("put the card back and run the same command again");
+            return Some("cli-hint-put-back");
         }
         _ => {}
     }
@@ -321,10 +349,7 @@ fn hint(error: &anyhow::Error) -> Option<&'static str> {
             )
         )
     });
-    malformed.then_some(
-        "the card's answer makes no sense: reinsert the card and try again; if it persists, the \
-         card is defective or not an e-KTP",
-    )
+    malformed.then_some("cli-hint-malformed")
 }
 
 /// The error as one line: each link of the chain once (a link whose text the previous one
@@ -351,11 +376,11 @@ pub fn message(error: &anyhow::Error) -> String {
         }
     }
     let mut line = parts.join(": ").replace(": \n", ":\n");
-    if let Some(h) = hint(error)
-        && !line.contains(h)
+    if let Some(h) = hint(error).map(|id| ektp_i18n::Catalog::of(ektp_i18n::Lang::En).get(id))
+        && !line.contains(&h)
     {
         line.push_str(": ");
-        line.push_str(h);
+        line.push_str(&h);
     }
     line
 }

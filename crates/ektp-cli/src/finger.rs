@@ -16,7 +16,8 @@ use ektp::fingerprint::{
 use ektp::{CardFiles, CheckKind, VerifyReport};
 
 use crate::config::Global;
-use crate::exit::Fail;
+use crate::exit::{Fail, Tag as _};
+use ektp::Message;
 
 /// `--finger FINGER=FILE`, repeatable.
 #[derive(Debug, Clone, Args)]
@@ -42,17 +43,17 @@ fn finger(name: &str) -> Option<FingerPosition> {
 pub fn read_print(path: &Path) -> Result<Print, Fail> {
     let max = ektp_bio::image::MAX_PNG_BYTES;
     let file = std::fs::File::open(path)
-        .map_err(|e| Fail::config(anyhow::anyhow!("cannot read {}: {e}", path.display())))?;
+        .or_config_said(|| Message::new("cli-err-read").arg("path", path.display()))?;
     let mut bytes = Vec::new();
     file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| Fail::config(anyhow::anyhow!("cannot read {}: {e}", path.display())))?;
+        .or_config_said(|| Message::new("cli-err-read").arg("path", path.display()))?;
     let print = Print::from_bytes(&bytes).map_err(|e| {
-        Fail::config(anyhow::anyhow!(
-            "{} is neither a usable fingerprint image nor an ISO/IEC 19794-2 record: {e}; give \
-             an 8-bit grayscale PNG at 500 ppi or a minutiae record",
-            path.display()
-        ))
+        Fail::config_said(
+            Message::new("cli-err-print-unusable")
+                .arg("path", path.display())
+                .arg("detail", e),
+        )
     });
     zeroize::Zeroize::zeroize(&mut bytes);
     print
@@ -65,14 +66,10 @@ pub fn load_captures(args: &FingerArgs) -> Result<Vec<LiveCapture>, Fail> {
         .iter()
         .map(|value| {
             let (name, file) = value.split_once('=').ok_or_else(|| {
-                Fail::usage(format!(
-                    "--finger {value}: write FINGER=FILE, e.g. --finger right-index=live.png"
-                ))
+                Fail::usage_said(Message::new("cli-err-finger-syntax").arg("value", value))
             })?;
             let finger = finger(name).ok_or_else(|| {
-                Fail::usage(format!(
-                    "--finger {value}: the e-KTP holds right-index and left-index only"
-                ))
+                Fail::usage_said(Message::new("cli-err-finger-which").arg("value", value))
             })?;
             Ok(LiveCapture {
                 finger,

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod clap_text;
 #[cfg(test)]
 mod cli_tests;
 mod commands;
@@ -12,15 +13,16 @@ mod options;
 mod output;
 mod station;
 mod terminal;
+mod text;
 
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches as _, Parser, Subcommand};
 
 use crate::config::{Config, Global};
 use crate::exit::Fail;
 use crate::options::{
-    BeforeCommand, ConfigOpt, GroupOutputOpts, JsonOpt, OutputOpts, StationOpts, Taken,
+    BeforeCommand, ConfigOpt, GroupOutputOpts, JsonOpt, LangOpt, OutputOpts, StationOpts, Taken,
 };
 
 /// The exit status table, shown by `ektp --help` and in the README.
@@ -113,6 +115,8 @@ enum Command {
         config: ConfigOpt,
         #[command(flatten)]
         json: JsonOpt,
+        #[command(flatten)]
+        lang: LangOpt,
     },
     /// The issuance registry (PostgreSQL): init, serve-status, export-revocations, import
     Registry {
@@ -192,13 +196,16 @@ impl Command {
             Self::Batch { station, out, .. } => {
                 ("batch", Taken::output(out).station(&station.first()))
             }
-            Self::Journal { config, json, .. } => (
+            Self::Journal {
+                config, json, lang, ..
+            } => (
                 "journal",
                 Taken {
                     json: Some(json.json),
                     ..Taken::default()
                 }
-                .config(config),
+                .config(config)
+                .lang(lang),
             ),
             Self::Registry { config, out, .. } => ("registry", Taken::output(out).config(config)),
             Self::Read { station, out, .. } => ("read", Taken::output(out).station(station)),
@@ -237,7 +244,10 @@ fn global_options(cli: &Cli) -> Result<Global, Fail> {
     let args = options::resolve(&cli.global, taken, name).map_err(Fail::usage)?;
     if args.quiet == 0 {
         for option in &args.ignored {
-            eprintln!("warning: {option} is not used by `ektp {name}`: ignored");
+            eprintln!(
+                "{}",
+                text::f("cli-warn-ignored", &[("option", option), ("command", name)])
+            );
         }
     }
     let config = match &args.config {
@@ -278,12 +288,18 @@ fn run(cli: Cli, global: &Global) -> Result<ExitCode, Fail> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // The language first: --help and usage errors are in it too.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    text::set(text::from_args(&argv));
+    let parsed = clap_text::command()
+        .try_get_matches_from(&argv)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version print to stdout and succeed; usage errors exit 2 (with
             // `--json` also as a JSON error on stdout).
-            let _ = e.print();
+            clap_text::print(&e);
             return if e.use_stderr() {
                 if std::env::args_os().any(|a| a == "--json") {
                     let text = e.kind().as_str().unwrap_or("usage error").to_owned();

@@ -1,4 +1,5 @@
-//! The options several commands share — `--json`, `-v`/`-q`, `--reader`, `--config` — each an
+//! The options several commands share — `--json`, `-v`/`-q`, `--lang`, `--reader`, `--config` —
+//! each an
 //! option of exactly the commands that use it, so a command's `--help` lists only what it
 //! takes.
 //!
@@ -9,6 +10,16 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use ektp_i18n::Lang;
+
+/// `--lang`: the language of what people read (text, errors, `--help`, the printout).
+#[derive(Debug, Default, Clone, Args)]
+pub struct LangOpt {
+    /// Language of the text for people: id (Bahasa Indonesia) or en [default: from LC_ALL,
+    /// LC_MESSAGES, LANG; English unless Indonesian]
+    #[arg(long, value_name = "LANG", value_parser = crate::text::parse_lang)]
+    pub lang: Option<Lang>,
+}
 
 /// `--json`.
 #[derive(Debug, Default, Clone, Args)]
@@ -29,13 +40,15 @@ pub struct VerbosityOpt {
     pub quiet: u8,
 }
 
-/// `--json`, `-v`, `-q`: what a command that prints takes.
+/// `--json`, `-v`, `-q`, `--lang`: what a command that prints takes.
 #[derive(Debug, Default, Clone, Args)]
 pub struct OutputOpts {
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
     pub verbosity: VerbosityOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
 }
 
 /// `--config`.
@@ -58,7 +71,8 @@ pub struct StationOpts {
     pub config: ConfigOpt,
 }
 
-/// `--json`, `-v`, `-q` of a command group (`pki`, `cvc`): every command in it takes them.
+/// `--json`, `-v`, `-q`, `--lang` of a command group (`pki`, `cvc`): every command in it
+/// takes them.
 #[derive(Debug, Default, Clone, Args)]
 pub struct GroupOutputOpts {
     /// Machine-readable JSON on stdout
@@ -77,6 +91,9 @@ pub struct GroupOutputOpts {
         conflicts_with = "verbose"
     )]
     pub quiet: u8,
+    /// Language of the text for people: id or en [default: from LC_ALL, LC_MESSAGES, LANG]
+    #[arg(long, global = true, display_order = 903, value_name = "LANG", value_parser = crate::text::parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 /// The shared options given before the command (`ektp --config F personalize …`).
@@ -97,6 +114,9 @@ pub struct BeforeCommand {
     /// Station configuration file (personalize, batch, journal, read, verify)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Language of the text for people: id or en (every command that prints)
+    #[arg(long, value_name = "LANG", value_parser = crate::text::parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 /// The shared options a command takes, as given after it: `None` for one it does not take.
@@ -106,6 +126,7 @@ pub struct Taken {
     pub verbosity: Option<(u8, u8)>,
     pub reader: Option<Option<String>>,
     pub config: Option<Option<PathBuf>>,
+    pub lang: Option<Option<Lang>>,
 }
 
 impl Taken {
@@ -114,6 +135,7 @@ impl Taken {
         Self {
             json: Some(o.json.json),
             verbosity: Some((o.verbosity.verbose, o.verbosity.quiet)),
+            lang: Some(o.lang.lang),
             ..Self::default()
         }
     }
@@ -123,6 +145,7 @@ impl Taken {
         Self {
             json: Some(o.json),
             verbosity: Some((o.verbose, o.quiet)),
+            lang: Some(o.lang),
             ..Self::default()
         }
     }
@@ -132,6 +155,14 @@ impl Taken {
         Self {
             reader: Some(s.reader.clone()),
             ..self.config(&s.config)
+        }
+    }
+
+    /// Adds `--lang`.
+    pub fn lang(self, l: &LangOpt) -> Self {
+        Self {
+            lang: Some(l.lang),
+            ..self
         }
     }
 
@@ -174,6 +205,9 @@ pub fn resolve(before: &BeforeCommand, taken: Taken, command: &str) -> Result<Re
     }
     if before.quiet > 0 && taken.verbosity.is_none() {
         ignored.push("-q");
+    }
+    if before.lang.is_some() && taken.lang.is_none() {
+        ignored.push("--lang");
     }
     let (verbose, quiet) = taken.verbosity.unwrap_or_default();
     let verbose = verbose.saturating_add(before.verbose);

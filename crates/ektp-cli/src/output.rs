@@ -3,48 +3,51 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use ektp::{CheckKind, HolderRecord, Stats, Step, VerifyReport};
+use ektp::{CheckKind, CheckResult, HolderRecord, Stats, Status, Step, VerifyReport};
 use ektp_lds::LdsFile;
 
 use crate::exit::{Fail, Tag};
+use crate::text::{self, t};
 
 /// What a step is doing, for people.
 pub fn step_text(step: Step) -> String {
-    match step {
-        Step::Authenticating => "opening the personalization session with the batch key".to_owned(),
-        Step::ChipKey => "chip generates its Active Authentication key".to_owned(),
-        Step::Signing => "signing EF.SOD with the document signer".to_owned(),
-        Step::Writing(file) => format!("writing {}", file_name(file)),
-        Step::SettingCan => "storing the CAN".to_owned(),
-        Step::Verifying => "reading back through PACE and verifying".to_owned(),
-        Step::Locking => "locking the card".to_owned(),
-        other => format!("{other:?}"),
-    }
+    let id = match step {
+        Step::Authenticating => "cli-step-authenticating",
+        Step::ChipKey => "cli-step-chip-key",
+        Step::Signing => "cli-step-signing",
+        Step::Writing(file) => return text::f("cli-step-writing", &[("file", &file_name(file))]),
+        Step::SettingCan => "cli-step-setting-can",
+        Step::Verifying => "cli-step-verifying",
+        Step::Locking => "cli-step-locking",
+        other => return format!("{other:?}"),
+    };
+    t(id)
 }
 
 /// A file's name with what it holds.
 pub fn file_name(file: LdsFile) -> String {
     let what = match file {
-        LdsFile::CardAccess => "PACE parameters",
-        LdsFile::Com => "data group list",
-        LdsFile::Sod => "document security object",
+        LdsFile::CardAccess => "cli-file-card-access",
+        LdsFile::Com => "cli-file-com",
+        LdsFile::Sod => "cli-file-sod",
         LdsFile::Dg(dg) => match dg.value() {
-            1 => "MRZ",
-            2 => "portrait",
-            3 => "fingerprints",
-            7 => "signature image",
-            11 => "personal details",
-            12 => "document details",
-            13 => "Indonesian details",
-            14 => "security infos",
-            15 => "Active Authentication public key",
-            _ => "data group",
+            1 => "cli-file-dg1",
+            2 => "cli-file-dg2",
+            3 => "cli-file-dg3",
+            7 => "cli-file-dg7",
+            11 => "cli-file-dg11",
+            12 => "cli-file-dg12",
+            13 => "cli-file-dg13",
+            14 => "cli-file-dg14",
+            15 => "cli-file-dg15",
+            _ => "cli-file-dg",
         },
     };
-    match file {
-        LdsFile::Dg(dg) => format!("{dg} ({what})"),
-        other => format!("{other} ({what})"),
-    }
+    let name = match file {
+        LdsFile::Dg(dg) => dg.to_string(),
+        other => other.to_string(),
+    };
+    format!("{name} ({})", t(what))
 }
 
 /// Writes `value` as pretty JSON and a newline on stdout.
@@ -88,17 +91,20 @@ pub use ektp::plural;
 
 /// `N APDUs, X bytes sent, Y received, Z ms on the wire`.
 pub fn stats_line(s: &Stats) -> String {
-    format!(
-        "{}, {} sent, {} received, {} waiting for the card",
-        plural(s.apdus, "APDU", "APDUs"),
-        plural(s.bytes_sent, "byte", "bytes"),
-        s.bytes_received,
-        ms(s.transport_time)
+    text::f(
+        "cli-stats",
+        &[
+            ("apdus", &s.apdus.to_string()),
+            ("sent", &s.bytes_sent.to_string()),
+            ("received", &s.bytes_received.to_string()),
+            ("wire", &ms(s.transport_time)),
+        ],
     )
 }
 
 /// The holder record as the card face shows it, one field a line.
 pub fn holder_text(h: &HolderRecord) -> String {
+    let (document_number, issued) = (t("label-document-number"), t("label-issued"));
     let rows: Vec<(&str, String)> = vec![
         ("NIK", h.nik.as_str().to_owned()),
         ("Nama", h.name.clone()),
@@ -123,9 +129,9 @@ pub fn holder_text(h: &HolderRecord) -> String {
         ("Pekerjaan", h.occupation.clone()),
         ("Kewarganegaraan", citizenship(h)),
         ("Berlaku Hingga", h.validity.to_string()),
-        ("Document number", h.document_number.as_str().to_owned()),
+        (&document_number, h.document_number.as_str().to_owned()),
         (
-            "Issued",
+            &issued,
             format!(
                 "{}, {}",
                 h.issuing_office,
@@ -155,7 +161,75 @@ pub fn dmy(iso: &str) -> String {
 /// Every check of a verification report, one a line: `PASS  check: reason` (`FAIL`, or
 /// `SKIP` for a check that was not made).
 pub fn report_text(report: &VerifyReport) -> String {
-    report.checks.iter().map(|c| format!("{c}\n")).collect()
+    report
+        .checks
+        .iter()
+        .map(|c| format!("{}\n", check_line(c)))
+        .collect()
+}
+
+/// A check's word in the run's language (`pace`, in Indonesian `PACE`).
+pub fn check_name(check: CheckKind) -> String {
+    t(&format!("check-name-{}", check.as_str()))
+}
+
+/// One report line, `PASS  check_name               reason`, in the run's language (in
+/// English exactly the library's `Display`).
+pub fn check_line(c: &CheckResult) -> String {
+    let status = match c.status() {
+        Status::Pass => "status-pass",
+        Status::Fail => "status-fail",
+        _ => "status-skip",
+    };
+    format!(
+        "{}  {:<24} {}",
+        t(status),
+        check_name(c.check),
+        text::render(&c.message)
+    )
+}
+
+/// Passive Authentication in detail (`verify -v`), one line per step: in English the
+/// report's own `Display`, in Indonesian each step's name from the catalogue (the failure's
+/// reason is the `passive_authentication` line's).
+pub fn pa_lines(pa: &ektp_pki::PaReport) -> Vec<String> {
+    if text::is_id() {
+        pa_lines_in(pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::Id))
+    } else {
+        pa.to_string().lines().map(str::to_owned).collect()
+    }
+}
+
+/// [`pa_lines`] from `catalog`.
+fn pa_lines_in(pa: &ektp_pki::PaReport, catalog: &ektp_i18n::Catalog) -> Vec<String> {
+    let mut lines: Vec<String> = pa
+        .checks
+        .iter()
+        .map(|c| {
+            let status = catalog.get(if c.failure().is_some() {
+                "status-fail"
+            } else {
+                "status-pass"
+            });
+            let name = match c.name {
+                ektp_pki::CheckName::DataGroupHash(dg) => {
+                    catalog.format("pa-name-data_group_hash", &[("dg", &dg.to_string())])
+                }
+                other => catalog.get(&format!("pa-name-{}", other.code())),
+            };
+            format!("{status}  {name}")
+        })
+        .collect();
+    if !pa.not_read.is_empty() {
+        let dgs: Vec<String> = pa.not_read.iter().map(ToString::to_string).collect();
+        lines.push(catalog.format("cli-pa-not-read", &[("dgs", &dgs.join(", "))]));
+    }
+    lines.push(catalog.get(if pa.passed() {
+        "cli-pa-passed"
+    } else {
+        "cli-pa-failed"
+    }));
+    lines
 }
 
 /// A duration for people, rounded to a tenth of a second: `3.0 s`.
@@ -167,22 +241,22 @@ pub fn seconds(d: std::time::Duration) -> String {
 /// made (`SKIP`, e.g. no revocation list), says so rather than "every check passed".
 pub fn verdict(report: &VerifyReport, passed: bool) -> String {
     if !passed {
-        return "NOT VERIFIED: do not hand this card out".to_owned();
+        return t("cli-verdict-failed");
     }
-    let not_checked: Vec<&str> = report
+    let not_checked: Vec<String> = report
         .not_checked()
         .map(|c| match c.check {
-            CheckKind::NotRevoked => "revocation not checked (no revocation list given)",
-            CheckKind::Fingerprint => "the holder's fingerprint not checked",
-            other => other.as_str(),
+            CheckKind::NotRevoked => t("cli-not-checked-revocation"),
+            CheckKind::Fingerprint => t("cli-not-checked-fingerprint"),
+            other => text::f("cli-not-checked-other", &[("check", &check_name(other))]),
         })
         .collect();
     if not_checked.is_empty() {
-        "VERIFIED: every check passed".to_owned()
+        t("cli-verdict-passed")
     } else {
-        format!(
-            "VERIFIED: every check made passed; {}",
-            not_checked.join("; ")
+        text::f(
+            "cli-verdict-passed-but",
+            &[("skipped", &not_checked.join("; "))],
         )
     }
 }
@@ -201,11 +275,8 @@ mod tests {
 
     #[test]
     fn a_skipped_revocation_check_is_named_in_the_verdict() {
-        let check = |check, passed, skipped| ektp::CheckResult {
-            check,
-            passed,
-            skipped,
-            reason: String::new(),
+        let check = |check, passed, skipped| {
+            ektp::CheckResult::new(check, passed, skipped, ektp::Message::new("check-pace-ok"))
         };
         let mut report = VerifyReport {
             passed: true,
@@ -234,6 +305,33 @@ mod tests {
         );
         assert_eq!(step_text(Step::Locking), "locking the card");
         assert_eq!(file_name(LdsFile::Sod), "EF.SOD (document security object)");
+    }
+
+    #[test]
+    fn passive_authentication_in_detail_names_each_step_in_indonesian() {
+        let trust = ektp::TrustStore::new();
+        let pa = ektp_pki::passive_authentication(
+            b"not a SOD",
+            &[],
+            &trust,
+            std::time::SystemTime::now(),
+        );
+        let id = pa_lines_in(&pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::Id));
+        assert_eq!(
+            id.first().map(String::as_str),
+            Some("GAGAL  struktur EF.SOD"),
+            "{id:?}"
+        );
+        assert_eq!(
+            id.last().map(String::as_str),
+            Some("Autentikasi Pasif GAGAL")
+        );
+        let en = pa_lines_in(&pa, ektp_i18n::Catalog::of(ektp_i18n::Lang::En));
+        assert_eq!(
+            en.first().map(String::as_str),
+            Some("FAIL  EF.SOD structure"),
+            "{en:?}"
+        );
     }
 
     #[test]

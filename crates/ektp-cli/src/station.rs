@@ -12,7 +12,8 @@ use ektp_sm::perso::{MasterKey, TEST_MASTER_KEY_HEX};
 use zeroize::Zeroizing;
 
 use crate::config::Global;
-use crate::exit::{Fail, Tag};
+use crate::exit::{Fail, Said, Tag};
+use ektp::Message;
 
 mod can;
 mod token;
@@ -67,23 +68,21 @@ pub fn connect(global: &Global, card: &CardArgs) -> Result<PcscCard, Fail> {
     if card.wait > 0 {
         if global.verbosity >= 0 {
             eprintln!(
-                "waiting up to {} for a card in reader {name:?}",
-                seconds(card.wait)
+                "{}",
+                crate::text::f(
+                    "cli-waiting-for-card",
+                    &[("seconds", &card.wait.to_string()), ("name", &name)]
+                )
             );
         }
         ctx.wait_for_card(&name, wait).or_card()?;
     }
     // A reader ektp picked is always named; one the operator named only with -v.
     if global.verbosity > 0 || (global.reader.is_none() && global.verbosity >= 0) {
-        eprintln!("using reader {name:?}");
+        eprintln!("{}", crate::text::f("cli-using-reader", &[("name", &name)]));
     }
     tracing::info!("using reader {name:?}");
     ctx.connect(&name).or_card()
-}
-
-/// `1 second`, `5 seconds`.
-fn seconds(n: u64) -> String {
-    crate::output::plural(n, "second", "seconds")
 }
 
 /// Options naming a printing station's keys.
@@ -154,9 +153,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
         .signer_key
         .clone()
         .or_else(|| cfg.signer_key.clone())
-        .ok_or_else(|| {
-            Fail::usage("no document signer key: give --signer-key FILE or signer_key in --config")
-        })?;
+        .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-signer-key")))?;
     let cert = args
         .signer_cert
         .clone()
@@ -171,12 +168,8 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
             &mut tokens,
         )?),
         None => {
-            let cert = cert.ok_or_else(|| {
-                Fail::usage(
-                    "no document signer certificate: give --signer-cert FILE or \
-                     signer_certificate in --config",
-                )
-            })?;
+            let cert =
+                cert.ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-signer-cert")))?;
             StationSigner::File(Box::new(load_signer(&key, &cert)?))
         }
     };
@@ -194,12 +187,7 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
             .master_key
             .clone()
             .or_else(|| cfg.master_key_file.clone())
-            .ok_or_else(|| {
-                Fail::usage(
-                    "no personalization master key: give --master-key FILE (or master_key_file \
-                     in --config), or --test-master-key for virtual TEST chips",
-                )
-            })?;
+            .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-master-key")))?;
         match pkcs11_uri(&path)? {
             Some(uri) => {
                 StationMasterKey::Token(load_token_master_key(&uri, args, global, &mut tokens)?)
@@ -219,21 +207,13 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
 /// public file.
 pub fn load_signer(key: &Path, cert: &Path) -> Result<RingSigner, Fail> {
     let what = || {
-        format!(
-            "cannot load the document signer ({} with {})",
-            key.display(),
-            cert.display()
-        )
+        Message::new("cli-err-signer-load")
+            .arg("key", key.display())
+            .arg("cert", cert.display())
     };
     let max = u64::try_from(ektp_pki::keys::MAX_FILE_LEN).unwrap_or(u64::MAX);
-    let is_certificate = || {
-        Fail::config(anyhow::anyhow!(
-            "{} is a certificate, not the document signer's private key: give the key file \
-             (--signer-key, signer_key; `ektp pki init` names it *.key.pem) and the certificate \
-             as --signer-cert",
-            key.display()
-        ))
-    };
+    let is_certificate =
+        || Fail::config_said(Message::new("cli-err-key-is-cert").arg("path", key.display()));
     let key_bytes = match ektp_fs::read_secret(key, max) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -243,39 +223,36 @@ pub fn load_signer(key: &Path, cert: &Path) -> Result<RingSigner, Fail> {
             {
                 return Err(is_certificate());
             }
-            return Err(Fail::config(anyhow::Error::new(e).context(what())));
+            return Err(Fail::config(anyhow::Error::new(e).context(Said(what()))));
         }
     };
     if holds_certificate(&key_bytes) {
         return Err(is_certificate());
     }
-    let key_der = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config(what)?;
-    let cert_bytes =
-        ektp_pki::keys::read_bounded(cert, ektp_pki::Structure::Certificate).or_config(what)?;
+    let key_der = ektp_pki::Pkcs8Key::from_bytes(&key_bytes).or_config_said(what)?;
+    let cert_bytes = ektp_pki::keys::read_bounded(cert, ektp_pki::Structure::Certificate)
+        .or_config_said(what)?;
     if cert_bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is a private key, not the document signer certificate: give the certificate \
-             (--signer-cert, signer_certificate; `ektp pki init` names it *.crt.pem)",
-            cert.display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("cli-err-cert-is-key").arg("path", cert.display()),
+        ));
     }
     let cert_der = ektp_pki::keys::certificates_from_bytes(&cert_bytes)
-        .or_config(what)?
+        .or_config_said(what)?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("{} holds no certificate", cert.display()))
-        .or_config(what)?;
+        .or_config_said(what)?;
     check_signs_documents(&cert_der, cert)?;
     RingSigner::new(&key_der, cert_der).map_err(|e| match e {
         ektp_pki::PkiError::KeyCertificateMismatch
         | ektp_pki::PkiError::KeyAlgorithmMismatch(_)
-        | ektp_pki::PkiError::KeyRejected(_) => Fail::config(anyhow::anyhow!(
-            "the document signer's key and certificate do not match: {} is not the private key \
-             of {} (a key of another signer?); give the key and the certificate issued for it",
-            key.display(),
-            cert.display()
-        )),
-        other => Fail::config(anyhow::Error::new(other).context(what())),
+        | ektp_pki::PkiError::KeyRejected(_) => Fail::config_said(
+            Message::new("cli-err-key-cert-mismatch")
+                .arg("key", key.display())
+                .arg("cert", cert.display()),
+        ),
+        other => Fail::config(anyhow::Error::new(other).context(Said(what()))),
     })
 }
 
@@ -290,27 +267,24 @@ fn holds_certificate(bytes: &[u8]) -> bool {
 /// usage without digitalSignature) before any card is touched: every card it signed would
 /// fail `passive_authentication` at the desk.
 fn check_signs_documents(der: &[u8], path: &Path) -> Result<(), Fail> {
-    let refuse = |why: String| {
-        Fail::config(anyhow::anyhow!(
-            "{} cannot sign documents: {why}; give the document signer certificate (`ektp pki \
-             init` names it ID-DS1-…crt.pem)",
-            path.display()
-        ))
+    let refuse = |why: Message| {
+        Fail::config_said(
+            Message::new("cli-err-cannot-sign")
+                .arg("path", path.display())
+                .msg("why", why),
+        )
     };
     let (_, c) = x509_parser::parse_x509_certificate(der)
-        .map_err(|_| refuse("it is not a well-formed X.509 certificate".to_owned()))?;
+        .map_err(|_| refuse(Message::new("cli-why-not-x509")))?;
     let subject = c.subject().to_string();
+    let why = |id| Message::new(id).arg("subject", &subject);
     if matches!(c.basic_constraints(), Ok(Some(bc)) if bc.value.ca) {
-        return Err(refuse(format!(
-            "{subject} is a CA certificate (a root?), not a document signer"
-        )));
+        return Err(refuse(why("cli-why-ca")));
     }
     match c.key_usage() {
         Ok(Some(ku)) if ku.value.digital_signature() => Ok(()),
-        Ok(Some(_)) => Err(refuse(format!(
-            "the key usage of {subject} does not allow digital signatures"
-        ))),
-        _ => Err(refuse(format!("{subject} has no (readable) key usage"))),
+        Ok(Some(_)) => Err(refuse(why("cli-why-no-digital-signature"))),
+        _ => Err(refuse(why("cli-why-no-key-usage"))),
     }
 }
 
@@ -318,13 +292,12 @@ fn check_signs_documents(der: &[u8], path: &Path) -> Result<(), Fail> {
 /// read through [`ektp_fs::read_secret`] (bounded; refused if group or others can read it,
 /// with the `chmod 600` advice) and never echoed in an error.
 pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
-    let what = || format!("cannot read the master key file {}", path.display());
+    let said = |id| Message::new(id).arg("path", path.display());
     let bytes = ektp_fs::read_secret(path, MAX_MASTER_KEY_FILE_LEN).map_err(|e| match e {
-        ektp_fs::FsError::TooLarge { .. } => Fail::config(anyhow::anyhow!(
-            "master key file {} is too large: it must hold 64 hex digits",
-            path.display()
-        )),
-        other => Fail::config(anyhow::Error::new(other).context(what())),
+        ektp_fs::FsError::TooLarge { .. } => Fail::config_said(said("cli-err-master-key-large")),
+        other => {
+            Fail::config(anyhow::Error::new(other).context(Said(said("cli-err-master-key-read"))))
+        }
     })?;
     let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
     let digits: Zeroizing<String> = Zeroizing::new(
@@ -333,12 +306,7 @@ pub fn read_master_key(path: &Path) -> Result<MasterKey, Fail> {
             .collect::<Vec<_>>()
             .join(""),
     );
-    MasterKey::from_hex(&digits).map_err(|_| {
-        Fail::config(anyhow::anyhow!(
-            "master key file {} must hold exactly 64 hex digits (32 bytes)",
-            path.display()
-        ))
-    })
+    MasterKey::from_hex(&digits).map_err(|_| Fail::config_said(said("cli-err-master-key-digits")))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use ektp_pki::cvc::{AccessRights, CvCertificate, Role, SoftwareCvSigner};
 
 use crate::commands::cvc::{read_certificate, read_key, rights_text};
 use crate::exit::Fail;
+use ektp::Message;
 
 /// `--terminal-cert`, `--terminal-chain`, `--terminal-key`.
 #[derive(Debug, Clone, Args)]
@@ -73,18 +74,15 @@ pub fn load_terminal(args: &TerminalArgs) -> Result<Option<LoadedTerminal>, Fail
         return Ok(None);
     };
     let Some(key_path) = &args.terminal_key else {
-        return Err(Fail::usage(
-            "--terminal-cert needs --terminal-key IS.key (the terminal's private key)",
-        ));
+        return Err(Fail::usage_said(Message::new("cli-err-terminal-needs-key")));
     };
     let is = read_certificate(cert_path)?;
     if is.role() != Role::Terminal {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is not a terminal (IS) certificate (its role is {:?}): give the inspection \
-             system's certificate as --terminal-cert and the DV's in --terminal-chain",
-            cert_path.display(),
-            is.role()
-        )));
+        return Err(Fail::config_said(
+            Message::new("cli-err-terminal-not-is")
+                .arg("path", cert_path.display())
+                .arg("role", format!("{:?}", is.role())),
+        ));
     }
     let mut links = Vec::new();
     let mut dvs = Vec::new();
@@ -94,18 +92,14 @@ pub fn load_terminal(args: &TerminalArgs) -> Result<Option<LoadedTerminal>, Fail
             Role::Cvca => links.push(cert),
             Role::DvDomestic | Role::DvForeign => dvs.push(cert),
             Role::Terminal => {
-                return Err(Fail::config(anyhow::anyhow!(
-                    "{} is a terminal certificate: --terminal-chain takes the DV certificate \
-                     (and CVCA link certificates); the terminal's own goes in --terminal-cert",
-                    path.display()
-                )));
+                return Err(Fail::config_said(
+                    Message::new("cli-err-terminal-in-chain").arg("path", path.display()),
+                ));
             }
         }
     }
     if dvs.is_empty() {
-        return Err(Fail::usage(
-            "--terminal-chain must name the DV certificate that issued the terminal's",
-        ));
+        return Err(Fail::usage_said(Message::new("cli-err-terminal-no-dv")));
     }
     let key = read_key(key_path)?;
     let mut chain = links;
@@ -114,12 +108,11 @@ pub fn load_terminal(args: &TerminalArgs) -> Result<Option<LoadedTerminal>, Fail
     let loaded = LoadedTerminal { chain, key };
     let rights = loaded.terminal().rights();
     if !rights.contains(AccessRights::READ_DG3) {
-        return Err(Fail::config(anyhow::anyhow!(
-            "terminal {} lacks the read-dg3 right (its chain grants: {}): the chip would keep \
-             DG3 closed; ask the DV for a terminal certificate issued with --rights read-dg3",
-            loaded.terminal().reference(),
-            rights_text(rights)
-        )));
+        return Err(Fail::config_said(
+            Message::new("cli-err-terminal-no-read-dg3")
+                .arg("terminal", loaded.terminal().reference())
+                .arg("rights", rights_text(rights)),
+        ));
     }
     Ok(Some(loaded))
 }

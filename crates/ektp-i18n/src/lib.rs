@@ -1,7 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-use fluent_bundle::{FluentBundle, FluentResource};
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+mod message;
+pub use message::{Arg, Message};
 
 /// One catalogue file per area, the same files in each language: helpers working on different
 /// areas never edit the same file.
@@ -23,6 +29,20 @@ const fn sources(lang: Lang) -> &'static [&'static str; 4] {
     match lang {
         Lang::Id => &ID,
         Lang::En => &EN,
+    }
+}
+
+/// An argument as Fluent sees it: a plain whole number (no sign, no leading zero, at most 15
+/// digits) is a number, so that `NUMBER($n)` can choose a plural; anything else (a document
+/// number, `007`, a path) stays text, shown as given.
+fn value_of(value: &str) -> FluentValue<'static> {
+    let number = !value.is_empty()
+        && value.len() <= 15
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && (value == "0" || !value.starts_with('0'));
+    match value.parse::<u64>() {
+        Ok(n) if number => FluentValue::from(n),
+        _ => FluentValue::from(value.to_owned()),
     }
 }
 
@@ -84,8 +104,9 @@ impl Catalog {
     /// so a broken entry only drops that entry (its id is shown instead).
     pub fn new(lang: Lang) -> Self {
         let langid: unic_langid::LanguageIdentifier = lang.tag().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new(vec![langid]);
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
+        let _ = bundle.add_builtins();
         for source in sources(lang) {
             let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, _)| r);
             let _ = bundle.add_resource(resource);
@@ -93,15 +114,92 @@ impl Catalog {
         Self { bundle }
     }
 
+    /// The catalogue of `lang`, made once per process.
+    pub fn of(lang: Lang) -> &'static Self {
+        static EN_CATALOG: OnceLock<Catalog> = OnceLock::new();
+        static ID_CATALOG: OnceLock<Catalog> = OnceLock::new();
+        match lang {
+            Lang::En => EN_CATALOG.get_or_init(|| Self::new(Lang::En)),
+            Lang::Id => ID_CATALOG.get_or_init(|| Self::new(Lang::Id)),
+        }
+    }
+
+    /// Whether the catalogue has the message `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle.has_message(id)
+    }
+
     /// The message `id`, or `id` itself if the catalogue lacks it.
     pub fn get(&self, id: &str) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
-            return id.to_owned();
-        };
+        self.format(id, &[])
+    }
+
+    /// The message `id` with its named arguments (`{ $name }` in the catalogue), or `id`
+    /// itself if the catalogue lacks it. An argument the message uses but `args` lacks shows
+    /// as `{$name}` ([`Catalog::check`] finds those).
+    pub fn format(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.try_format(id, args).unwrap_or_else(|_| id.to_owned())
+    }
+
+    /// As [`Catalog::format`], but says what went wrong: `Err` with the problems (the message
+    /// is missing, or uses an argument not given).
+    pub fn check(&self, id: &str, args: &[(&str, &str)]) -> Result<String, Vec<String>> {
         let mut errors = Vec::new();
-        self.bundle
-            .format_pattern(pattern, None, &mut errors)
-            .into_owned()
+        let text = self.try_format_into(id, args, &mut errors)?;
+        if errors.is_empty() {
+            Ok(text)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn try_format(&self, id: &str, args: &[(&str, &str)]) -> Result<String, Vec<String>> {
+        self.try_format_into(id, args, &mut Vec::new())
+    }
+
+    fn try_format_into(
+        &self,
+        id: &str,
+        args: &[(&str, &str)],
+        problems: &mut Vec<String>,
+    ) -> Result<String, Vec<String>> {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+            return Err(vec![format!("{id}: no such message")]);
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value_of(value));
+        }
+        let mut errors = Vec::new();
+        let text = self
+            .bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned();
+        problems.extend(errors.iter().map(|e| format!("{id}: {e}")));
+        Ok(text)
+    }
+
+    /// A [`Message`] in this language: its nested messages first, then the message itself.
+    pub fn render(&self, message: &Message) -> String {
+        let rendered: Vec<(&str, String)> = message
+            .args
+            .iter()
+            .map(|(name, arg)| (*name, self.render_arg(arg)))
+            .collect();
+        let args: Vec<(&str, &str)> = rendered.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.format(message.id, &args)
+    }
+
+    fn render_arg(&self, arg: &Arg) -> String {
+        match arg {
+            Arg::Text(t) => t.clone(),
+            Arg::Msg(m) => self.render(m),
+            Arg::List(items, sep) => items
+                .iter()
+                .map(|m| self.render(m))
+                .collect::<Vec<_>>()
+                .join(sep),
+        }
     }
 
     /// Every message id of `lang`'s catalogue.
@@ -129,15 +227,80 @@ mod tests {
                 );
             }
         }
-        let (en, id) = (Catalog::ids(Lang::En), Catalog::ids(Lang::Id));
+        // The --help texts (help-*, about-*, value-*) are only in Indonesian: the English ones
+        // are the clap definitions' doc comments.
+        let shared = |lang| -> Vec<String> {
+            Catalog::ids(lang)
+                .into_iter()
+                .filter(|k| {
+                    !["help-", "about-", "value-"]
+                        .iter()
+                        .any(|p| k.starts_with(p))
+                })
+                .collect()
+        };
+        let (en, id) = (shared(Lang::En), shared(Lang::Id));
         assert_eq!(en, id);
         let (ce, ci) = (Catalog::new(Lang::En), Catalog::new(Lang::Id));
         for k in &en {
-            assert_ne!(ce.get(k), *k, "{k} missing in en");
-            assert_ne!(ci.get(k), *k, "{k} missing in id");
+            assert!(ce.has(k), "{k} missing in en");
+            assert!(ci.has(k), "{k} missing in id");
+        }
+        for k in Catalog::ids(Lang::Id) {
+            assert!(ci.has(&k), "{k} does not parse in id");
         }
         assert_eq!(ci.get("printout-failed"), "JANGAN DISERAHKAN");
         assert_eq!(ce.get("printout-failed"), "DO NOT HAND OUT");
+    }
+
+    #[test]
+    fn messages_take_named_plural_and_nested_arguments() {
+        let (en, id) = (Catalog::of(Lang::En), Catalog::of(Lang::Id));
+        let dg2 = Message::new("dg-label-2").arg("dg", "DG2");
+        let m = Message::new("check-record-differs").list(
+            "diffs",
+            vec![
+                Message::new("record-field-name"),
+                Message::new("record-dg-not-read").msg("dg", dg2),
+            ],
+            "; ",
+        );
+        assert_eq!(
+            en.render(&m),
+            "chip data differs from the application: name; DG2 (portrait) was not read"
+        );
+        assert_eq!(
+            id.render(&m),
+            "data cip berbeda dari permohonan: nama; DG2 (pasfoto) tidak dibaca"
+        );
+        assert!(
+            en.check("check-not-revoked-ok", &[]).is_err(),
+            "missing $doc"
+        );
+        assert!(en.check("no-such-message", &[]).is_err());
+        assert_eq!(
+            en.check("check-not-revoked-ok", &[("doc", "IDA000001")]),
+            Ok("document number IDA000001 is not revoked".to_owned())
+        );
+        let stats = |n: &str| {
+            en.format(
+                "cli-stats",
+                &[
+                    ("apdus", n),
+                    ("sent", n),
+                    ("received", "3"),
+                    ("wire", "4.0 ms"),
+                ],
+            )
+        };
+        assert_eq!(
+            stats("1"),
+            "1 APDU, 1 byte sent, 3 received, 4.0 ms waiting for the card"
+        );
+        assert_eq!(
+            stats("12"),
+            "12 APDUs, 12 bytes sent, 3 received, 4.0 ms waiting for the card"
+        );
     }
 
     #[test]

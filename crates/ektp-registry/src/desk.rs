@@ -4,7 +4,7 @@
 //! unreachable the signed revocation list decides, and the check says so.
 
 use ektp::fingerprint::FingerprintReport;
-use ektp::{RevocationList, VerifyReport};
+use ektp::{Message, RevocationList, VerifyReport};
 
 use crate::{Error, HolderCheck, Refusal, Registry};
 
@@ -25,8 +25,11 @@ pub struct DeskOptions {
 pub struct RegistryCheck {
     /// Whether the card may be handed over as far as the registry (or the fallback) says.
     pub passed: bool,
-    /// Why.
+    /// Why, in English.
     pub reason: String,
+    /// Why, without a language (a `registry-…` id of `ektp-i18n`'s `checks.ftl` and its
+    /// arguments).
+    pub message: Message,
     /// Whether this verification recorded the handover.
     pub handover_recorded: bool,
     /// Whether the registry was unreachable and the signed revocation list decided.
@@ -34,19 +37,14 @@ pub struct RegistryCheck {
 }
 
 impl RegistryCheck {
-    fn new(passed: bool, reason: impl Into<String>) -> Self {
+    fn new(passed: bool, message: Message) -> Self {
         Self {
             passed,
-            reason: reason.into(),
+            reason: ektp_i18n::Catalog::of(ektp_i18n::Lang::En).render(&message),
+            message,
             handover_recorded: false,
             fallback: false,
         }
-    }
-
-    /// The report line, as the library's checks print.
-    pub fn line(&self) -> String {
-        let status = if self.passed { "PASS" } else { "FAIL" };
-        format!("{status}  {:<24} {}", "registry", self.reason)
     }
 }
 
@@ -62,10 +60,7 @@ pub fn check(
     fingerprint: Option<&FingerprintReport>,
 ) -> RegistryCheck {
     let (Some(doc), Some(sod_hex)) = (&report.document_number, &report.sod_sha256) else {
-        return RegistryCheck::new(
-            false,
-            "the card's document number or EF.SOD could not be read: cannot look it up",
-        );
+        return RegistryCheck::new(false, Message::new("registry-unreadable"));
     };
     let sod = hex::decode(sod_hex).unwrap_or_default();
     let mut reg = match Registry::connect(url) {
@@ -77,34 +72,29 @@ pub fn check(
         Err(e) => return fallback(&e, revoked),
     };
     let Some(card) = card else {
-        return RegistryCheck::new(
-            false,
-            format!("document {doc} is not recorded as issued in the registry"),
-        );
+        return RegistryCheck::new(false, Message::new("registry-not-issued").arg("doc", doc));
     };
     if card.sod_sha256 != sod {
-        return RegistryCheck::new(
-            false,
-            format!("document {doc} was issued with another EF.SOD: not the card issued"),
-        );
+        return RegistryCheck::new(false, Message::new("registry-other-sod").arg("doc", doc));
     }
     if let Some(reason) = card.revoked {
         return RegistryCheck::new(
             false,
-            format!("document {doc} is revoked ({reason}): do not hand it out"),
+            Message::new("registry-revoked")
+                .arg("doc", doc)
+                .arg("why", reason),
         );
     }
     if let Some(desk) = card.handed_over_by {
         return RegistryCheck::new(
             false,
-            format!("document {doc} was already handed over (desk {desk}): refuse"),
+            Message::new("registry-handed-over-at")
+                .arg("doc", doc)
+                .arg("desk", desk),
         );
     }
     if !report.passed {
-        return RegistryCheck::new(
-            true,
-            format!("document {doc} is the card issued; handover NOT recorded (card failed)"),
-        );
+        return RegistryCheck::new(true, Message::new("registry-card-failed").arg("doc", doc));
     }
     // The desk's own live match, when it made one, is the holder check; a given
     // fingerprint score only stands in for a separate fingerprint reader.
@@ -133,38 +123,39 @@ fn handover(
         (None, None) => {
             return RegistryCheck::new(
                 false,
-                format!(
-                    "document {doc} is the card issued, but the handover needs the holder check: \
-                     match the holder's finger (--finger with a terminal), or give \
-                     --power-of-attorney REF"
-                ),
+                Message::new("registry-needs-holder").arg("doc", doc),
             );
         }
     };
     match reg.record_handover(doc, sod, &options.desk, &holder) {
         Ok(()) => {
             let how = match &holder {
-                HolderCheck::PowerOfAttorney { .. } => "power of attorney".to_owned(),
-                HolderCheck::Fingerprint { score } => format!("fingerprint score {score}"),
+                HolderCheck::PowerOfAttorney { .. } => Message::new("registry-how-attorney"),
+                HolderCheck::Fingerprint { score } => {
+                    Message::new("registry-how-fingerprint").arg("score", score)
+                }
             };
             RegistryCheck {
                 handover_recorded: true,
                 ..RegistryCheck::new(
                     true,
-                    format!(
-                        "document {doc} is the card issued, not revoked; handover recorded \
-                         (desk {}, {how})",
-                        options.desk
-                    ),
+                    Message::new("registry-recorded")
+                        .arg("doc", doc)
+                        .arg("desk", &options.desk)
+                        .msg("how", how),
                 )
             }
         }
-        Err(Error::Refused(Refusal::AlreadyHandedOver)) => RegistryCheck::new(
+        Err(Error::Refused(Refusal::AlreadyHandedOver)) => {
+            RegistryCheck::new(false, Message::new("registry-handed-over").arg("doc", doc))
+        }
+        Err(Error::Refused(r)) => {
+            RegistryCheck::new(false, Message::new("registry-refuses").arg("detail", r))
+        }
+        Err(e) => RegistryCheck::new(
             false,
-            format!("document {doc} was already handed over: refuse"),
+            Message::new("registry-not-recorded").arg("detail", e),
         ),
-        Err(Error::Refused(r)) => RegistryCheck::new(false, format!("registry refuses: {r}")),
-        Err(e) => RegistryCheck::new(false, format!("handover NOT recorded: {e}")),
     }
 }
 
@@ -173,19 +164,11 @@ fn fallback(e: &Error, revoked: &RevocationList) -> RegistryCheck {
     let mut c = match revoked.signed() {
         Some(list) => RegistryCheck::new(
             true,
-            format!(
-                "registry unreachable ({e}); checked against the signed revocation list {} \
-                 instead; handover NOT recorded",
-                list.list_number
-            ),
+            Message::new("registry-fallback")
+                .arg("detail", e)
+                .arg("list", list.list_number),
         ),
-        None => RegistryCheck::new(
-            false,
-            format!(
-                "registry unreachable ({e}) and no signed revocation list to fall back on: give \
-                 --revocation-list FILE"
-            ),
-        ),
+        None => RegistryCheck::new(false, Message::new("registry-no-fallback").arg("detail", e)),
     };
     c.fallback = true;
     c

@@ -226,7 +226,7 @@ impl Cards {
             rows.push(crate::text::check_row(
                 "registry",
                 status,
-                r.reason.clone(),
+                catalog.render(&r.message),
                 &catalog,
             ));
         }

@@ -56,12 +56,10 @@ pub(crate) fn localize(resp: Response, lang: Lang) -> Response {
     Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
-/// The one place a check's reason becomes what the desk page shows. Today the library's
-/// reason as it is (English); when each `CheckResult` carries a message id and arguments
-/// (checks.ftl), this renders them from `catalog` instead.
+/// The one place a check's reason becomes what the desk page shows: its message (an id of
+/// checks.ftl with language-neutral arguments) in the catalogue's language.
 pub(crate) fn check_reason(check: &CheckResult, catalog: &Catalog) -> String {
-    let _ = catalog;
-    check.reason.clone()
+    catalog.render(&check.message)
 }
 
 /// The status word of a check (`status-pass`, … of face.ftl, shared with the printout).

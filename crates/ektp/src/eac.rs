@@ -27,7 +27,7 @@ use ektp_sm::ta::{self, TaCertificate, host::TerminalSigner};
 use crate::contents::{CardFiles, ReadRequest};
 use crate::read::Channel;
 use crate::session::{Card, SecureSession};
-use crate::{CheckKind, CheckResult, Error, Stats, VerifyPolicy, VerifyReport};
+use crate::{CheckKind, CheckResult, Error, Message, Stats, VerifyPolicy, VerifyReport};
 use ektp_sm::Can;
 
 /// The Chip Authentication protocol and key DG14 announces.
@@ -208,7 +208,7 @@ impl<T: CardTransport> TerminalAuthenticated<SecureSession<'_, T>> {
 pub(crate) fn chip_authentication_check<T: CardTransport>(
     session: &mut SecureSession<'_, T>,
     files: &CardFiles,
-) -> Result<Option<Result<String, String>>, Error> {
+) -> Result<Option<crate::reason::Verdict>, Error> {
     let Some(dg14) = files
         .dg(DgNumber::DG14)
         .and_then(|raw| Dg14::decode(raw).ok())
@@ -219,14 +219,9 @@ pub(crate) fn chip_authentication_check<T: CardTransport>(
         return Ok(None);
     }
     Ok(Some(match session.chip_authenticate_in_place(&dg14) {
-        Ok(_) => Ok(
-            "the chip agreed on new session keys with the DG14 key and answered under them"
-                .to_owned(),
-        ),
+        Ok(_) => Ok(Message::new("check-ca-ok")),
         Err(e) if e.is_card_removed() => return Err(e),
-        Err(e) => Err(format!(
-            "Chip Authentication failed: {e} (not the chip the department signed for, clone or relay?)"
-        )),
+        Err(e) => Err(Message::new("check-ca-failed").arg("detail", e)),
     }))
 }
 
@@ -268,7 +263,7 @@ impl Terminal<'_> {
     }
 }
 
-/// Where a terminal session stopped.
+/// Where a terminal session stopped: the stage's message id, and the error.
 type Stopped = (&'static str, Error);
 
 impl<T: CardTransport> Card<T> {
@@ -279,32 +274,26 @@ impl<T: CardTransport> Card<T> {
         can: &Can,
         terminal: &Terminal<'_>,
     ) -> Result<(CardFiles, bool), Stopped> {
-        let mut session = self.pace(can).map_err(|e| ("PACE", e))?;
+        let mut session = self.pace(can).map_err(|e| ("ta-stage-pace", e))?;
         let mut files = session
             .read_files(ReadRequest::ALL)
-            .map_err(|e| ("reading the chip", e))?;
+            .map_err(|e| ("ta-stage-read", e))?;
         let dg14 = files
             .dg(DgNumber::DG14)
             .ok_or(Error::WrongState("the card has no DG14"))
             .and_then(|raw| Dg14::decode(raw).map_err(Error::from))
-            .map_err(|e| ("Chip Authentication", e))?;
+            .map_err(|e| ("ta-stage-ca", e))?;
         let has_dg3 = files
             .get(LdsFile::Sod)
             .is_some_and(|sod| crate::verify::signed_groups(sod).contains(&DgNumber::DG3));
         let ca = session
             .chip_authenticate(&dg14)
-            .map_err(|e| ("Chip Authentication", e))?;
+            .map_err(|e| ("ta-stage-ca", e))?;
         let mut ta = ca
             .terminal_authenticate(terminal.chain, terminal.signer)
-            .map_err(|e| ("the chip refused the terminal", e))?;
+            .map_err(|e| ("ta-stage-refused", e))?;
         if has_dg3 {
-            let dg3 = ta.read_dg3().map_err(|e| {
-                (
-                    "the chip accepted the terminal but refused to open DG3 (do the \
-                     certificates' rights include read DG3?)",
-                    e,
-                )
-            })?;
+            let dg3 = ta.read_dg3().map_err(|e| ("ta-stage-dg3", e))?;
             files.insert(LdsFile::Dg(DgNumber::DG3), dg3);
         }
         Ok((files, has_dg3))
@@ -330,13 +319,12 @@ impl<T: CardTransport> Card<T> {
         let Some(first_sod) = report.sod_sha256.clone().filter(|_| pace_passed) else {
             insert_after_ca(
                 &mut report,
-                CheckResult {
-                    check: CheckKind::TerminalAuthentication,
-                    passed: false,
-                    skipped: true,
-                    reason: "not attempted: the verification stopped before EF.SOD was read"
-                        .to_owned(),
-                },
+                CheckResult::new(
+                    CheckKind::TerminalAuthentication,
+                    false,
+                    true,
+                    Message::new("check-ta-not-attempted"),
+                ),
             );
             return Ok((report.finish(), None));
         };
@@ -344,30 +332,20 @@ impl<T: CardTransport> Card<T> {
             Ok(done) => done,
             Err((_, e)) if e.is_card_removed() => return Err(e),
             Err((stage, e)) => {
-                let reason = format!(
-                    "terminal {}: {stage}: {e}; DG3 stays closed",
-                    terminal.reference()
-                );
+                let reason = Message::new("check-ta-failed")
+                    .arg("terminal", terminal.reference())
+                    .msg("stage", Message::new(stage))
+                    .arg("detail", e);
                 insert_after_ca(&mut report, failed(reason));
                 return Ok((report.finish(), None));
             }
         };
         let Some(sod) = files.get(LdsFile::Sod) else {
-            insert_after_ca(
-                &mut report,
-                failed("EF.SOD could not be read again".to_owned()),
-            );
+            insert_after_ca(&mut report, failed(Message::new("check-ta-sod-unread")));
             return Ok((report.finish(), None));
         };
         if crate::verify::sha256_hex(sod) != first_sod {
-            insert_after_ca(
-                &mut report,
-                failed(
-                    "EF.SOD read with the terminal is not the one verified: another card \
-                     in the reader?"
-                        .to_owned(),
-                ),
-            );
+            insert_after_ca(&mut report, failed(Message::new("check-ta-sod-differs")));
             return Ok((report.finish(), None));
         }
         let pa =
@@ -379,43 +357,30 @@ impl<T: CardTransport> Card<T> {
             .iter_mut()
             .find(|c| c.check == CheckKind::PassiveAuthentication)
         {
-            (check.passed, check.reason) = match verdict {
-                Ok(r) => (true, r),
-                Err(r) => (false, r),
-            };
+            check.set(verdict);
         }
         report.passive_authentication = Some(pa);
         let dg3 = match files.dg(DgNumber::DG3) {
-            Some(raw) if has_dg3 => format!(
-                "opened DG3 ({} bytes), whose hash passive_authentication checks against EF.SOD",
-                raw.len()
-            ),
-            _ => "the card has no DG3 (EF.SOD signs none)".to_owned(),
+            Some(raw) if has_dg3 => Message::new("ta-dg3-opened").arg("bytes", raw.len()),
+            _ => Message::new("ta-no-dg3"),
         };
         insert_after_ca(
             &mut report,
-            CheckResult {
-                check: CheckKind::TerminalAuthentication,
-                passed: true,
-                skipped: false,
-                reason: format!(
-                    "the chip accepted terminal {} (a chain to its CVCA and a signature with \
-                     the terminal's key) and {dg3}",
-                    terminal.reference()
-                ),
-            },
+            CheckResult::new(
+                CheckKind::TerminalAuthentication,
+                true,
+                false,
+                Message::new("check-ta-ok")
+                    .arg("terminal", terminal.reference())
+                    .msg("dg3", dg3),
+            ),
         );
         Ok((report.finish(), Some(files)))
     }
 }
 
-fn failed(reason: String) -> CheckResult {
-    CheckResult {
-        check: CheckKind::TerminalAuthentication,
-        passed: false,
-        skipped: false,
-        reason,
-    }
+fn failed(reason: Message) -> CheckResult {
+    CheckResult::new(CheckKind::TerminalAuthentication, false, false, reason)
 }
 
 /// Puts the terminal check after Chip Authentication (or Active Authentication), where

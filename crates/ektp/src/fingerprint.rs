@@ -16,7 +16,8 @@ pub use ektp_bio::{
 };
 
 use crate::contents::CardFiles;
-use crate::verify::{CheckKind, CheckResult, VerifyReport};
+use crate::reason::english;
+use crate::verify::{CheckKind, CheckResult, Message, VerifyReport};
 
 /// The PNG file signature.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -125,6 +126,15 @@ pub struct LiveCapture {
     pub print: Print,
 }
 
+/// A finger, in words.
+fn finger_msg(finger: FingerPosition) -> Message {
+    match finger {
+        FingerPosition::RightIndex => Message::new("finger-right-index"),
+        FingerPosition::LeftIndex => Message::new("finger-left-index"),
+        other => Message::new("finger-other").arg("detail", other),
+    }
+}
+
 /// The stable name of an e-KTP finger in reports (`right_index`, `left_index`).
 pub fn finger_name(finger: FingerPosition) -> &'static str {
     match finger {
@@ -208,12 +218,7 @@ pub fn check(
             out.checked = true;
             run(&dg3, captures, session, gate, &mut out)
         }
-        Err(reason) => CheckResult {
-            check: CheckKind::Fingerprint,
-            passed: false,
-            skipped: true,
-            reason,
-        },
+        Err(reason) => CheckResult::new(CheckKind::Fingerprint, false, true, reason),
     };
     out.attempts_used = session.attempts_used();
     if captures.is_empty() && files.is_err() {
@@ -229,68 +234,51 @@ fn not_checked(
     report: &VerifyReport,
     files: Result<&CardFiles, NoDg3>,
     captures: &[LiveCapture],
-) -> Result<Result<Dg3, String>, String> {
+) -> Result<Result<Dg3, Message>, Message> {
     let files = files.map_err(|why| match why {
-        NoDg3::NoTerminal => "not checked: no terminal, so DG3 (the fingerprints) was not read; \
-                              the chip opens it only after Terminal Authentication by an \
-                              inspection system certified to read DG3"
-            .to_owned(),
-        NoDg3::NotOpened => "not checked: the chip did not open DG3 (see \
-                             terminal_authentication)"
-            .to_owned(),
+        NoDg3::NoTerminal => Message::new("check-fp-no-terminal"),
+        NoDg3::NotOpened => Message::new("check-fp-not-opened"),
     })?;
     let Some(raw) = files.dg(DgNumber::DG3) else {
-        return Err("not checked: the card has no DG3".to_owned());
+        return Err(Message::new("check-fp-no-dg3"));
     };
     if report
         .check(CheckKind::PassiveAuthentication)
         .is_some_and(|c| !c.passed)
     {
-        return Err(
-            "not checked: passive_authentication failed, so DG3's templates are not the \
-             department's"
-                .to_owned(),
-        );
+        return Err(Message::new("check-fp-pa-failed"));
     }
     if captures.is_empty() {
-        return Err(
-            "not checked: no live capture; have the holder place the right (or left) index \
-             finger on the scanner"
-                .to_owned(),
-        );
+        return Err(Message::new("check-fp-no-capture"));
     }
-    Ok(Dg3::decode(raw).map_err(|e| format!("DG3 cannot be decoded: {e}")))
+    Ok(Dg3::decode(raw).map_err(|e| Message::new("check-fp-bad-dg3").arg("detail", e)))
 }
 
 /// The chip's template of `finger`.
-fn enrolled(dg3: &Dg3, finger: FingerPosition) -> Result<FingerMinutiaeRecord, String> {
+fn enrolled(dg3: &Dg3, finger: FingerPosition) -> Result<FingerMinutiaeRecord, Message> {
     let record = match finger {
         FingerPosition::RightIndex => dg3.right_index(),
         FingerPosition::LeftIndex => dg3.left_index(),
         other => {
-            return Err(format!(
-                "the card holds the index fingers only, not the {other}"
-            ));
+            return Err(Message::new("check-fp-finger-not-held").msg("finger", finger_msg(other)));
         }
     };
-    FingerMinutiaeRecord::decode(record.as_bytes())
-        .map_err(|e| format!("DG3's template of the {finger} cannot be decoded: {e}"))
+    FingerMinutiaeRecord::decode(record.as_bytes()).map_err(|e| {
+        Message::new("check-fp-bad-template")
+            .msg("finger", finger_msg(finger))
+            .arg("detail", e)
+    })
 }
 
 /// The attempts, in turn, until one matches.
 fn run(
-    dg3: &Result<Dg3, String>,
+    dg3: &Result<Dg3, Message>,
     captures: &[LiveCapture],
     session: &mut MatchSession,
     gate: &QualityGate,
     out: &mut FingerprintReport,
 ) -> CheckResult {
-    let fail = |reason: String| CheckResult {
-        check: CheckKind::Fingerprint,
-        passed: false,
-        skipped: false,
-        reason,
-    };
+    let fail = |reason: Message| CheckResult::new(CheckKind::Fingerprint, false, false, reason);
     let dg3 = match dg3 {
         Ok(d) => d,
         Err(e) => return fail(e.clone()),
@@ -317,51 +305,45 @@ fn run(
             Ok(o) => {
                 let (n, of) = (o.attempt, o.limit.get());
                 let matched = o.decision == Decision::Match;
-                let line = if matched {
-                    format!(
-                        "the {finger} matches the chip's template: score {} >= threshold {} \
-                         (attempt {n} of {of})",
-                        o.score.0, o.threshold.0
-                    )
+                let id = if matched {
+                    "check-fp-match"
                 } else {
-                    format!(
-                        "the {finger} does not match the chip's template: score {} < \
-                         threshold {} (attempt {n} of {of}; {} left in this card session)",
-                        o.score.0,
-                        o.threshold.0,
-                        of.saturating_sub(n)
-                    )
+                    "check-fp-no-match"
                 };
+                let line = Message::new(id)
+                    .msg("finger", finger_msg(finger))
+                    .arg("score", o.score.0)
+                    .arg("threshold", o.threshold.0)
+                    .arg("attempt", n)
+                    .arg("of", of)
+                    .arg("left", of.saturating_sub(n));
                 let tag = if matched { "match" } else { "no_match" };
                 out.attempts
-                    .push(view(Some(n), Some(o.score.0), tag, line.clone()));
+                    .push(view(Some(n), Some(o.score.0), tag, english(&line)));
                 if matched {
                     out.matched = true;
-                    return CheckResult {
-                        check: CheckKind::Fingerprint,
-                        passed: true,
-                        skipped: false,
-                        reason: line,
-                    };
+                    return CheckResult::new(CheckKind::Fingerprint, true, false, line);
                 }
                 last = Some(line);
             }
             Err(e @ BioError::AttemptsExhausted { .. }) => {
-                let reason = format!("{e}: remove the card and present it again");
+                let reason = Message::new("check-fp-exhausted").arg("detail", e);
                 out.attempts
-                    .push(view(None, None, "refused", reason.clone()));
+                    .push(view(None, None, "refused", english(&reason)));
                 return fail(match last {
-                    Some(l) => format!("{l}; {reason}"),
+                    Some(l) => Message::new("check-fp-then")
+                        .msg("first", l)
+                        .msg("then", reason),
                     None => reason,
                 });
             }
             Err(e) => {
-                let reason = e.to_string();
+                let reason = Message::new("check-fp-recapture").arg("detail", e);
                 out.attempts
-                    .push(view(None, None, "recapture", reason.clone()));
+                    .push(view(None, None, "recapture", english(&reason)));
                 last = Some(reason);
             }
         }
     }
-    fail(last.unwrap_or_else(|| "no live capture".to_owned()))
+    fail(last.unwrap_or_else(|| Message::new("check-fp-no-live-capture")))
 }

@@ -8,6 +8,7 @@ mod error;
 pub mod fingerprint;
 pub mod personalize;
 pub mod read;
+mod reason;
 pub mod revocation;
 pub mod session;
 pub mod trace;
@@ -22,7 +23,9 @@ pub use personalize::{PersoKeySource, Personalized, Station, Step};
 pub use read::ReadPolicy;
 pub use session::{Card, Lifecycle, PersoSession, SecureSession};
 pub use trace::{Stats, Traced};
-pub use verify::{CheckKind, CheckResult, RevocationList, Status, VerifyPolicy, VerifyReport};
+pub use verify::{
+    CheckKind, CheckResult, Message, REASON_IDS, RevocationList, Status, VerifyPolicy, VerifyReport,
+};
 pub use view::{CardFields, Field, HolderView, ImageView, format_utc, plural};
 
 /// Re-exported so callers need not depend on the lower crates for the common types.

@@ -268,7 +268,7 @@ impl<T: CardTransport> Card<T> {
             let mut report = VerifyReport::new();
             report.push(
                 CheckKind::Pace,
-                Ok("secure channel established with the CAN".to_owned()),
+                Ok(ektp_i18n::Message::new("check-pace-ok")),
             );
             // Every file PACE can read must be exactly what was written.
             let mut differing = Vec::new();
@@ -280,12 +280,10 @@ impl<T: CardTransport> Card<T> {
                 }
             }
             let read_result = if differing.is_empty() {
-                Ok("every file read back is byte for byte what was written".to_owned())
+                Ok(ektp_i18n::Message::new("check-read-back-ok"))
             } else {
-                Err(format!(
-                    "read back differs from what was written: {}",
-                    differing.join(", ")
-                ))
+                Err(ektp_i18n::Message::new("check-read-back-differs")
+                    .arg("files", differing.join(", ")))
             };
             report.push(CheckKind::ReadData, read_result);
             verify_files(&mut session, &read, &policy, report)?

@@ -287,22 +287,24 @@ impl RevocationList {
 pub(crate) fn check_not_revoked(
     list: &RevocationList,
     document_number: &str,
-) -> Option<Result<String, String>> {
+) -> Option<crate::reason::Verdict> {
     if !list.is_given() {
         return None;
     }
-    Some(if list.is_revoked(document_number) {
-        Err(format!(
-            "document number {document_number} is on the revocation list"
-        ))
+    let revoked = list.is_revoked(document_number);
+    let id = if revoked {
+        "check-not-revoked-revoked"
     } else {
-        Ok(format!("document number {document_number} is not revoked"))
-    })
+        "check-not-revoked-ok"
+    };
+    let message = ektp_i18n::Message::new(id).arg("doc", document_number);
+    Some(if revoked { Err(message) } else { Ok(message) })
 }
 
 /// The reason a `not_revoked` check that was not made shows.
-pub(crate) const NOT_CHECKED: &str =
-    "revocation not checked: no revocation list was given (--revocation-list FILE)";
+pub(crate) fn not_checked() -> ektp_i18n::Message {
+    ektp_i18n::Message::new("check-not-revoked-skip")
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,9 +13,12 @@ use ektp_sm::card_access::{SecurityInfo, SecurityInfos};
 
 use crate::Error;
 use crate::contents::{CardFiles, ReadRequest};
+pub use crate::reason::REASON_IDS;
+use crate::reason::{Verdict, dg_label, english};
 pub use crate::revocation::RevocationList;
-use crate::revocation::{NOT_CHECKED, check_not_revoked};
+use crate::revocation::{check_not_revoked, not_checked};
 use crate::session::{Card, SecureSession};
+pub use ektp_i18n::Message;
 
 /// SHA-256 as lowercase hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
@@ -123,11 +126,35 @@ pub struct CheckResult {
     /// `passed: false`, and does not fail the report on its own.
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub skipped: bool,
-    /// Why it passed, failed or was not made, for a person.
+    /// Why it passed, failed or was not made, for a person, in English (made from
+    /// [`CheckResult::message`]).
     pub reason: String,
+    /// The reason without a language: a catalogue id (one of [`REASON_IDS`]) and its
+    /// arguments, which `ektp_i18n::Catalog::render` puts into words.
+    pub message: Message,
 }
 
 impl CheckResult {
+    /// A check's outcome, its English `reason` made from `message`.
+    pub fn new(check: CheckKind, passed: bool, skipped: bool, message: Message) -> Self {
+        Self {
+            check,
+            passed,
+            skipped,
+            reason: english(&message),
+            message,
+        }
+    }
+
+    /// Replaces the outcome (a check made again).
+    pub(crate) fn set(&mut self, verdict: Verdict) {
+        let (passed, message) = match verdict {
+            Ok(m) => (true, m),
+            Err(m) => (false, m),
+        };
+        *self = Self::new(self.check, passed, self.skipped, message);
+    }
+
     /// How it came out ([`Status::label`] is the word a report line starts with).
     pub const fn status(&self) -> Status {
         if self.skipped {
@@ -179,27 +206,19 @@ impl VerifyReport {
         }
     }
 
-    pub(crate) fn push(&mut self, check: CheckKind, result: Result<String, String>) {
-        let (passed, reason) = match result {
-            Ok(r) => (true, r),
-            Err(r) => (false, r),
+    pub(crate) fn push(&mut self, check: CheckKind, result: Verdict) {
+        let (passed, message) = match result {
+            Ok(m) => (true, m),
+            Err(m) => (false, m),
         };
-        self.checks.push(CheckResult {
-            check,
-            passed,
-            skipped: false,
-            reason,
-        });
+        self.checks
+            .push(CheckResult::new(check, passed, false, message));
     }
 
     /// Records a check that could not be made, with why (`SKIP`).
-    pub(crate) fn push_not_checked(&mut self, check: CheckKind, reason: &str) {
-        self.checks.push(CheckResult {
-            check,
-            passed: false,
-            skipped: true,
-            reason: reason.to_owned(),
-        });
+    pub(crate) fn push_not_checked(&mut self, check: CheckKind, reason: Message) {
+        self.checks
+            .push(CheckResult::new(check, false, true, reason));
     }
 
     pub(crate) fn finish(mut self) -> Self {
@@ -243,47 +262,49 @@ pub struct VerifyPolicy<'a> {
 fn active_authentication<T: CardTransport>(
     session: &mut SecureSession<'_, T>,
     files: &CardFiles,
-) -> Result<Result<String, String>, Error> {
+) -> Result<Verdict, Error> {
     Ok(match aa_inputs(files) {
         Ok((spki, hash)) => match session.internal_authenticate() {
             Err(e) if e.is_card_removed() => return Err(e),
-            Err(e) => Err(format!("INTERNAL AUTHENTICATE failed: {e}")),
+            Err(e) => Err(Message::new("check-aa-command-failed").arg("detail", e)),
             Ok((challenge, signature)) => {
                 ektp_sm::aa::verify_signature(&spki, hash, &challenge, &signature)
-                    .map(|()| "the chip signed a fresh challenge with the key in DG15".to_owned())
-                    .map_err(|_| {
-                        "the chip's signature does not verify with the DG15 key: not the chip the department signed for (clone?)"
-                            .to_owned()
-                    })
+                    .map(|()| Message::new("check-aa-ok"))
+                    .map_err(|_| Message::new("check-aa-bad-signature"))
             }
         },
         Err(reason) => Err(reason),
     })
 }
 
+/// `DGn is malformed: …`.
+fn malformed(dg: DgNumber, e: impl core::fmt::Display) -> Message {
+    Message::new("check-dg-malformed")
+        .arg("dg", dg)
+        .arg("detail", e)
+}
+
 /// DG15's public key and the hash DG14 names for Active Authentication.
-fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash), String> {
+fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash), Message> {
     let dg15 = files
         .dg(DgNumber::DG15)
-        .ok_or("DG15 (Active Authentication public key) is missing")?;
-    let dg15 = Dg15::decode(dg15).map_err(|e| format!("DG15 is malformed: {e}"))?;
+        .ok_or_else(|| Message::new("check-aa-no-dg15"))?;
+    let dg15 = Dg15::decode(dg15).map_err(|e| malformed(DgNumber::DG15, e))?;
     // A key ektp cannot use says nothing about whether the chip is genuine: say which key.
     if let Err(e) = ektp_sm::aa::public_point_from_spki(dg15.subject_public_key_info()) {
         return Err(match e {
-            ektp_sm::Error::AaUnsupported(what) => format!(
-                "DG15 holds a key ektp cannot use (curve {}): {what}; Active Authentication \
-                 could not be made",
-                curve_name(dg15.subject_public_key_info())
-            ),
-            e => format!("DG15 is malformed: {e}"),
+            ektp_sm::Error::AaUnsupported(what) => Message::new("check-aa-unusable-key")
+                .msg("curve", curve_name(dg15.subject_public_key_info()))
+                .arg("detail", what),
+            e => malformed(DgNumber::DG15, e),
         });
     }
     let dg14 = files
         .dg(DgNumber::DG14)
-        .ok_or("DG14 (security infos) is missing")?;
-    let dg14 = Dg14::decode(dg14).map_err(|e| format!("DG14 is malformed: {e}"))?;
+        .ok_or_else(|| Message::new("check-aa-no-dg14"))?;
+    let dg14 = Dg14::decode(dg14).map_err(|e| malformed(DgNumber::DG14, e))?;
     let infos =
-        SecurityInfos::from_der(dg14.content()).map_err(|e| format!("DG14 is malformed: {e}"))?;
+        SecurityInfos::from_der(dg14.content()).map_err(|e| malformed(DgNumber::DG14, e))?;
     let hash = infos
         .0
         .iter()
@@ -291,30 +312,13 @@ fn aa_inputs(files: &CardFiles) -> Result<(Vec<u8>, ektp_sm::card_access::AaHash
             SecurityInfo::ActiveAuthentication(aa) => Some(aa.hash()),
             _ => None,
         })
-        .ok_or("DG14 has no ActiveAuthenticationInfo naming the ECDSA hash")?
-        .map_err(|e| format!("DG14 ActiveAuthenticationInfo: {e}"))?;
+        .ok_or_else(|| Message::new("check-aa-no-info"))?
+        .map_err(|e| Message::new("check-aa-bad-info").arg("detail", e))?;
     Ok((dg15.subject_public_key_info().to_vec(), hash))
 }
 
-/// What a data group holds, for people: `DG2 (portrait)`.
-fn dg_label(dg: DgNumber) -> String {
-    let what = match dg.value() {
-        1 => "MRZ: document number, birth, expiry",
-        2 => "portrait",
-        3 => "fingerprints",
-        7 => "signature image",
-        11 => "personal details: name, NIK, birth, address",
-        12 => "issuing office, date of issue",
-        13 => "Indonesian details",
-        14 => "security infos",
-        15 => "Active Authentication key",
-        _ => return dg.to_string(),
-    };
-    format!("{dg} ({what})")
-}
-
 /// The name of the curve a DG15 EC key names, for the message that ektp cannot use it.
-fn curve_name(spki: &[u8]) -> &'static str {
+fn curve_name(spki: &[u8]) -> Message {
     // The namedCurve OID follows id-ecPublicKey in the AlgorithmIdentifier; only named here.
     const CURVES: [(&[u8], &str); 6] = [
         (&[0x2B, 0x81, 0x04, 0x00, 0x22], "secp384r1"),
@@ -336,36 +340,37 @@ fn curve_name(spki: &[u8]) -> &'static str {
     CURVES
         .iter()
         .find(|(oid, _)| spki.windows(oid.len()).any(|w| w == *oid))
-        .map_or("not named or unknown", |(_, name)| name)
+        .map_or_else(
+            || Message::new("curve-unknown"),
+            |(_, name)| Message::new("curve-named").arg("name", name),
+        )
 }
 
 /// The chip data against the expected application: the holder fields people compare, then
 /// every data group the application determines, rebuilt and compared byte for byte (DG1, DG2,
 /// DG7, DG11, DG12, DG13; DG3 only if it was read).
-fn record_match(files: &CardFiles, expected: &Application) -> Result<String, String> {
+fn record_match(files: &CardFiles, expected: &Application) -> Verdict {
     let want = &expected.holder;
     let mut diffs = Vec::new();
     match files.holder_record() {
         Ok(holder) => {
             if holder.nik != want.nik {
-                diffs.push("NIK".to_owned());
+                diffs.push(Message::new("record-field-nik"));
             }
             if holder.name != want.name {
-                diffs.push("name".to_owned());
+                diffs.push(Message::new("record-field-name"));
             }
             if holder.date_of_birth != want.date_of_birth {
-                diffs.push("date of birth".to_owned());
+                diffs.push(Message::new("record-field-birth"));
             }
             if holder.document_number != want.document_number {
-                diffs.push("document number".to_owned());
+                diffs.push(Message::new("record-field-document"));
             }
         }
-        Err(e) => diffs.push(format!(
-            "holder record (cannot be rebuilt from the chip: {e})"
-        )),
+        Err(e) => diffs.push(Message::new("record-holder-unreadable").arg("detail", e)),
     }
     let image = LdsImage::from_application(expected)
-        .map_err(|e| format!("the expected application cannot be encoded: {e}"))?;
+        .map_err(|e| Message::new("check-record-bad-application").arg("detail", e))?;
     let determined = image.data_groups();
     let mut compared = Vec::new();
     for (dg, want) in determined {
@@ -373,25 +378,18 @@ fn record_match(files: &CardFiles, expected: &Application) -> Result<String, Str
             Some(read) => {
                 compared.push(dg.to_string());
                 if read != want {
-                    diffs.push(format!("{} differs from the application", dg_label(dg)));
+                    diffs.push(Message::new("record-dg-differs").msg("dg", dg_label(dg)));
                 }
             }
             // DG3 needs Terminal Authentication: not read is not a mismatch.
             None if dg == DgNumber::DG3 => {}
-            None => diffs.push(format!("{} was not read", dg_label(dg))),
+            None => diffs.push(Message::new("record-dg-not-read").msg("dg", dg_label(dg))),
         }
     }
     if diffs.is_empty() {
-        Ok(format!(
-            "NIK, name, date of birth and document number match the application, and {} are \
-             byte for byte what it determines",
-            compared.join(", ")
-        ))
+        Ok(Message::new("check-record-ok").arg("dgs", compared.join(", ")))
     } else {
-        Err(format!(
-            "chip data differs from the application: {}",
-            diffs.join("; ")
-        ))
+        Err(Message::new("check-record-differs").list("diffs", diffs, "; "))
     }
 }
 
@@ -399,32 +397,31 @@ fn record_match(files: &CardFiles, expected: &Application) -> Result<String, Str
 /// and the root it chains to must be of that state (ICAO 9303-11 §5.1 and BSI TR-03135:
 /// a CSCA signs only its own state's documents). Any other trusted root (kept for foreign
 /// documents) cannot vouch for an e-KTP.
-fn issuing_state(
-    files: &CardFiles,
-    pa: &PaReport,
-    profile: &CardProfile,
-) -> Result<String, String> {
+fn issuing_state(files: &CardFiles, pa: &PaReport, profile: &CardProfile) -> Verdict {
     let dg1 = files
         .dg(DgNumber::DG1)
-        .ok_or("DG1 is missing: the issuing state cannot be checked")?;
-    let dg1 = Dg1::decode(dg1).map_err(|e| format!("DG1 is malformed: {e}"))?;
+        .ok_or_else(|| Message::new("check-issuing-state-no-dg1"))?;
+    let dg1 = Dg1::decode(dg1).map_err(|e| malformed(DgNumber::DG1, e))?;
     let state = String::from_utf8_lossy(&dg1.mrz().issuing_state).into_owned();
     let pinned = profile.issuing_state.as_str();
     let country = profile.issuing_country.as_str();
     let signer = pa.signer.as_ref().and_then(|s| s.country.as_deref());
     let root = pa.root_country.as_deref();
-    let show = |c: Option<&str>| c.unwrap_or("none").to_owned();
+    let show = |c: Option<&str>| match c {
+        Some(c) => Message::new("country").arg("code", c),
+        None => Message::new("country-none"),
+    };
     if state == pinned && signer == Some(country) && root == Some(country) {
-        Ok(format!(
-            "DG1 issuing state {state}; the document signer and its root are of {country}"
-        ))
+        Ok(Message::new("check-issuing-state-ok")
+            .arg("state", state)
+            .arg("country", country))
     } else {
-        Err(format!(
-            "an e-KTP must be issued by {pinned} and signed under a root of {country}: DG1 \
-             issuing state {state}, document signer country {}, root country {}",
-            show(signer),
-            show(root)
-        ))
+        Err(Message::new("check-issuing-state-wrong")
+            .arg("pinned", pinned)
+            .arg("country", country)
+            .arg("state", state)
+            .msg("signer", show(signer))
+            .msg("root", show(root)))
     }
 }
 
@@ -438,50 +435,38 @@ pub(crate) fn signed_groups(sod: &[u8]) -> Vec<DgNumber> {
 /// The Passive Authentication verdict: the report's first failure, or a data group the card
 /// profile requires that EF.SOD does not sign; when it passes, which signed groups were not
 /// read (and so not checked).
-pub(crate) fn pa_result(
-    pa: &PaReport,
-    signed: &[DgNumber],
-    profile: &CardProfile,
-) -> Result<String, String> {
+pub(crate) fn pa_result(pa: &PaReport, signed: &[DgNumber], profile: &CardProfile) -> Verdict {
     if let Some((name, f)) = pa.failures().next() {
-        return Err(format!("{name}: {f}"));
+        return Err(crate::reason::pa_failure(name, f));
     }
     if !pa.passed() {
-        return Err("Passive Authentication failed".to_owned());
+        return Err(Message::new("check-pa-failed"));
     }
-    let unsigned: Vec<String> = profile
+    let unsigned: Vec<Message> = profile
         .required_data_groups()
         .into_iter()
         .filter(|dg| !signed.contains(dg))
         .map(dg_label)
         .collect();
     if !unsigned.is_empty() {
-        return Err(format!(
-            "EF.SOD does not sign {}, which every e-KTP carries (the card profile requires \
-             it): not signed means not checked, refuse the card",
-            unsigned.join(", ")
-        ));
+        return Err(Message::new("check-pa-unsigned").list("dgs", unsigned, ", "));
     }
-    let not_read: Vec<String> = pa
+    let not_read: Vec<Message> = pa
         .not_read
         .iter()
         .map(|dg| {
-            let why = match profile.dg(*dg).map(|f| f.read) {
-                Some(ReadAccess::TerminalAuth) => {
-                    "needs a terminal certificate (Extended Access Control: --terminal-cert)"
-                }
-                _ => "not readable with PACE",
+            let id = match profile.dg(*dg).map(|f| f.read) {
+                Some(ReadAccess::TerminalAuth) => "pa-not-read-terminal",
+                _ => "pa-not-read-pace",
             };
-            format!("{dg} not read: {why}")
+            Message::new(id).arg("dg", dg)
         })
         .collect();
-    let mut reason = "EF.SOD signature chains to a trusted root, the signer is valid and not \
-                      revoked, and every data group read matches its signed hash"
-        .to_owned();
-    if !not_read.is_empty() {
-        reason.push_str(&format!(" ({})", not_read.join("; ")));
+    if not_read.is_empty() {
+        Ok(Message::new("check-pa-ok"))
+    } else {
+        Ok(Message::new("check-pa-ok-not-read").list("not_read", not_read, "; "))
     }
-    Ok(reason)
 }
 
 /// Verifies an open secure session: reads what it needs, then checks.
@@ -504,34 +489,24 @@ fn read_and_verify<T: CardTransport>(
     policy: &VerifyPolicy<'_>,
     mut report: VerifyReport,
 ) -> Result<VerifyReport, Error> {
-    report.push(
-        CheckKind::Pace,
-        Ok("secure channel established with the CAN".to_owned()),
-    );
+    report.push(CheckKind::Pace, Ok(Message::new("check-pace-ok")));
     let files = match session.read_files(ReadRequest::ALL) {
         Ok(f) => {
-            report.push(
-                CheckKind::ReadData,
-                Ok("EF.SOD and every data group it signs that PACE opens were read".to_owned()),
-            );
+            report.push(CheckKind::ReadData, Ok(Message::new("check-read-ok")));
             f
         }
         // Pulled after PACE: the report (lifecycle and pace passed) still says what happened.
         Err(e) if e.is_card_removed() => {
             report.push(
                 CheckKind::ReadData,
-                Err(
-                    "card removed while its data was read: put it back on the reader and run \
-                     the check again"
-                        .to_owned(),
-                ),
+                Err(Message::new("check-read-card-removed")),
             );
             return Ok(report.finish());
         }
         Err(e) => {
             report.push(
                 CheckKind::ReadData,
-                Err(format!("reading the chip failed: {e}")),
+                Err(Message::new("check-read-failed").arg("detail", e)),
             );
             return Ok(report.finish());
         }
@@ -557,7 +532,7 @@ pub(crate) fn verify_files<T: CardTransport>(
         None => {
             report.push(
                 CheckKind::PassiveAuthentication,
-                Err("EF.SOD is missing".to_owned()),
+                Err(Message::new("check-pa-no-sod")),
             );
             return Ok(report.finish());
         }
@@ -579,8 +554,8 @@ pub(crate) fn verify_files<T: CardTransport>(
 
     let doc = files
         .dg(DgNumber::DG1)
-        .ok_or_else(|| "DG1 is missing".to_owned())
-        .and_then(|raw| Dg1::decode(raw).map_err(|e| format!("DG1 is malformed: {e}")))
+        .ok_or_else(|| Message::new("check-not-revoked-no-dg1"))
+        .and_then(|raw| Dg1::decode(raw).map_err(|e| malformed(DgNumber::DG1, e)))
         .map(|dg1| {
             String::from_utf8_lossy(&dg1.mrz().document_number)
                 .trim_end_matches('<')
@@ -590,12 +565,12 @@ pub(crate) fn verify_files<T: CardTransport>(
         Ok(doc) => {
             match check_not_revoked(policy.revoked, &doc) {
                 Some(r) => report.push(CheckKind::NotRevoked, r),
-                None => report.push_not_checked(CheckKind::NotRevoked, NOT_CHECKED),
+                None => report.push_not_checked(CheckKind::NotRevoked, not_checked()),
             }
             report.document_number = Some(doc);
         }
         Err(e) if policy.revoked.is_given() => report.push(CheckKind::NotRevoked, Err(e)),
-        Err(_) => report.push_not_checked(CheckKind::NotRevoked, NOT_CHECKED),
+        Err(_) => report.push_not_checked(CheckKind::NotRevoked, not_checked()),
     }
 
     if let Some(expected) = policy.expected {
@@ -617,42 +592,35 @@ impl<T: CardTransport> Card<T> {
         match self.lifecycle() {
             Ok(Lifecycle::Issued) => report.push(
                 CheckKind::Lifecycle,
-                Ok("the chip is issued (locked): no file on it can be written".to_owned()),
+                Ok(Message::new("check-lifecycle-issued")),
             ),
             Ok(Lifecycle::Personalizing) => report.push(
                 CheckKind::Lifecycle,
-                Err(
-                    "the chip is not locked: still personalizing (pulled before ACTIVATE), so \
-                     anyone holding the batch key can rewrite it; do not hand it out, finish \
-                     it at the printing station with `ektp personalize`"
-                        .to_owned(),
-                ),
+                Err(Message::new("check-lifecycle-personalizing")),
             ),
             Ok(Lifecycle::Blank) => {
                 report.push(
                     CheckKind::Lifecycle,
-                    Err(
-                        "blank card: not personalized (nothing to verify; personalize it at \
-                         the printing station)"
-                            .to_owned(),
-                    ),
+                    Err(Message::new("check-lifecycle-blank")),
                 );
                 return Ok(report.finish());
             }
             Err(e) if e.is_card_removed() => return Err(e),
             Err(e) => report.push(
                 CheckKind::Lifecycle,
-                Err(format!(
-                    "the chip does not tell its lifecycle state ({e}): ektp cannot tell \
-                     that it is locked"
-                )),
+                Err(Message::new("check-lifecycle-unknown").arg("detail", e)),
             ),
         }
         match self.pace(can) {
             Ok(mut session) => read_and_verify(&mut session, policy, report),
             Err(e) if e.is_card_removed() => Err(e),
             Err(e) => {
-                report.push(CheckKind::Pace, Err(e.to_string()));
+                let id = if matches!(e, Error::WrongCan) {
+                    "check-pace-wrong-can"
+                } else {
+                    "check-pace-failed"
+                };
+                report.push(CheckKind::Pace, Err(Message::new(id).arg("detail", e)));
                 Ok(report.finish())
             }
         }

@@ -221,8 +221,14 @@ fn verify_report_serializes_with_stable_check_and_status_names() {
         .collect();
     assert_eq!(ran, without_terminal);
     for c in checks {
-        assert_eq!(keys(c), BTreeSet::from(["check", "passed", "reason"]));
+        // `message`: the reason without a language (issue 18), beside the English `reason`.
+        assert_eq!(
+            keys(c),
+            BTreeSet::from(["check", "message", "passed", "reason"])
+        );
         assert_eq!(c["passed"], true);
+        assert!(c["message"]["id"].as_str().unwrap().starts_with("check-"));
+        assert!(c["message"]["args"].is_object());
     }
     assert_eq!(
         keys(&v["passive_authentication"]),

@@ -18,18 +18,9 @@ pub struct FaceArgs {
     #[arg(long, value_name = "FILE")]
     pub face: Option<PathBuf>,
     /// Write an A4 PDF printout (card face, every field, the verification result or "not
-    /// verified", and the time) to FILE (0600)
+    /// verified", and the time) to FILE (0600), in the language of `--lang`
     #[arg(long, value_name = "FILE")]
     pub pdf: Option<PathBuf>,
-    /// Language of the printout's own words: id or en [default: from LC_ALL, LC_MESSAGES,
-    /// LANG; English unless Indonesian]
-    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
-    pub lang: Option<Lang>,
-}
-
-/// `--lang` values.
-pub fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use id or en"))
 }
 
 /// The printout's words in `lang`, from the catalogue.
@@ -84,23 +75,22 @@ impl FaceArgs {
         if !self.wanted() {
             return Ok(());
         }
-        let view = HolderView::from_files(files)
-            .map_err(|e| Fail::card(anyhow::anyhow!("the card's data does not decode: {e}")))?;
+        let view = HolderView::from_files(files).map_err(super::read::undecodable)?;
         let images =
             CardImages::from_files(files).map_err(|e| Fail::card(anyhow::anyhow!("{e}")))?;
         if let Some(path) = &self.face {
             let png = ektp_face::render_face_png(&view, &images)
                 .or_config(|| "cannot render the card face".to_owned())?;
-            write(path, &png, "card face (PNG)")?;
+            write(path, &png, "cli-what-face")?;
         }
         if let Some(path) = &self.pdf {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            let text = printout_text(self.lang.unwrap_or_else(Lang::from_env));
+            let text = printout_text(crate::text::lang());
             let pdf = ektp_face::render_pdf(&view, &images, verification, now, &text)
                 .or_config(|| "cannot render the printout".to_owned())?;
-            write(path, &pdf, "printout (PDF)")?;
+            write(path, &pdf, "cli-what-pdf")?;
         }
         Ok(())
     }
@@ -136,13 +126,21 @@ impl FaceArgs {
     }
 }
 
-fn write(path: &Path, bytes: &[u8], what: &str) -> Result<(), Fail> {
+fn write(path: &Path, bytes: &[u8], what: &'static str) -> Result<(), Fail> {
     ektp_fs::write_private(path, bytes)
-        .or_config(|| format!("cannot write the {what} to {}", path.display()))?;
+        .or_config_said(|| ektp_i18n::Message::new("cli-err-write").arg("path", path.display()))?;
+    let what = crate::text::t(what);
+    let path = path.display().to_string();
     eprintln!(
-        "{what} ({} bytes) written to {}",
-        bytes.len(),
-        path.display()
+        "{}",
+        crate::text::f(
+            "cli-file-written",
+            &[
+                ("what", &what),
+                ("bytes", &bytes.len().to_string()),
+                ("path", &path)
+            ]
+        )
     );
     Ok(())
 }

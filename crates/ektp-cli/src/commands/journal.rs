@@ -13,6 +13,7 @@ use ektp_station::journal::{Record, RecordFilter, RecordState};
 use crate::config::Global;
 use crate::exit::{self, Fail};
 use crate::output::to_stdout;
+use ektp::Message;
 
 /// `ektp journal` options.
 #[derive(Debug, Args)]
@@ -65,9 +66,7 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
         .journal
         .as_ref()
         .or(global.config.journal.as_ref())
-        .ok_or_else(|| {
-            Fail::usage("no journal: give --journal or set `journal` in the station config")
-        })?;
+        .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-journal")))?;
     let journal = Journal::open_read_only(path).map_err(|e| Fail::from_anyhow(e.into()))?;
     let read = |filter: &RecordFilter| {
         journal
@@ -89,10 +88,12 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
                 ..RecordFilter::default()
             })?;
             if rows.is_empty() {
-                return Err(Fail::failed(format!(
-                    "the journal has no card with application id, document number or chip \
-                     serial {key}"
-                )));
+                return Err(Fail::new(
+                    exit::Kind::Failed,
+                    anyhow::Error::new(exit::Said(
+                        Message::new("cli-err-journal-no-card").arg("key", key),
+                    )),
+                ));
             }
             to_stdout(&if global.json {
                 json(&rows)
@@ -105,7 +106,7 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
             csv: as_csv,
         } => {
             if *as_csv && global.json {
-                return Err(Fail::usage("export: give --csv or --json, not both"));
+                return Err(Fail::usage_said(Message::new("cli-err-export-both")));
             }
             let rows = read(&filter(f)?)?;
             to_stdout(&if global.json { json(&rows) } else { csv(&rows) });
@@ -118,9 +119,7 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
 fn filter(args: &FilterArgs) -> Result<RecordFilter, Fail> {
     let state = match &args.state {
         Some(s) => Some(RecordState::parse(s).ok_or_else(|| {
-            Fail::usage(format!(
-                "--state {s}: give issued, failed, abandoned, superseded or in_progress"
-            ))
+            Fail::usage_said(Message::new("cli-err-journal-state").arg("value", s))
         })?),
         None => None,
     };
@@ -128,9 +127,11 @@ fn filter(args: &FilterArgs) -> Result<RecordFilter, Fail> {
         if let Some(d) = date
             && !is_date(d)
         {
-            return Err(Fail::usage(format!(
-                "{option} {d}: give a day as YYYY-MM-DD"
-            )));
+            return Err(Fail::usage_said(
+                Message::new("cli-err-journal-day")
+                    .arg("option", option)
+                    .arg("value", d),
+            ));
         }
     }
     Ok(RecordFilter {

@@ -33,26 +33,37 @@ pub fn run(args: &MatchArgs, global: &Global) -> Result<ExitCode, Fail> {
     let b = read_print(&args.b)?;
     let threshold = threshold(args.threshold, global);
     let result = compare(&a, &b, threshold, &QualityGate::default()).map_err(|e| {
-        Fail::failed(format!(
-            "cannot score {} against {}: {e}",
-            args.a.display(),
-            args.b.display()
-        ))
+        let message = ektp_i18n::Message::new("cli-err-match")
+            .arg("a", args.a.display())
+            .arg("b", args.b.display())
+            .arg("detail", e);
+        Fail::new(
+            crate::exit::Kind::Failed,
+            anyhow::Error::new(crate::exit::Said(message)),
+        )
     })?;
     if global.json {
         print_json(&result)?;
     } else {
-        println!(
-            "{}: score {} {} threshold {} ({} minutiae in {}, {} in {})",
-            if result.matched { "MATCH" } else { "NO MATCH" },
-            result.score,
-            if result.matched { ">=" } else { "<" },
-            result.threshold,
-            result.minutiae_a,
-            args.a.display(),
-            result.minutiae_b,
-            args.b.display()
+        let verdict = crate::text::t(if result.matched {
+            "cli-match-yes"
+        } else {
+            "cli-match-no"
+        });
+        let line = crate::text::f(
+            "cli-match-line",
+            &[
+                ("verdict", &verdict),
+                ("score", &result.score.to_string()),
+                ("cmp", if result.matched { ">=" } else { "<" }),
+                ("threshold", &result.threshold.to_string()),
+                ("minutiae_a", &result.minutiae_a.to_string()),
+                ("a", &args.a.display().to_string()),
+                ("minutiae_b", &result.minutiae_b.to_string()),
+                ("b", &args.b.display().to_string()),
+            ],
         );
+        println!("{line}");
     }
     Ok(if result.matched {
         exit::OK

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use ektp::{Application, Card, Lifecycle, Personalized, Station, Step};
+use ektp::{Application, Card, Lifecycle, Message, Personalized, Station, Step};
 use ektp_iso7816::CardTransport;
 use ektp_station::issue::{check_not_issued, issue};
 use ektp_station::{Issued, Job, Journal, Refusal, RunLock};
@@ -90,10 +90,7 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
     };
     let Some(journal_path) = journal_path else {
         if args.reissue.is_some() {
-            return Err(Fail::usage(
-                "--reissue needs the station's journal: give --journal or set `journal` in the \
-                 station config",
-            ));
+            return Err(Fail::usage_said(Message::new("cli-err-reissue-journal")));
         }
         let transport = connect(global, &args.card)?;
         return without_journal(transport, &app, &station, global);
@@ -139,15 +136,16 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
             print_outcome(&personalized, global, started.elapsed());
             Ok(exit::OK)
         }
-        Issued::Pulled => Err(Fail::card(anyhow::anyhow!(
-            "the card left the reader before it was finished: it is NOT locked; put the SAME \
-             card back and run the same command again to complete it"
-        ))),
+        Issued::Pulled => Err(Fail::card_said(Message::new("cli-err-perso-pulled"))),
         Issued::Refused(refusal) => Err(Fail::card(anyhow::anyhow!("{refusal}"))),
-        Issued::Failed { reason, .. } => Err(Fail::failed(format!(
-            "FAILED to issue application {id} on this card: {reason}. The card is NOT locked: \
-             remove it and set it aside (the journal records the failure)"
-        ))),
+        Issued::Failed { reason, .. } => Err(Fail::new(
+            crate::exit::Kind::Failed,
+            anyhow::Error::new(crate::exit::Said(
+                Message::new("cli-err-perso-failed")
+                    .arg("id", id)
+                    .arg("detail", reason),
+            )),
+        )),
     }
 }
 
@@ -198,12 +196,12 @@ pub fn personalize_failure(e: ektp::Error) -> Fail {
         ektp::Error::ReadBackFailed { .. } | ektp::Error::IssuedCardInvalid { .. } => {
             Fail::new(Kind::Failed, e)
         }
-        ektp::Error::PersoKeyRejected => Fail::card(anyhow::anyhow!(
-            "{e}: check the master key (this blank card belongs to another batch; the chip counts each failure)"
-        )),
-        _ if e.is_card_removed() => Fail::card(anyhow::anyhow!(
-            "{e}: the card is NOT locked; put it back and run the same command again to complete it"
-        )),
+        ektp::Error::PersoKeyRejected => {
+            Fail::card_said(Message::new("cli-err-perso-key").arg("detail", e))
+        }
+        _ if e.is_card_removed() => {
+            Fail::card_said(Message::new("cli-err-perso-removed").arg("detail", e))
+        }
         _ => Fail::card(e),
     }
 }

@@ -16,6 +16,8 @@ use crate::exit::{self, Fail, Tag};
 use crate::output::{holder_text, ms, print_json, stats_line};
 use crate::station::{CanArgs, CardArgs, connect, read_can};
 use crate::terminal::{LoadedTerminal, TerminalArgs, load_terminal};
+use crate::text::t;
+use ektp::Message;
 
 /// `--only`'s values: the library's [`Field`] names, with their help.
 fn field_parser() -> impl TypedValueParser<Value = Field> {
@@ -69,11 +71,17 @@ pub fn request_for(args: &ReadArgs) -> ReadRequest {
 }
 
 fn decode_err(dg: DgNumber) -> impl Fn(ektp_lds::Error) -> Fail {
-    move |e| Fail::card(anyhow::anyhow!("{dg} read from the card is malformed: {e}"))
+    move |e| {
+        Fail::card_said(
+            Message::new("cli-err-dg-malformed")
+                .arg("dg", dg)
+                .arg("detail", e),
+        )
+    }
 }
 
-fn undecodable(e: ektp::Error) -> Fail {
-    Fail::card(anyhow::anyhow!("the card's data does not decode: {e}"))
+pub(crate) fn undecodable(e: impl std::fmt::Display) -> Fail {
+    Fail::card_said(Message::new("cli-err-undecodable").arg("detail", e))
 }
 
 /// Writes an image read from the card. A portrait or signature is personal data: the file is
@@ -81,37 +89,36 @@ fn undecodable(e: ektp::Error) -> Fail {
 /// planted at `path` is replaced, not followed).
 fn write_image(path: &Path, bytes: &[u8], what: &str, format: ImageFormat) -> Result<(), Fail> {
     ektp_fs::write_private(path, bytes)
-        .or_config(|| format!("cannot write the {what} to {}", path.display()))?;
-    eprintln!(
-        "{what} ({}, {} bytes) written to {}",
-        ektp::view::image_format_name(format),
-        bytes.len(),
-        path.display()
-    );
+        .or_config_said(|| Message::new("cli-err-write").arg("path", path.display()))?;
+    let (what, format) = (t(what), ektp::view::image_format_name(format));
+    let (bytes, path) = (bytes.len().to_string(), path.display().to_string());
+    let args = [
+        ("what", what.as_str()),
+        ("format", format),
+        ("bytes", &bytes),
+        ("path", &path),
+    ];
+    eprintln!("{}", crate::text::f("cli-image-written", &args));
     Ok(())
 }
 
 fn write_images(args: &ReadArgs, files: &CardFiles) -> Result<(), Fail> {
     if let Some(path) = &args.photo {
-        let raw = files.dg(DgNumber::DG2).ok_or_else(|| {
-            Fail::card(anyhow::anyhow!(
-                "the card has no portrait (DG2 not listed in EF.COM)"
-            ))
-        })?;
+        let raw = files
+            .dg(DgNumber::DG2)
+            .ok_or_else(|| Fail::card_said(Message::new("cli-err-no-portrait")))?;
         let dg = Dg2::decode(raw).map_err(decode_err(DgNumber::DG2))?;
-        write_image(path, &dg.face().image, "portrait", dg.face().format)?;
+        write_image(path, &dg.face().image, "cli-what-photo", dg.face().format)?;
     }
     if let Some(path) = &args.signature {
-        let raw = files.dg(DgNumber::DG7).ok_or_else(|| {
-            Fail::card(anyhow::anyhow!(
-                "the card has no signature image (DG7 not listed in EF.COM)"
-            ))
-        })?;
+        let raw = files
+            .dg(DgNumber::DG7)
+            .ok_or_else(|| Fail::card_said(Message::new("cli-err-no-signature")))?;
         let dg = Dg7::decode(raw).map_err(decode_err(DgNumber::DG7))?;
         write_image(
             path,
             dg.signature().as_bytes(),
-            "signature image",
+            "cli-what-signature",
             dg.signature().format(),
         )?;
     }
@@ -162,7 +169,8 @@ fn print_fingerprints_text(fingerprints: Option<&Value>) {
             )
         })
         .collect();
-    println!("  {:<16} {}", "fingerprints", list.join(", "));
+    let label = crate::text::t("cli-label-fingerprints");
+    println!("  {label:<16} {}", list.join(", "));
 }
 
 /// Without `--only`: the holder record (and the images read, as metadata).
@@ -180,7 +188,8 @@ fn print_holder(
     print!("{}", holder_text(&view.holder));
     print_fingerprints_text(fingerprints.as_ref());
     if global.verbosity >= 0 {
-        eprintln!("read {read} in {took} (not verified: use `ektp verify` for that)");
+        let line = crate::text::f("cli-read-done", &[("read", read), ("took", took)]);
+        eprintln!("{line}");
     }
     Ok(())
 }
@@ -195,11 +204,9 @@ fn print_fields(
     took: &str,
 ) -> Result<(), Fail> {
     let all = CardFields::from_files(files).map_err(undecodable)?;
-    let view = all.select(fields).map_err(|f| {
-        Fail::card(anyhow::anyhow!(
-            "the card does not hold {f} (its data group is not in EF.COM)"
-        ))
-    })?;
+    let view = all
+        .select(fields)
+        .map_err(|f| Fail::card_said(Message::new("cli-err-field-absent").arg("field", f)))?;
     let json = sorted_json(&view)?;
     if global.json {
         return print_json(&with_fingerprints(json, fingerprints));
@@ -209,7 +216,8 @@ fn print_fields(
     }
     print_fingerprints_text(fingerprints.as_ref());
     if global.verbosity >= 0 {
-        eprintln!("read {read} in {took}");
+        let line = crate::text::f("cli-read-done-only", &[("read", read), ("took", took)]);
+        eprintln!("{line}");
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use ektp_pcsc::{CardPresence, PcscContext};
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{hex_spaced, print_json};
+use crate::text::t;
 
 fn presence(p: CardPresence) -> &'static str {
     match p {
@@ -39,32 +40,33 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
         return Ok(exit::OK);
     }
     if readers.is_empty() {
-        eprintln!(
-            "no smart-card readers found: connect a reader (for the virtual reader install \
-             vsmartcard-vpcd and restart pcscd)"
-        );
+        eprintln!("{}", t("cli-readers-none"));
         return Ok(exit::OK);
     }
     for r in &readers {
         let state = match r.presence {
             CardPresence::Present => {
                 let what = if r.atr == ektp_lds::VIRTUAL_CHIP_ATR {
-                    "  (ektp virtual chip)"
+                    format!("  ({})", t("cli-readers-virtual"))
                 } else {
-                    ""
+                    String::new()
                 };
                 let busy = if r.exclusive {
-                    "  [in exclusive use]"
+                    format!("  [{}]", t("cli-readers-exclusive"))
                 } else if r.in_use {
-                    "  [in use]"
+                    format!("  [{}]", t("cli-readers-in-use"))
                 } else {
-                    ""
+                    String::new()
                 };
-                format!("card present  ATR {}{what}{busy}", hex_spaced(&r.atr))
+                let atr = hex_spaced(&r.atr);
+                format!(
+                    "{}{what}{busy}",
+                    crate::text::f("cli-readers-present", &[("atr", &atr)])
+                )
             }
-            CardPresence::Empty => "no card".to_owned(),
-            CardPresence::Mute => "card does not answer (mute): reinsert it".to_owned(),
-            CardPresence::Unavailable => "unavailable (unplugged or driver failed)".to_owned(),
+            CardPresence::Empty => t("cli-readers-empty"),
+            CardPresence::Mute => t("cli-readers-mute"),
+            CardPresence::Unavailable => t("cli-readers-unavailable"),
         };
         println!("{}  {state}", r.name);
     }

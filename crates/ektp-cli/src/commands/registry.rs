@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+use ektp::Message;
 
 /// `ektp registry` options.
 #[derive(Debug, Args)]
@@ -74,14 +75,12 @@ pub fn url(given: Option<&str>, global: &Global) -> Result<String, Fail> {
     given
         .map(str::to_owned)
         .or_else(|| global.config.registry.clone())
-        .ok_or_else(|| {
-            Fail::usage("no registry given: pass --registry URL or set registry in --config")
-        })
+        .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-registry")))
 }
 
 /// Connects, saying what to do when the registry cannot be reached.
 pub fn connect(url: &str) -> Result<Registry, Fail> {
-    Registry::connect(url).or_config(|| "cannot connect to the registry".to_owned())
+    Registry::connect(url).or_config_said(|| Message::new("cli-err-registry-connect"))
 }
 
 /// Runs `ektp registry`.
@@ -92,7 +91,7 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
         RegistryCommand::Init => {
             let applied = reg
                 .migrate()
-                .or_config(|| "cannot apply the registry migrations".to_owned())?;
+                .or_config_said(|| Message::new("cli-err-registry-migrate"))?;
             report(global, &json!({ "migrations_applied": applied }), || {
                 format!("registry ready: {applied} migration(s) applied")
             })
@@ -100,7 +99,7 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
         RegistryCommand::ServeStatus => {
             let c = reg
                 .counts()
-                .or_config(|| "cannot read the registry (run `ektp registry init`?)".to_owned())?;
+                .or_config_said(|| Message::new("cli-err-registry-read"))?;
             let v = json!({
                 "schema_version": c.schema_version, "applications": c.applications,
                 "issued": c.issued, "handed_over": c.handed_over, "revoked": c.revoked,
@@ -120,11 +119,11 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
             out,
         } => {
             let signer = ektp_pki::RingSigner::from_files(signer_key, signer_cert)
-                .or_config(|| "cannot load the revocation list signer".to_owned())?;
+                .or_config_said(|| Message::new("cli-err-revocation-signer"))?;
             let validity = Duration::from_secs(valid_days.saturating_mul(86_400));
             let list = reg
                 .export_revocations(&signer, *list_number, SystemTime::now(), validity)
-                .or_config(|| "cannot export the revocation list".to_owned())?;
+                .or_config_said(|| Message::new("cli-err-revocation-export"))?;
             write_new(out, &list)?;
             report(
                 global,
@@ -141,10 +140,11 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
 fn status(reg: &mut Registry, id_or_nik: &str, global: &Global) -> Result<ExitCode, Fail> {
     let apps = reg
         .applications(id_or_nik)
-        .or_config(|| "cannot read the registry (run `ektp registry init`?)".to_owned())?;
+        .or_config_said(|| Message::new("cli-err-registry-read"))?;
     if apps.is_empty() {
-        return Err(Fail::failed(
-            "no application with that id or NIK in the registry".to_owned(),
+        return Err(Fail::new(
+            exit::Kind::Failed,
+            anyhow::Error::new(exit::Said(Message::new("cli-err-no-such-application"))),
         ));
     }
     let v: Vec<_> = apps
@@ -173,11 +173,11 @@ fn status(reg: &mut Registry, id_or_nik: &str, global: &Global) -> Result<ExitCo
 fn import(reg: &mut Registry, journal: Option<PathBuf>, global: &Global) -> Result<ExitCode, Fail> {
     let path = journal
         .or_else(|| global.config.journal.clone())
-        .ok_or_else(|| Fail::usage("no journal given: pass JOURNAL or set journal in --config"))?;
+        .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-journal-arg")))?;
     let journal = ektp_station::Journal::open_read_only(&path)
-        .or_config(|| format!("cannot open the journal {}", path.display()))?;
+        .or_config_said(|| Message::new("cli-err-journal-open").arg("path", path.display()))?;
     let r = ektp_station::sync(&journal, reg)
-        .or_config(|| format!("cannot read the journal {}", path.display()))?;
+        .or_config_said(|| Message::new("cli-err-journal-read").arg("path", path.display()))?;
     let refused: Vec<_> = r
         .refused
         .iter()
@@ -266,13 +266,13 @@ fn report(
 }
 
 fn write_new(path: &std::path::Path, bytes: &[u8]) -> Result<(), Fail> {
-    let what = || format!("cannot write {}", path.display());
+    let what = || Message::new("cli-err-write").arg("path", path.display());
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .or_config(what)?;
+        .or_config_said(what)?;
     std::io::Write::write_all(&mut f, bytes)
         .and_then(|()| f.sync_all())
-        .or_config(what)
+        .or_config_said(what)
 }

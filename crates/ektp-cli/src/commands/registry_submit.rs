@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+use ektp::Message;
 
 /// `ektp registry submit` options.
 #[derive(Debug, Args)]
@@ -61,12 +62,9 @@ impl From<Kind> for ApplicationType {
 /// submitted; one it knows is counted, not submitted again.
 pub fn run(reg: &mut Registry, args: &SubmitArgs, global: &Global) -> Result<ExitCode, Fail> {
     let queue = ektp_station::Queue::scan(&args.queue)
-        .or_config(|| format!("cannot read the queue {}", args.queue.display()))?;
+        .or_config_said(|| Message::new("cli-err-queue-read").arg("path", args.queue.display()))?;
     if (args.kind == Kind::New) != args.replaces.is_none() {
-        return Err(Fail::usage(
-            "--replaces DOCUMENT_NUMBER goes with a replacement --type (data-change, damaged, \
-             lost, domicile-change), and only with one",
-        ));
+        return Err(Fail::usage_said(Message::new("cli-err-replaces-type")));
     }
     if args.replaces.is_some() && queue.valid.len() != 1 {
         return Err(Fail::usage(format!(
@@ -82,7 +80,7 @@ pub fn run(reg: &mut Registry, args: &SubmitArgs, global: &Global) -> Result<Exi
     for q in &queue.valid {
         let known = reg
             .applications(&q.id)
-            .or_config(|| "cannot read the registry (run `ektp registry init`?)".to_owned())?;
+            .or_config_said(|| Message::new("cli-err-registry-read"))?;
         if known.iter().any(|a| a.application_id == q.id) {
             already = already.saturating_add(1);
             continue;
@@ -94,7 +92,7 @@ pub fn run(reg: &mut Registry, args: &SubmitArgs, global: &Global) -> Result<Exi
             args.replaces.as_deref(),
             &args.by,
         )
-        .or_config(|| format!("the registry refused application {}", q.id))?;
+        .or_config_said(|| Message::new("cli-err-registry-refused").arg("id", &q.id))?;
         submitted = submitted.saturating_add(1);
     }
     let invalid = queue.rejected.len();

@@ -25,12 +25,8 @@ fn looks_signed(path: &Path) -> bool {
 /// # Errors
 /// A configuration error saying what to do.
 pub fn load_signed(path: &Path, trust: &TrustStore) -> Result<RevocationList, Fail> {
-    RevocationList::load_signed(path, trust, SystemTime::now()).or_config(|| {
-        format!(
-            "refusing the revocation list {} (a desk never verifies against a stale, unsigned \
-             or untrusted list; fetch the current one from the department)",
-            path.display()
-        )
+    RevocationList::load_signed(path, trust, SystemTime::now()).or_config_said(|| {
+        ektp_i18n::Message::new("cli-err-revocation-refused").arg("path", path.display())
     })
 }
 
@@ -40,14 +36,13 @@ pub fn load_signed(path: &Path, trust: &TrustStore) -> Result<RevocationList, Fa
 /// A configuration error naming the line.
 pub fn load_unsigned(path: &Path, quiet: bool) -> Result<RevocationList, Fail> {
     if !quiet {
-        eprintln!(
-            "warning: {} is an UNSIGNED plain-text revocation list: for TEST setups only; a desk \
-             uses the department's signed list (--revocation-list FILE)",
-            path.display()
-        );
+        let path = path.display().to_string();
+        let line = crate::text::f("cli-warn-unsigned-revocations", &[("path", &path)]);
+        eprintln!("{line}");
     }
-    RevocationList::load(path)
-        .or_config(|| format!("cannot load the revocation list {}", path.display()))
+    RevocationList::load(path).or_config_said(|| {
+        ektp_i18n::Message::new("cli-err-revocation-load").arg("path", path.display())
+    })
 }
 
 /// The list `verify` checks: `--revocation-list` (signed), else `--revoked` (TEST, unsigned),
@@ -69,10 +64,9 @@ pub fn load(
         (None, Some(p), _) => load_unsigned(p, quiet),
         (None, None, Some(p)) if looks_signed(p) => load_signed(p, trust),
         (None, None, Some(p)) => load_unsigned(p, quiet),
-        (None, None, None) if required => Err(Fail::usage(
-            "this desk requires a revocation list: give --revocation-list FILE (the \
-             department's signed list) or revocation_list in --config",
-        )),
+        (None, None, None) if required => Err(Fail::usage_said(ektp_i18n::Message::new(
+            "cli-err-revocation-required",
+        ))),
         (None, None, None) => Ok(RevocationList::new()),
     }
 }

@@ -41,9 +41,6 @@ pub struct ServeArgs {
     /// At most this many requests with a CAN per minute
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub can_attempts_per_minute: usize,
-    /// The desk page's language: id or en [default: from LC_ALL, LC_MESSAGES, LANG]
-    #[arg(long, value_name = "LANG", value_parser = super::face::parse_lang)]
-    pub lang: Option<ektp_i18n::Lang>,
     /// Applications a card may be checked against (a station's queue layout: ID.json or
     /// ID/application.json); /api/verify's `application` names one by its id
     #[arg(long, value_name = "DIR")]
@@ -99,7 +96,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
         allowed_origins: args.allow_origin.clone(),
         can_attempts_per_minute: args.can_attempts_per_minute,
         cards: Cards::new(global.reader.clone(), trust, revoked).with_desk(desk),
-        lang: args.lang.unwrap_or_else(ektp_i18n::Lang::from_env),
+        lang: crate::text::lang(),
     };
     ektp_service::run_blocking(config, |addr| {
         println!("listening on http://{addr}");

@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 
 use clap::Args;
 use ektp::fingerprint::FingerprintReport;
-use ektp::{Card, CheckKind, CheckResult, Stats, VerifyPolicy, VerifyReport};
+use ektp::{Card, CheckKind, CheckResult, Message, Stats, VerifyPolicy, VerifyReport};
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
@@ -15,6 +15,7 @@ use crate::finger::{FingerArgs, desk_check, load_captures};
 use crate::output::{ms, print_json, report_text, stats_line, verdict};
 use crate::station::{CanArgs, CardArgs, connect, load_application, load_trust, read_can};
 use crate::terminal::{TerminalArgs, load_terminal};
+use crate::text::{self, t};
 use ektp_station::Journal;
 
 /// `ektp verify` options.
@@ -62,19 +63,25 @@ pub struct VerifyArgs {
 pub struct JournalCheck {
     /// Whether the card is the one the journal records as issued.
     pub passed: bool,
-    /// Why.
+    /// Why, in English.
     pub reason: String,
+    /// Why, without a language (a `check-journal-…` id and its arguments).
+    pub message: Message,
 }
 
 impl JournalCheck {
+    fn new(passed: bool, message: Message) -> Self {
+        let reason = ektp_i18n::Catalog::of(ektp_i18n::Lang::En).render(&message);
+        Self {
+            passed,
+            reason,
+            message,
+        }
+    }
+
     /// As a check of the report (for its report line).
     pub fn result(&self) -> CheckResult {
-        CheckResult {
-            check: CheckKind::Journal,
-            passed: self.passed,
-            skipped: false,
-            reason: self.reason.clone(),
-        }
+        CheckResult::new(CheckKind::Journal, self.passed, false, self.message.clone())
     }
 }
 
@@ -85,43 +92,35 @@ pub fn journal_check(
     sod_sha256: Option<&str>,
 ) -> Result<JournalCheck, Fail> {
     let Some(doc) = document_number else {
-        return Ok(JournalCheck {
-            passed: false,
-            reason: "the card's document number could not be read, so it cannot be looked up"
-                .to_owned(),
-        });
+        return Ok(JournalCheck::new(
+            false,
+            Message::new("check-journal-no-document"),
+        ));
     };
-    let issued = journal
-        .find_issued(doc)
-        .or_config(|| format!("cannot read the journal {}", journal.path().display()))?;
+    let issued = journal.find_issued(doc).or_config_said(|| {
+        Message::new("cli-err-journal-read").arg("path", journal.path().display())
+    })?;
     let Some(issued) = issued else {
-        return Ok(JournalCheck {
-            passed: false,
-            reason: format!(
-                "document {doc} is not recorded as issued in {}: not a card this station issued",
-                journal.path().display()
-            ),
-        });
+        return Ok(JournalCheck::new(
+            false,
+            Message::new("check-journal-not-issued")
+                .arg("doc", doc)
+                .arg("path", journal.path().display()),
+        ));
     };
     Ok(match sod_sha256 {
-        Some(sod) if sod.eq_ignore_ascii_case(&issued.sod_sha256) => JournalCheck {
-            passed: true,
-            reason: format!(
-                "issued as document {doc} on {} (chip {}); EF.SOD is the one recorded",
-                issued.issued_at, issued.chip_serial
-            ),
-        },
-        Some(_) => JournalCheck {
-            passed: false,
-            reason: format!(
-                "document {doc} was issued with another EF.SOD: this card is not the one issued \
-                 (re-signed or replaced data)"
-            ),
-        },
-        None => JournalCheck {
-            passed: false,
-            reason: "EF.SOD could not be read to compare with the journal".to_owned(),
-        },
+        Some(sod) if sod.eq_ignore_ascii_case(&issued.sod_sha256) => JournalCheck::new(
+            true,
+            Message::new("check-journal-ok")
+                .arg("doc", doc)
+                .arg("at", &issued.issued_at)
+                .arg("chip", &issued.chip_serial),
+        ),
+        Some(_) => JournalCheck::new(
+            false,
+            Message::new("check-journal-other-sod").arg("doc", doc),
+        ),
+        None => JournalCheck::new(false, Message::new("check-journal-no-sod")),
     })
 }
 
@@ -146,11 +145,11 @@ struct DeskView<'a> {
 pub fn print_report(report: &VerifyReport, journal: Option<&JournalCheck>, verbose: bool) {
     print!("{}", report_text(report));
     if let Some(j) = journal {
-        println!("{}", j.result());
+        println!("{}", crate::output::check_line(&j.result()));
     }
     if verbose && let Some(pa) = &report.passive_authentication {
-        println!("\nPassive Authentication in detail:");
-        for line in pa.to_string().lines() {
+        println!("\n{}", t("cli-pa-detail"));
+        for line in crate::output::pa_lines(pa) {
             println!("  {line}");
         }
     }
@@ -165,7 +164,7 @@ fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, F
     path.as_deref()
         .map(|p| {
             Journal::open_read_only(p)
-                .or_config(|| format!("cannot open the journal {}", p.display()))
+                .or_config_said(|| Message::new("cli-err-journal-open").arg("path", p.display()))
         })
         .transpose()
 }
@@ -184,20 +183,18 @@ fn throttle() -> Option<ektp_lds::WrongCanThrottle> {
     ektp_lds::CardProfile::default_ektp().ok().map(|p| p.pace)
 }
 
-/// What a wrong CAN means and what to do.
-fn wrong_can_advice() -> String {
+/// The verdict of a wrong CAN: what it means and what to do.
+fn wrong_can_verdict() -> String {
     match throttle() {
-        Some(t) => format!(
-            "wrong CAN ({} in a row before the chip slows down: then it waits {} s, \
-             doubling up to {} s, and never locks); re-type the 6 digits printed on the card. \
-             The card itself was not checked",
-            crate::output::plural(u64::from(t.free_attempts), "try", "tries"),
-            t.delay_initial_ms / 1000,
-            t.delay_max_ms / 1000
+        Some(th) => text::f(
+            "cli-verdict-wrong-can",
+            &[
+                ("free", &th.free_attempts.to_string()),
+                ("wait", &(th.delay_initial_ms / 1000).to_string()),
+                ("max", &(th.delay_max_ms / 1000).to_string()),
+            ],
         ),
-        None => "wrong CAN: re-type the 6 digits printed on the card. The card itself was not \
-                 checked"
-            .to_owned(),
+        None => t("cli-verdict-wrong-can-plain"),
     }
 }
 
@@ -229,8 +226,8 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
         let notice = std::thread::spawn(move || {
             if wait.recv_timeout(THROTTLE_NOTICE_AFTER).is_err() {
                 eprintln!(
-                    "the chip is slowing down wrong CANs (earlier wrong tries in a row): \
-                     waiting up to {max} s"
+                    "{}",
+                    text::f("cli-throttle-waiting", &[("max", &max.to_string())])
                 );
                 true
             } else {
@@ -242,8 +239,11 @@ impl<T: ektp_iso7816::CardTransport> ektp_iso7816::CardTransport for ThrottleWat
         let _ = done.send(());
         if notice.join().unwrap_or(false) {
             eprintln!(
-                "the chip made PACE wait {} because of earlier wrong CANs",
-                crate::output::seconds(started.elapsed())
+                "{}",
+                text::f(
+                    "cli-throttle-waited",
+                    &[("took", &crate::output::seconds(started.elapsed()))]
+                )
             );
         }
         answer
@@ -325,28 +325,62 @@ pub fn run(args: &VerifyArgs, global: &Global) -> Result<ExitCode, Fail> {
     } else {
         print_report(&report, journal_result.as_ref(), global.verbosity > 0);
         if let Some(r) = &registry {
-            println!("{}", r.line());
+            println!("{}", super::verify_registry::line(r));
         }
-        let verdict = if wrong_can(&report) {
-            format!("NOT VERIFIED: {}", wrong_can_advice())
-        } else {
-            verdict(&report, passed)
-        };
-        println!("{verdict} in {} ({})", ms(took), stats_line(&card.stats()));
+        print_verdict(&report, passed, took, &card.stats());
     }
     if passed {
         return Ok(exit::OK);
     }
+    print_failures(&report, journal_result.as_ref(), registry.as_ref());
+    Ok(ExitCode::from(exit::FAILED))
+}
+
+/// The verdict line: verified or not (a wrong CAN says what to do), the time and the wire.
+fn print_verdict(report: &VerifyReport, passed: bool, took: std::time::Duration, stats: &Stats) {
+    let verdict = if wrong_can(report) {
+        wrong_can_verdict()
+    } else {
+        verdict(report, passed)
+    };
+    let line = text::f(
+        "cli-verdict-line",
+        &[
+            ("verdict", &verdict),
+            ("took", &ms(took)),
+            ("stats", &stats_line(stats)),
+        ],
+    );
+    println!("{line}");
+}
+
+/// Each failed check on stderr, `FAILED check: reason`.
+fn print_failures(
+    report: &VerifyReport,
+    journal: Option<&JournalCheck>,
+    registry: Option<&super::verify_registry::RegistryCheck>,
+) {
+    let failed = |check: CheckKind, message: &Message| {
+        let check = crate::output::check_name(check);
+        let reason = text::render(message);
+        eprintln!(
+            "{}",
+            text::f("cli-failed-line", &[("check", &check), ("reason", &reason)])
+        );
+    };
     for c in report.checks.iter().filter(|c| !c.passed && !c.skipped) {
-        eprintln!("FAILED {}: {}", c.check, c.reason);
+        failed(c.check, &c.message);
     }
-    if let Some(j) = journal_result.filter(|j| !j.passed) {
-        eprintln!("FAILED {}: {}", CheckKind::Journal, j.reason);
+    if let Some(j) = journal.filter(|j| !j.passed) {
+        failed(CheckKind::Journal, &j.message);
     }
     if let Some(r) = registry.filter(|r| !r.passed) {
-        eprintln!("FAILED registry: {}", r.reason);
+        let (check, reason) = (t("check-name-registry"), text::render(&r.message));
+        eprintln!(
+            "{}",
+            text::f("cli-failed-line", &[("check", &check), ("reason", &reason)])
+        );
     }
-    Ok(ExitCode::from(exit::FAILED))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use ektp_registry::desk::DeskOptions;
 
 use crate::config::Global;
 use crate::exit::Fail;
+use crate::text::{self, t};
 use ektp::fingerprint::FingerprintReport;
 
 /// The registry options of `ektp verify`.
@@ -32,6 +33,18 @@ pub struct DeskRegistryArgs {
 
 /// The registry check (the same for `ektp serve`: `ektp_registry::desk`).
 pub use ektp_registry::desk::RegistryCheck;
+
+/// The report line of the registry check, as the library's checks print, in the run's
+/// language.
+pub fn line(check: &RegistryCheck) -> String {
+    let status = t(if check.passed {
+        "status-pass"
+    } else {
+        "status-fail"
+    });
+    let name = t("check-name-registry");
+    format!("{status}  {name:<24} {}", text::render(&check.message))
+}
 
 /// Runs the registry check if a registry is given (`--registry` or the config).
 ///

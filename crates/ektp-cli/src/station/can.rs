@@ -23,8 +23,9 @@ pub struct CanArgs {
 pub fn read_can(args: &CanArgs) -> Result<Can, Fail> {
     use std::io::IsTerminal as _;
     if let Some(path) = &args.can_file {
-        let bytes = ektp_fs::read_secret(path, MAX_CAN_FILE_LEN)
-            .or_config(|| format!("cannot read the CAN file {}", path.display()))?;
+        let bytes = ektp_fs::read_secret(path, MAX_CAN_FILE_LEN).or_config_said(|| {
+            ektp_i18n::Message::new("cli-err-can-file").arg("path", path.display())
+        })?;
         let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
         let digits = text
             .lines()
@@ -32,19 +33,16 @@ pub fn read_can(args: &CanArgs) -> Result<Can, Fail> {
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .unwrap_or("");
         return Can::new(digits).map_err(|_| {
-            Fail::usage(format!(
-                "the CAN file {} must hold the 6 digits printed on the card",
-                path.display()
-            ))
+            Fail::usage_said(
+                ektp_i18n::Message::new("cli-err-can-file-digits").arg("path", path.display()),
+            )
         });
     }
     if let Some(text) = &args.can {
         return parse_can(text);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Fail::usage(
-            "no CAN: give --can CAN, EKTP_CAN or --can-file FILE (in a terminal ektp asks for it)",
-        ));
+        return Err(Fail::usage_said(ektp_i18n::Message::new("cli-err-no-can")));
     }
     let typed = Zeroizing::new(
         rpassword::prompt_password("CAN (the 6 digits printed on the card): ")
@@ -56,5 +54,5 @@ pub fn read_can(args: &CanArgs) -> Result<Can, Fail> {
 /// Parses the CAN given on the command line.
 pub fn parse_can(text: &str) -> Result<Can, Fail> {
     Can::new(text.trim())
-        .map_err(|_| Fail::usage("the CAN must be the 6 digits printed on the card"))
+        .map_err(|_| Fail::usage_said(ektp_i18n::Message::new("cli-err-can-digits")))
 }

@@ -31,6 +31,14 @@ pub fn load_cvca(
 /// listing every problem.
 pub fn load_application(path: &Path) -> Result<Application, Fail> {
     ektp::load_application(path).map_err(|errors| {
+        if crate::text::is_id() {
+            // The problems themselves are the library's (English) words; say what to run.
+            let path = path.display().to_string();
+            return Fail::failed(crate::text::f(
+                "cli-err-application-invalid",
+                &[("path", &path)],
+            ));
+        }
         let mut text = format!("{} is not a valid application:", path.display());
         for e in errors.errors() {
             text.push_str("\n  ");
@@ -46,23 +54,19 @@ pub fn load_trust(option: Option<&Path>, global: &Global) -> Result<TrustStore, 
     let dir = option
         .map(Path::to_path_buf)
         .or_else(|| global.config.trust_dir.clone())
-        .ok_or_else(|| {
-            Fail::usage(
-                "no trust store: give --trust DIR (roots and CRLs) or trust_dir in --config",
-            )
-        })?;
-    let trust = TrustStore::load_dir(&dir)
-        .or_config(|| format!("cannot load the trust store {}", dir.display()))?;
+        .ok_or_else(|| Fail::usage_said(ektp_i18n::Message::new("cli-err-no-trust")))?;
+    let trust = TrustStore::load_dir(&dir).or_config_said(|| {
+        ektp_i18n::Message::new("cli-err-trust-load").arg("path", dir.display())
+    })?;
     if global.verbosity >= -1 {
         for warning in rejected_warnings(&trust) {
             eprintln!("{warning}");
         }
     }
     if trust.roots().is_empty() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "trust store {} holds no root certificate: put the department root (.pem/.crt) there",
-            dir.display()
-        )));
+        return Err(Fail::config_said(
+            ektp_i18n::Message::new("cli-err-trust-no-root").arg("path", dir.display()),
+        ));
     }
     check_crls(&trust, &dir)?;
     Ok(trust)
@@ -76,12 +80,12 @@ pub(super) fn check_crls(trust: &TrustStore, dir: &Path) -> Result<(), Fail> {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     for (index, root) in trust.roots().iter().enumerate() {
         if let Err(failure) = trust.crl_status(index, now) {
-            return Err(Fail::config(anyhow::anyhow!(
-                "trust store {} has no current CRL for root {}: {failure}; until the \
-                 department's current CRL is installed there no card can verify",
-                dir.display(),
-                root.subject()
-            )));
+            return Err(Fail::config_said(
+                ektp_i18n::Message::new("cli-err-trust-no-crl")
+                    .arg("path", dir.display())
+                    .arg("root", root.subject())
+                    .arg("detail", failure),
+            ));
         }
     }
     Ok(())
@@ -100,9 +104,10 @@ pub fn rejected_warnings(trust: &TrustStore) -> Vec<String> {
                 .path
                 .as_ref()
                 .map_or_else(|| "certificate".to_owned(), |p| p.display().to_string());
-            format!(
-                "warning: ignored {file}: {} cannot be a trusted root: {}",
-                r.subject, r.problem
+            let (subject, problem) = (r.subject.to_string(), r.problem.to_string());
+            crate::text::f(
+                "cli-warn-not-a-root",
+                &[("file", &file), ("subject", &subject), ("detail", &problem)],
             )
         })
         .collect()

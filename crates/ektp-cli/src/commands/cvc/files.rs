@@ -1,6 +1,8 @@
 //! Certificate references, key and certificate files (keys 0600 through ektp-fs).
 
 use super::*;
+use crate::exit::Said;
+use ektp::Message;
 
 pub(super) fn reference(text: &str, option: &str) -> Result<CertificateReference, Fail> {
     CertificateReference::new(text).map_err(|_| {
@@ -37,13 +39,9 @@ pub(super) fn write_key(path: &Path, key: &SoftwareCvSigner, option: &str) -> Re
 /// Reads a private key file (refused if group or others can read it).
 pub(crate) fn read_key(path: &Path) -> Result<SoftwareCvSigner, Fail> {
     let der = ektp_fs::read_secret(path, MAX_KEY_FILE_LEN)
-        .or_config(|| format!("cannot use the key file {}", path.display()))?;
+        .or_config_said(|| Message::new("cli-err-key-file").arg("path", path.display()))?;
     SoftwareCvSigner::from_private_key_der(&der).map_err(|_| {
-        Fail::config(anyhow::anyhow!(
-            "{} is not a CV signing key: expected an unencrypted P-256 or brainpoolP256r1 key \
-             in PKCS#8 or SEC1 DER (as `ektp cvc` and `cvc-create` write them)",
-            path.display()
-        ))
+        Fail::config_said(Message::new("cli-err-not-cv-key").arg("path", path.display()))
     })
 }
 
@@ -70,25 +68,24 @@ pub(super) fn write_public(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
 }
 
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Fail> {
-    let what = || format!("cannot read {}", path.display());
-    let meta = std::fs::metadata(path).or_config(what)?;
+    let what = || Message::new("cli-err-read").arg("path", path.display());
+    let meta = std::fs::metadata(path).or_config_said(what)?;
     if meta.len() > MAX_CV_FILE_LEN {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is {} bytes, larger than any CV certificate or request ({MAX_CV_FILE_LEN}): \
-             not a CV certificate file",
-            path.display(),
-            meta.len()
-        )));
+        return Err(Fail::config_said(
+            Message::new("cli-err-cv-too-large")
+                .arg("path", path.display())
+                .arg("bytes", meta.len())
+                .arg("max", MAX_CV_FILE_LEN),
+        ));
     }
-    std::fs::read(path).or_config(what)
+    std::fs::read(path).or_config_said(what)
 }
 
 pub(crate) fn read_certificate(path: &Path) -> Result<CvCertificate, Fail> {
     let bytes = read_file(path)?;
     CvCertificate::from_bytes(&bytes).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CV certificate (DER, BSI TR-03110-3)",
-            path.display()
+        Fail::config(anyhow::Error::new(e).context(Said(
+            Message::new("cli-err-not-cvc").arg("path", path.display()),
         )))
     })
 }

@@ -5,20 +5,17 @@ use ektp_station::journal::{SignerId, Start};
 fn desk_json_is_the_report_with_journal_stats_and_time() {
     let report = VerifyReport {
         passed: true,
-        checks: vec![CheckResult {
-            check: CheckKind::NotRevoked,
-            passed: true,
-            skipped: false,
-            reason: "document number IDA000001 is not revoked".to_owned(),
-        }],
+        checks: vec![CheckResult::new(
+            CheckKind::NotRevoked,
+            true,
+            false,
+            Message::new("check-not-revoked-ok").arg("doc", "IDA000001"),
+        )],
         passive_authentication: None,
         document_number: Some("IDA000001".to_owned()),
         sod_sha256: Some("ab".repeat(32)),
     };
-    let journal = JournalCheck {
-        passed: false,
-        reason: "not recorded as issued".to_owned(),
-    };
+    let journal = JournalCheck::new(false, Message::new("check-journal-no-sod"));
     let stats = Stats::default();
     let view = DeskView {
         report: &VerifyReport {
@@ -43,7 +40,7 @@ fn desk_json_is_the_report_with_journal_stats_and_time() {
     assert!(got.contains("\"check\": \"not_revoked\""), "{got}");
     assert_eq!(
         journal.result().to_string(),
-        "FAIL  journal                  not recorded as issued"
+        "FAIL  journal                  EF.SOD could not be read to compare with the journal"
     );
 }
 

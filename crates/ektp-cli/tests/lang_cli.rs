@@ -1,0 +1,288 @@
+//! Issue 18: an Indonesian clerk does the whole desk flow with `LANG=id_ID.UTF-8` (or
+//! `--lang id`) without seeing English, through the real pcscd and a virtual card: verify a
+//! good card (with the face and the printout), a revoked one, a wrong CAN, no card, a missing
+//! trust store, read, match, `--help` and a usage error. The English vocabulary is every word
+//! of the English catalogues that the Indonesian ones do not use; none may appear. JSON does
+//! not change with the language.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::*;
+
+/// Names and acronyms that are the same in both languages although only the English
+/// catalogue spells them (none is an English sentence word).
+/// `desk` is `--desk`'s default value, a name the registry records; `match` is the command's
+/// name (`ektp match`, in its usage line).
+const ALLOWED: &[&str] = &["json", "ektp", "apdus", "crls", "activate", "desk", "match"];
+
+/// The words of a text: runs of letters (with `_`, `-`, `.`, `/` inside a word, or `-` in
+/// front, making it a name such as an option or a path, not a word), lower-cased, four letters
+/// or more.
+fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The words of every message in `locales/LANG/*.ftl` (values only, placeables removed).
+fn catalogue_words(lang: &str) -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ektp-i18n/locales")
+        .join(lang);
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let value = match line.split_once(" = ") {
+                Some((_, v)) => v,
+                None => line,
+            };
+            let mut plain = String::new();
+            let mut depth = 0u32;
+            for c in value.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => plain.push(c),
+                    _ => {}
+                }
+            }
+            out.extend(words(&plain));
+        }
+    }
+    out
+}
+
+fn english_vocabulary() -> BTreeSet<String> {
+    let id = catalogue_words("id");
+    catalogue_words("en")
+        .into_iter()
+        .filter(|w| !id.contains(w) && !ALLOWED.contains(&w.as_str()))
+        .collect()
+}
+
+/// How the language is chosen in one run of the flow.
+#[derive(Clone, Copy, Debug)]
+enum Choice {
+    /// `LANG=id_ID.UTF-8`.
+    EnvId,
+    /// `LANG=C` and `--lang id`.
+    FlagId,
+    /// `LANG=en_US.UTF-8`.
+    EnvEn,
+}
+
+/// Runs `ektp ARGS` in `dir` in the language of `choice`; checks the exit status.
+fn run_as(dir: &Path, choice: Choice, args: &[&str], want: i32) -> Output {
+    let mut c = ektp();
+    c.current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    let mut argv: Vec<&str> = Vec::new();
+    match choice {
+        Choice::EnvId => {
+            c.env("LANG", "id_ID.UTF-8");
+        }
+        Choice::FlagId => {
+            c.env("LANG", "C");
+            argv.extend(["--lang", "id"]);
+        }
+        Choice::EnvEn => {
+            c.env("LANG", "en_US.UTF-8");
+        }
+    }
+    argv.extend(args);
+    let o = c.args(&argv).output().unwrap();
+    assert_eq!(code(&o), want, "{choice:?} ektp {argv:?}: {}", show(&o));
+    o
+}
+
+fn both(o: &Output) -> String {
+    format!("{}\n{}", stdout(o), stderr(o))
+}
+
+/// The steps with a card in the reader; returns everything printed.
+fn with_card(dir: &Path, choice: Choice) -> String {
+    let good = [
+        "--reader",
+        READER0,
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        "pki/trust",
+    ];
+    let mut out = String::new();
+    let mut face = good.to_vec();
+    face.extend(["--face", "face.png", "--pdf", "printout.pdf"]);
+    out += &both(&run_as(dir, choice, &face, 0));
+    let mut revoked = good.to_vec();
+    revoked.extend(["--revoked", "revoked.txt"]);
+    out += &both(&run_as(dir, choice, &revoked, 1));
+    let mut wrong = good.to_vec();
+    wrong[4] = "000000";
+    out += &both(&run_as(dir, choice, &wrong, 1));
+    let read = ["--reader", READER0, "read", "--can", "482915"];
+    out += &both(&run_as(dir, choice, &read, 0));
+    out
+}
+
+/// The steps without a card (and without one needed); returns everything printed.
+fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
+    let mut out = String::new();
+    let verify = [
+        "--reader",
+        READER0,
+        "verify",
+        "--can",
+        "482915",
+        "--trust",
+        "pki/trust",
+    ];
+    out += &both(&run_as(dir, choice, &verify, 3));
+    out += &both(&run_as(dir, choice, &["readers"], 0));
+    let missing = ["verify", "--can", "482915", "--trust", "no-such-dir"];
+    out += &both(&run_as(dir, choice, &missing, 4));
+    out += &both(&run_as(dir, choice, &["match", fmr, fmr], 0));
+    out += &both(&run_as(dir, choice, &["verify", "--help"], 0));
+    out += &both(&run_as(dir, choice, &["read", "--help"], 0));
+    out += &both(&run_as(dir, choice, &["match", "--help"], 0));
+    out += &both(&run_as(dir, choice, &["verify", "--bogus"], 2));
+    out += &both(&run_as(dir, choice, &["verify", "--trust"], 2));
+    // A station operator's mistake, too.
+    let app = specimen_path("pria");
+    out += &both(&run_as(dir, choice, &["personalize", &app], 2));
+    out
+}
+
+/// Every message was found and given every argument it uses: no id shown in its place, no
+/// `{$arg}` left.
+fn assert_all_messages_rendered(choice: Choice, output: &str) {
+    for raw in ["{$", "{ $", "cli-", "check-", "clap-", "status-", "label-"] {
+        assert!(!output.contains(raw), "{choice:?}: {raw:?} in:\n{output}");
+    }
+}
+
+fn assert_no_english(choice: Choice, output: &str) {
+    assert_all_messages_rendered(choice, output);
+    let english = english_vocabulary();
+    assert!(
+        english.len() > 200,
+        "vocabulary too small: {}",
+        english.len()
+    );
+    let seen: Vec<String> = words(output)
+        .into_iter()
+        .filter(|w| english.contains(w))
+        .collect();
+    assert!(
+        seen.is_empty(),
+        "{choice:?}: English words {seen:?} in:\n{output}"
+    );
+    for phrase in [
+        "LULUS",
+        "JANGAN DISERAHKAN",
+        "ada di daftar pencabutan",
+        "CAN salah",
+        "tidak ada kartu",
+        "berkas atau direktori tidak ada",
+        "COCOK",
+        "Penggunaan:",
+        "tidak dikenal",
+        "tidak ada kunci penanda tangan dokumen",
+    ] {
+        assert!(
+            output.contains(phrase),
+            "{choice:?}: no {phrase:?} in:\n{output}"
+        );
+    }
+}
+
+#[test]
+fn an_indonesian_clerk_does_the_desk_flow_without_seeing_english() {
+    let _slot = lock(PORT0);
+    let dir = TempDir::new("flow");
+    assert_eq!(code(&run(&["pki", "init", &dir.s("pki")])), 0);
+    let app = specimen("pria");
+    let state = dir.join("chip.json");
+    issued_chip(&app, &dir.join("pki"), &state, *b"LANG0001");
+    std::fs::write(
+        dir.join("revoked.txt"),
+        format!("{}\n", app.holder.document_number.as_str()),
+    )
+    .unwrap();
+    let fmr = specimen_dir("pria").join("right-index.fmr");
+    let fmr = fmr.to_string_lossy();
+
+    let sim = Sim::start(PORT0, &state);
+    let id_env = with_card(dir.path(), Choice::EnvId);
+    let id_flag = with_card(dir.path(), Choice::FlagId);
+    let en = with_card(dir.path(), Choice::EnvEn);
+    // JSON is the same in every language (but for the time it took).
+    let json = |choice| {
+        let o = run_as(
+            dir.path(),
+            choice,
+            &[
+                "--reader",
+                READER0,
+                "verify",
+                "--json",
+                "--can",
+                "482915",
+                "--trust",
+                "pki/trust",
+            ],
+            0,
+        );
+        let mut v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("elapsed_us");
+        obj.remove("stats");
+        v
+    };
+    let (json_id, json_c) = (json(Choice::EnvId), json(Choice::EnvEn));
+    assert_eq!(json_id, json_c);
+    assert_eq!(
+        json_id["checks"][1]["message"]["id"], "check-pace-ok",
+        "{json_id}"
+    );
+    drop(sim);
+
+    let id_env = id_env + &without_card(dir.path(), Choice::EnvId, &fmr);
+    let id_flag = id_flag + &without_card(dir.path(), Choice::FlagId, &fmr);
+    let en = en + &without_card(dir.path(), Choice::EnvEn, &fmr);
+    assert_no_english(Choice::EnvId, &id_env);
+    assert_no_english(Choice::FlagId, &id_flag);
+    for phrase in [
+        "VERIFIED: every check made passed",
+        "is on the revocation list",
+        "NOT VERIFIED: wrong CAN",
+        "no card in",
+        "cannot load the trust store",
+        "MATCH: score",
+        "Usage:",
+        "unexpected argument",
+        "no document signer key",
+    ] {
+        assert!(
+            en.contains(phrase),
+            "no {phrase:?} in the English flow:\n{en}"
+        );
+    }
+    assert!(!en.contains("LULUS"), "{en}");
+    assert_all_messages_rendered(Choice::EnvEn, &en);
+}
