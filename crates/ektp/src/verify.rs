@@ -166,6 +166,10 @@ pub struct VerifyReport {
     /// SHA-256 of EF.SOD exactly as read (lowercase hex), if it could be read: what a
     /// station's journal records for the card it issued.
     pub sod_sha256: Option<String>,
+    /// PACE failed because the chip refused the CAN ([`Error::WrongCan`]): nothing on the
+    /// card was checked; the caller asks for the CAN again rather than giving a verdict.
+    #[serde(skip)]
+    pub wrong_can: bool,
 }
 
 impl VerifyReport {
@@ -176,6 +180,7 @@ impl VerifyReport {
             passive_authentication: None,
             document_number: None,
             sod_sha256: None,
+            wrong_can: false,
         }
     }
 
@@ -652,6 +657,7 @@ impl<T: CardTransport> Card<T> {
             Ok(mut session) => read_and_verify(&mut session, policy, report),
             Err(e) if e.is_card_removed() => Err(e),
             Err(e) => {
+                report.wrong_can = matches!(e, Error::WrongCan);
                 report.push(CheckKind::Pace, Err(e.to_string()));
                 Ok(report.finish())
             }
