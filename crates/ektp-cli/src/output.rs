@@ -287,6 +287,7 @@ mod tests {
             passive_authentication: None,
             document_number: None,
             sod_sha256: None,
+            wrong_can: false,
         };
         let line = verdict(&report, true);
         assert!(line.contains("revocation not checked"), "{line}");

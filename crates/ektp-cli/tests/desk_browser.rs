@@ -6,7 +6,8 @@
 //! PostgreSQL of `.ci/test`): the `potret-icao` card's JPEG 2000 photo on the face beside the
 //! checks, the fingerprint step after the card checks pass (a capture file chosen and sent
 //! with the keyboard), PASS with the handover recorded; and the same `/api/verify` with
-//! another application, a stranger's finger, a second handover, an unreachable registry. Screenshots are kept under
+//! another application, a stranger's finger, a second handover, the fingerprint attempt limit
+//! held across requests per card, an unreachable registry. Screenshots are kept under
 //! `target/desk-browser/` (the paths are printed).
 
 #![allow(
@@ -419,6 +420,17 @@ fn ok_in(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// A virtual card in slot 0 with its state in `dir`/`state` (blank if the file is new).
+fn sim_in(dir: &Path, state: &str) -> Kid {
+    Kid(ektp()
+        .current_dir(dir)
+        .args(["sim", "--port", &PORT.to_string(), "--state", state])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap())
+}
+
 /// The department's CVCA, a DV and a desk terminal with read-dg3 (as fingerprint_cli.rs).
 fn terminal_pki(dir: &Path) {
     ok_in(
@@ -605,13 +617,7 @@ fn a_desk_with_a_terminal_and_the_registry_shows_the_jpeg2000_photo_beside_the_c
     )
     .unwrap();
     wait_for("the previous card to leave", || !card_present());
-    let sim = Kid(ektp()
-        .current_dir(&dir)
-        .args(["sim", "--port", &PORT.to_string(), "--state", "chip.json"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap());
+    let sim = sim_in(&dir, "chip.json");
     wait_for("the virtual card", card_present);
     let app = queue.join("potret/application.json");
     ok_in(
@@ -659,6 +665,9 @@ fn a_desk_with_a_terminal_and_the_registry_shows_the_jpeg2000_photo_beside_the_c
             &url_db,
             "--desk",
             "desk 7",
+            // More requests than the CAN limit's default 10 a minute.
+            "--can-attempts-per-minute",
+            "60",
         ],
     );
     const CAN7: &str = "705316";
@@ -786,6 +795,70 @@ fn a_desk_with_a_terminal_and_the_registry_shows_the_jpeg2000_photo_beside_the_c
             .contains("already handed over"),
         "{v}"
     );
+
+    // The attempt limit (4) holds across requests, counted per card: a stranger's finger in
+    // four requests uses attempts 1 to 4; the fifth request is refused without a match, even
+    // with the holder's own finger, and even after the card was taken out and put back.
+    for n in 1..=4 {
+        let (status, v) = api_verify(&url, &json!({"can": CAN7, "finger": finger(&stranger)}));
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["fingerprint"]["matched"], false, "{v}");
+        assert_eq!(v["fingerprint"]["attempts_used"], n, "{v}");
+    }
+    let refused = |v: &Value| {
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Kartu ini sudah menghabiskan semua percobaan sidik jari"),
+            "{v}"
+        );
+        assert!(v.get("fingerprint").is_none(), "{v}");
+    };
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "finger": finger(&holder)}));
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (429, Some("too_many_finger_attempts")),
+        "{v}"
+    );
+    refused(&v);
+    // Without a capture the card is still checked and shown.
+    let (status, v) = api_verify(&url, &json!({"can": CAN7}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["card_passed"], true, "{v}");
+    // Another card (the pria specimen, personalized in its own virtual chip) is unaffected:
+    // its first capture is its attempt 1.
+    drop(sim);
+    wait_for("the card to leave", || !card_present());
+    let sim = sim_in(&dir, "chip-pria.json");
+    wait_for("the second virtual card", card_present);
+    let pria = queue.join("pria/application.json");
+    ok_in(
+        &dir,
+        &[
+            "--reader",
+            READER,
+            "--config",
+            "station.toml",
+            "personalize",
+            &pria.to_string_lossy(),
+            "--test-master-key",
+            "--wait",
+            "5",
+        ],
+    );
+    let (status, v) = api_verify(&url, &json!({"can": CAN, "finger": finger(&stranger)}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["holder"]["document_number"], "IDA000001", "{v}");
+    assert_eq!(v["fingerprint"]["checked"], true, "{v}");
+    assert_eq!(v["fingerprint"]["attempts_used"], 1, "{v}");
+    drop(sim);
+    wait_for("the card to leave", || !card_present());
+    let sim = sim_in(&dir, "chip.json");
+    wait_for("the first card again", card_present);
+    let (status, v) = api_verify(&url, &json!({"can": CAN7, "finger": finger(&holder)}));
+    assert_eq!(status, 429, "{v}");
+    refused(&v);
 
     drop(_serve);
 

@@ -28,7 +28,7 @@ pub struct ApiError {
 /// Every `error` code an answer may carry (each has a `service-error-CODE` message in
 /// service.ftl, in both languages: the tests hold them to it).
 #[cfg(test)]
-pub(crate) const ERROR_CODES: [&str; 19] = [
+pub(crate) const ERROR_CODES: [&str; 20] = [
     "token_required",
     "foreign_host",
     "origin_not_allowed",
@@ -43,6 +43,7 @@ pub(crate) const ERROR_CODES: [&str; 19] = [
     "not_found",
     "internal",
     "bad_finger",
+    "too_many_finger_attempts",
     "bad_request",
     "unknown_application",
     "no_applications",
@@ -65,6 +66,12 @@ impl ApiError {
             code,
             message: message.into(),
         }
+    }
+
+    /// The `error` code.
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> &'static str {
+        self.code
     }
 
     pub(crate) fn internal(e: &impl std::fmt::Display) -> Self {

@@ -2,7 +2,7 @@
 //! library, one card operation at a time.
 
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use axum::http::StatusCode;
 use ektp::fingerprint::{self, FingerprintReport, MatchSession, NoDg3, QualityGate};
@@ -23,6 +23,7 @@ pub struct Cards {
     trust: Option<TrustStore>,
     revoked: RevocationList,
     desk: DeskSetup,
+    fingers: crate::ledger::FingerLedger,
     busy: Mutex<()>,
 }
 
@@ -36,6 +37,7 @@ impl Cards {
             trust,
             revoked,
             desk: DeskSetup::default(),
+            fingers: crate::ledger::FingerLedger::default(),
             busy: Mutex::new(()),
         }
     }
@@ -186,12 +188,12 @@ impl Cards {
                 .verify_with_terminal(can, &policy, &t.terminal())
                 .map_err(Self::card_error)?,
         };
-        if wrong_can(&report) {
+        if report.wrong_can {
             // A mistyped CAN checked nothing on the card: say so (and let the clerk retype it)
             // rather than a verdict.
             return Err(Self::card_error(ektp::Error::WrongCan));
         }
-        let fingerprint = self.fingerprint(&mut report, files.as_ref(), extras);
+        let fingerprint = self.fingerprint(&mut report, files.as_ref(), extras)?;
         let card_passed = report.passed;
         // The registry is asked once the holder check is there (a capture, a power of
         // attorney, or no fingerprint step at all): the handover is recorded then, once.
@@ -259,22 +261,39 @@ impl Cards {
 
     /// The fingerprint check of a verified card, when the service has a terminal (without
     /// captures it is `SKIP`: the page then offers the step). `None` without a terminal.
+    /// Captures are matched with the card's attempts kept across requests (the ledger).
+    ///
+    /// # Errors
+    /// `too_many_finger_attempts` when the card has used its attempts: nothing is matched.
     fn fingerprint(
         &self,
         report: &mut ektp::VerifyReport,
         files: Option<&ektp::CardFiles>,
         extras: &VerifyExtras,
-    ) -> Option<FingerprintReport> {
-        self.desk.terminal.as_ref()?;
-        let mut session = MatchSession::new(self.desk.threshold, self.desk.attempts);
-        let out = fingerprint::check(
-            report,
-            files.ok_or(NoDg3::NotOpened),
-            &extras.captures,
-            &mut session,
-            &QualityGate::default(),
-        );
-        Some(out)
+    ) -> Result<Option<FingerprintReport>, ApiError> {
+        if self.desk.terminal.is_none() {
+            return Ok(None);
+        }
+        // The card is known by its EF.SOD; a card without one cannot pass Passive
+        // Authentication, so no match is tried and its (shared) entry is never kept.
+        let card = report.sod_sha256.clone().unwrap_or_default();
+        let fresh = || MatchSession::new(self.desk.threshold, self.desk.attempts);
+        let mut check = |session: &mut MatchSession| {
+            fingerprint::check(
+                report,
+                files.ok_or(NoDg3::NotOpened),
+                &extras.captures,
+                session,
+                &QualityGate::default(),
+            )
+        };
+        if extras.captures.is_empty() {
+            // Nothing to match: the check says why it was not made, and no count is touched.
+            return Ok(Some(check(&mut fresh())));
+        }
+        self.fingers
+            .check(&card, Instant::now(), fresh, check)
+            .map(Some)
     }
 
     /// `face`: the card face as PNG bytes.
@@ -286,14 +305,6 @@ impl Cards {
         let files = self.files(reader, can, with_face(ReadRequest::HOLDER))?;
         render(&files)
     }
-}
-
-/// Whether PACE failed because the CAN is wrong (the card itself was not checked).
-fn wrong_can(report: &ektp::VerifyReport) -> bool {
-    let wrong = ektp::Error::WrongCan.to_string();
-    report
-        .check(ektp::CheckKind::Pace)
-        .is_some_and(|c| !c.passed && c.reason == wrong)
 }
 
 fn with_face(mut r: ReadRequest) -> ReadRequest {

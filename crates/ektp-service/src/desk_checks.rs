@@ -76,7 +76,9 @@ pub struct DeskSetup {
     pub terminal: Option<DeskTerminal>,
     /// The fingerprint decision threshold.
     pub threshold: Threshold,
-    /// Captures matched per card session (one `/api/verify` request).
+    /// Captures matched per card, counted across `/api/verify` requests (the service's
+    /// attempt ledger: refused once used, for 15 minutes after the last attempt or until the
+    /// service restarts; a match ends the count).
     pub attempts: AttemptLimit,
 }
 

@@ -7,6 +7,7 @@ mod desk;
 mod desk_checks;
 mod events;
 mod guard;
+mod ledger;
 mod text;
 mod token;
 

@@ -193,6 +193,10 @@ pub struct VerifyReport {
     /// SHA-256 of EF.SOD exactly as read (lowercase hex), if it could be read: what a
     /// station's journal records for the card it issued.
     pub sod_sha256: Option<String>,
+    /// PACE failed because the chip refused the CAN ([`Error::WrongCan`]): nothing on the
+    /// card was checked; the caller asks for the CAN again rather than giving a verdict.
+    #[serde(skip)]
+    pub wrong_can: bool,
 }
 
 impl VerifyReport {
@@ -203,6 +207,7 @@ impl VerifyReport {
             passive_authentication: None,
             document_number: None,
             sod_sha256: None,
+            wrong_can: false,
         }
     }
 
@@ -615,7 +620,8 @@ impl<T: CardTransport> Card<T> {
             Ok(mut session) => read_and_verify(&mut session, policy, report),
             Err(e) if e.is_card_removed() => Err(e),
             Err(e) => {
-                let id = if matches!(e, Error::WrongCan) {
+                report.wrong_can = matches!(e, Error::WrongCan);
+                let id = if report.wrong_can {
                     "check-pace-wrong-can"
                 } else {
                     "check-pace-failed"

@@ -170,12 +170,8 @@ fn open_journal(args: &VerifyArgs, global: &Global) -> Result<Option<Journal>, F
 }
 
 /// Whether PACE failed because the CAN is wrong (the card itself was not checked).
-fn wrong_can(report: &VerifyReport) -> bool {
-    let wrong = ektp::Error::WrongCan.to_string();
-    report
-        .checks
-        .iter()
-        .any(|c| c.check == CheckKind::Pace && !c.passed && c.reason == wrong)
+const fn wrong_can(report: &VerifyReport) -> bool {
+    report.wrong_can
 }
 
 /// The e-KTP profile's wrong-CAN throttle (the chip does not say how many tries are left).

@@ -15,6 +15,7 @@ service-error-field_missing = The card does not hold the data asked for
 service-error-not_found = No such page
 service-error-internal = Internal error of the card service: try again, or ask the administrator
 service-error-bad_finger = The fingerprint capture cannot be used: capture the finger again (PNG, 500 ppi)
+service-error-too_many_finger_attempts = This card has used all its fingerprint attempts: no capture is checked against it for the next 15 minutes. Do not hand the card out
 service-error-bad_request = The request is not valid
 service-error-unknown_application = No such application: check the application number
 service-error-no_applications = The service has no applications to check against: ask the administrator

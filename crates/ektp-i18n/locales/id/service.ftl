@@ -15,6 +15,7 @@ service-error-field_missing = Kartu tidak memuat data yang diminta
 service-error-not_found = Halaman tidak ada
 service-error-internal = Kesalahan internal layanan kartu: coba lagi, atau hubungi administrator
 service-error-bad_finger = Rekaman sidik jari tidak dapat dipakai: rekam ulang jarinya (PNG, 500 ppi)
+service-error-too_many_finger_attempts = Kartu ini sudah menghabiskan semua percobaan sidik jari: tidak ada rekaman sidik jari yang dicocokkan dengan kartu ini selama 15 menit ke depan. Jangan serahkan kartu
 service-error-bad_request = Permintaan tidak sah
 service-error-unknown_application = Permohonan tidak ditemukan: periksa nomor permohonan
 service-error-no_applications = Layanan tidak memiliki data permohonan untuk dicocokkan: hubungi administrator

@@ -14,6 +14,7 @@ fn desk_json_is_the_report_with_journal_stats_and_time() {
         passive_authentication: None,
         document_number: Some("IDA000001".to_owned()),
         sod_sha256: Some("ab".repeat(32)),
+        wrong_can: false,
     };
     let journal = JournalCheck::new(false, Message::new("check-journal-no-sod"));
     let stats = Stats::default();
