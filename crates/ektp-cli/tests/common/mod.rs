@@ -161,6 +161,13 @@ impl Sim {
 
     pub fn start(port: u16, state: &Path) -> Self {
         let reader = if port == PORT0 { READER0 } else { READER1 };
+        // The slot is ours, but the card of its previous holder (another test, another test
+        // binary) may not have left pcscd's view yet: a card seen now would be that one, and
+        // the command run next would find it "removed" under it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while card_in(reader) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let sim = Self {
             child: Some(Self::spawn(port, state)),
             reader,

@@ -100,7 +100,7 @@ value-SCORE = SKOR
 value-LANG = BAHASA
 value-APPLICATION_json = PERMOHONAN.json
 value-FINGER_FILE = JARI=BERKAS
-value-FIELD___ = BIDANG,...
+value-FIELD____ = BIDANG,...
 value-URL = URL
 value-REF = REF
 # Perintah (about-PERINTAH) dan argumen (help-ID, atau help-PERINTAH-ID bila berbeda).
