@@ -750,8 +750,9 @@ fn personalize_read_and_verify_through_pcscd_and_the_virtual_reader() {
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("JANGAN DISERAHKAN"), "{text}");
+    // With --lang id each check's name and reason are Indonesian too (issue 18).
     assert!(
-        text.contains("not_revoked") && text.contains("GAGAL"),
+        text.contains("tidak_dicabut") && text.contains("GAGAL"),
         "{text}"
     );
     assert!(text.contains(app.holder.nik.as_str()), "{text}");

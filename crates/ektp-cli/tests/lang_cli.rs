@@ -110,6 +110,22 @@ fn run_as(dir: &Path, choice: Choice, args: &[&str], want: i32) -> Output {
     o
 }
 
+/// The printout file of a flow.
+fn printout(choice: Choice) -> String {
+    format!("printout-{choice:?}.pdf")
+}
+
+/// The printout's text, as `pdftotext` (poppler-utils) reads it.
+fn printout_text(dir: &Path, choice: Choice) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .arg(dir.join(printout(choice)))
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils, installed by .ci/test)");
+    assert!(o.status.success(), "{}", show(&o));
+    stdout(&o)
+}
+
 fn both(o: &Output) -> String {
     format!("{}\n{}", stdout(o), stderr(o))
 }
@@ -127,7 +143,8 @@ fn with_card(dir: &Path, choice: Choice) -> String {
     ];
     let mut out = String::new();
     let mut face = good.to_vec();
-    face.extend(["--face", "face.png", "--pdf", "printout.pdf"]);
+    let pdf = printout(choice);
+    face.extend(["--face", "face.png", "--pdf", &pdf]);
     out += &both(&run_as(dir, choice, &face, 0));
     let mut revoked = good.to_vec();
     revoked.extend(["--revoked", "revoked.txt"]);
@@ -176,8 +193,7 @@ fn assert_all_messages_rendered(choice: Choice, output: &str) {
     }
 }
 
-fn assert_no_english(choice: Choice, output: &str) {
-    assert_all_messages_rendered(choice, output);
+fn assert_no_english_words(choice: Choice, output: &str) {
     let english = english_vocabulary();
     assert!(
         english.len() > 200,
@@ -192,6 +208,11 @@ fn assert_no_english(choice: Choice, output: &str) {
         seen.is_empty(),
         "{choice:?}: English words {seen:?} in:\n{output}"
     );
+}
+
+fn assert_no_english(choice: Choice, output: &str) {
+    assert_all_messages_rendered(choice, output);
+    assert_no_english_words(choice, output);
     for phrase in [
         "LULUS",
         "JANGAN DISERAHKAN",
@@ -231,30 +252,31 @@ fn an_indonesian_clerk_does_the_desk_flow_without_seeing_english() {
     let id_env = with_card(dir.path(), Choice::EnvId);
     let id_flag = with_card(dir.path(), Choice::FlagId);
     let en = with_card(dir.path(), Choice::EnvEn);
-    // JSON is the same in every language (but for the time it took).
-    let json = |choice| {
-        let o = run_as(
-            dir.path(),
-            choice,
-            &[
-                "--reader",
-                READER0,
-                "verify",
-                "--json",
-                "--can",
-                "482915",
-                "--trust",
-                "pki/trust",
-            ],
-            0,
-        );
+    // JSON is the same in every language (but for the times: how long it took, when PA ran).
+    let json = |lang: &str| {
+        let o = ektp()
+            .current_dir(dir.path())
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .args(["--reader", READER0, "verify", "--json", "--can", "482915"])
+            .args(["--trust", "pki/trust"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", show(&o));
         let mut v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
         let obj = v.as_object_mut().unwrap();
         obj.remove("elapsed_us");
         obj.remove("stats");
+        if let Some(pa) = obj
+            .get_mut("passive_authentication")
+            .and_then(|p| p.as_object_mut())
+        {
+            pa.remove("checked_at");
+        }
         v
     };
-    let (json_id, json_c) = (json(Choice::EnvId), json(Choice::EnvEn));
+    let (json_id, json_c) = (json("id_ID.UTF-8"), json("C"));
     assert_eq!(json_id, json_c);
     assert_eq!(
         json_id["checks"][1]["message"]["id"], "check-pace-ok",
@@ -284,5 +306,16 @@ fn an_indonesian_clerk_does_the_desk_flow_without_seeing_english() {
         );
     }
     assert!(!en.contains("LULUS"), "{en}");
+    // The printout: every check's name and reason in the clerk's language too.
+    for choice in [Choice::EnvId, Choice::FlagId] {
+        let pdf = printout_text(dir.path(), choice);
+        assert_no_english_words(choice, &pdf);
+        assert!(pdf.contains("saluran aman terbentuk dengan CAN"), "{pdf}");
+    }
+    let pdf = printout_text(dir.path(), Choice::EnvEn);
+    assert!(
+        pdf.contains("secure channel established with the CAN"),
+        "{pdf}"
+    );
     assert_all_messages_rendered(Choice::EnvEn, &en);
 }

@@ -49,6 +49,8 @@ pub struct PrintoutText {
     pub document_number: String,
     /// Label of the issuing office and date row.
     pub issued: String,
+    /// The language of each check's name and reason (from the catalogue of `ektp-i18n`).
+    pub lang: ektp_i18n::Lang,
 }
 
 impl Default for PrintoutText {
@@ -67,6 +69,7 @@ impl Default for PrintoutText {
             blood_type: "Gol. Darah".to_owned(),
             document_number: "Nomor Dokumen".to_owned(),
             issued: "Diterbitkan".to_owned(),
+            lang: ektp_i18n::Lang::Id,
         }
     }
 }
@@ -248,6 +251,7 @@ fn checks(page: &mut Page<'_>, v: Option<Verification<'_>>, text: &PrintoutText)
         page.line(10.0, MARGIN, &text.not_verified);
         return;
     };
+    let catalog = ektp_i18n::Catalog::of(text.lang);
     for c in &v.report.checks {
         let word = match c.status() {
             Status::Pass => &text.status_pass,
@@ -256,9 +260,10 @@ fn checks(page: &mut Page<'_>, v: Option<Verification<'_>>, text: &PrintoutText)
         };
         let y = page.y;
         page.bold(10.0, MARGIN, y, word);
-        page.text(10.0, MARGIN + 50.0, y, c.check.as_str(), false);
+        let name = catalog.get(&format!("check-name-{}", c.check.as_str()));
+        page.text(10.0, MARGIN + 50.0, y, &name, false);
         page.y -= 13.0;
-        page.line(9.0, MARGIN + 50.0, &c.reason);
+        page.line(9.0, MARGIN + 50.0, &catalog.render(&c.message));
         page.y -= 2.0;
     }
 }

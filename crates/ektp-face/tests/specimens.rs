@@ -134,6 +134,12 @@ fn every_specimen_renders_a_face_and_a_printout_from_its_card() {
             "{name}: name not in\n{text}"
         );
         assert!(text.contains("LULUS"), "{name}: verdict not in\n{text}");
+        // Each check's name and reason in the printout's language (issue 18).
+        assert!(
+            text.contains("saluran aman terbentuk dengan CAN"),
+            "{name}: Indonesian reason not in\n{text}"
+        );
+        assert!(!text.contains("secure channel"), "{name}: {text}");
         assert!(
             text.contains("2025-12-06 05:46:40 UTC"),
             "{name}: time not in\n{text}"
@@ -193,7 +199,9 @@ fn without_a_photo_the_face_says_so_and_a_revoked_card_says_do_not_hand_out() {
     let text = pdftotext(&path);
     assert!(text.contains("JANGAN DISERAHKAN"), "{text}");
     assert!(text.contains("GAGAL"), "{text}");
-    assert!(text.contains("not_revoked"), "{text}");
+    // The check's name and reason in the printout's language (issue 18).
+    assert!(text.contains("tidak_dicabut"), "{text}");
+    assert!(text.contains("ada di daftar pencabutan"), "{text}");
     assert!(!text.contains("LULUS: kartu"), "{text}");
 }
 

@@ -40,6 +40,7 @@ pub fn printout_text(lang: Lang) -> PrintoutText {
         blood_type: c.get("label-blood-type"),
         document_number: c.get("label-document-number"),
         issued: c.get("label-issued"),
+        lang,
     }
 }
 
