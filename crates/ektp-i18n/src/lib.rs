@@ -18,14 +18,16 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/checks.ftl")),
             include_str!(concat!("../locales/", $lang, "/cli.ftl")),
             include_str!(concat!("../locales/", $lang, "/service.ftl")),
+            include_str!(concat!("../locales/", $lang, "/station.ftl")),
+            include_str!(concat!("../locales/", $lang, "/operator.ftl")),
         ]
     };
 }
 
-const EN: [&str; 4] = catalogue!("en");
-const ID: [&str; 4] = catalogue!("id");
+const EN: [&str; 6] = catalogue!("en");
+const ID: [&str; 6] = catalogue!("id");
 
-const fn sources(lang: Lang) -> &'static [&'static str; 4] {
+const fn sources(lang: Lang) -> &'static [&'static str; 6] {
     match lang {
         Lang::Id => &ID,
         Lang::En => &EN,

@@ -1,0 +1,1 @@
+# station: en messages of the printing station (batch, journal, check; see ../../README.md).

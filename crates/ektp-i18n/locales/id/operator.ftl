@@ -1,0 +1,1 @@
+# operator: id messages of the operators' commands (pki, cvc, sim, demo, serve; see ../../README.md).

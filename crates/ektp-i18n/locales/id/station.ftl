@@ -1,0 +1,1 @@
+# station: id messages of the printing station (batch, journal, check; see ../../README.md).
