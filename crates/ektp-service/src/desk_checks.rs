@@ -227,33 +227,16 @@ pub(crate) fn load_application(dir: Option<&Path>, id: &str) -> Result<Applicati
     })
 }
 
+/// Standard base64 (RFC 4648 §4), padding optional: the `base64` crate's standard alphabet.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
 /// Standard base64 (RFC 4648 §4), padding optional; `None` for any other character.
-#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(u32::from(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    };
-    let s = s.trim().trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
-    for chunk in s.as_bytes().chunks(4) {
-        let n = chunk
-            .iter()
-            .try_fold(0_u32, |acc, &c| Some((acc << 6) | value(c)?))?;
-        match chunk.len() {
-            4 => out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]),
-            3 => out.extend_from_slice(&[(n >> 10) as u8, (n >> 2) as u8]),
-            2 => out.push((n >> 4) as u8),
-            _ => return None,
-        }
-    }
-    Some(out)
+    base64::Engine::decode(&BASE64, s.trim()).ok()
 }
 
 #[cfg(test)]
