@@ -256,15 +256,7 @@ impl Batch {
         };
         run.cards()?;
         let batch = &run.batch;
-        let unfinished = batch
-            .journal
-            .in_progress()?
-            .into_iter()
-            .map(|r| Unfinished {
-                chip_serial: r.chip_serial,
-                application: r.application,
-            })
-            .collect();
+        let unfinished = unfinished(&batch.journal)?;
         Ok(Summary {
             issued: run.issued_now,
             already_issued: batch.already,
@@ -280,6 +272,18 @@ impl Batch {
             readers_stopped: Vec::new(),
         })
     }
+}
+
+/// The cards the journal leaves half-written, for the summary.
+pub(crate) fn unfinished(journal: &Journal) -> Result<Vec<Unfinished>, Error> {
+    Ok(journal
+        .in_progress()?
+        .into_iter()
+        .map(|r| Unfinished {
+            chip_serial: r.chip_serial,
+            application: r.application,
+        })
+        .collect())
 }
 
 /// Splits the queue by what the journal already did: the applications to issue, and how many

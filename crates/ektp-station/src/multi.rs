@@ -43,7 +43,7 @@ use crate::batch::{
     Batch, Limits, MAX_CONSECUTIVE_FAILURES, MAX_FAILURES_PER_APPLICATION, REMIND_REMOVAL,
     Registry, WAIT_SLICE, source_error,
 };
-use crate::event::{CardOutcome, Event, ReaderStopped, Refusal, Summary, Unfinished};
+use crate::event::{CardOutcome, Event, ReaderStopped, Refusal, Summary};
 use crate::issue::{Job, Written, write};
 use crate::journal::{InProgress, Journal, SignerId, Start};
 use crate::queue::{Queued, Rejected};
@@ -662,15 +662,7 @@ impl Batch {
                 .collect::<Vec<_>>()
         });
         let sh = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let unfinished = sh
-            .journal
-            .in_progress()?
-            .into_iter()
-            .map(|r| Unfinished {
-                chip_serial: r.chip_serial,
-                application: r.application,
-            })
-            .collect();
+        let unfinished = crate::batch::unfinished(&sh.journal)?;
         Ok(Summary {
             issued: sh.issued_now,
             already_issued: already,
