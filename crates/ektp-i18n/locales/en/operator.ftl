@@ -1,1 +1,75 @@
 # operator: en messages of the operators' commands (pki, cvc, sim, demo, serve; see ../../README.md).
+
+## PKCS#11 module, token, PIN and key errors (crates/ektp-cli/src/exit/words/token.rs)
+op-p11-module-not-found = PKCS#11 module { $path } not found: give the path of the module's .so (SoftHSM: /usr/lib/softhsm/libsofthsm2.so)
+op-p11-module-load = PKCS#11 module { $path } could not be loaded ({ $detail }): give a PKCS#11 module of this machine's architecture
+op-p11-token-not-present = no PKCS#11 token labelled "{ $label }" is present (tokens present: { $present }); insert it or fix token= in the URI
+op-p11-no-token-in-uri = the PKCS#11 URI names no token: add token=LABEL
+op-p11-wrong-pin = wrong PIN for token "{ $token }"
+op-p11-wrong-pin-low = wrong PIN for token "{ $token }" (few tries left)
+op-p11-wrong-pin-final = wrong PIN for token "{ $token }" (one try left before the PIN locks)
+op-p11-pin-locked = the PIN of token "{ $token }" is locked: the security officer must unlock it
+op-p11-pin-file = cannot read the PIN file
+op-p11-pin-invalid = the PIN is empty or not text: write the PIN (one line) in the PIN file
+op-p11-invalid-uri = invalid PKCS#11 URI: { $why }
+op-p11-uri-not-pkcs11 = it does not start with `pkcs11:`
+op-p11-uri-too-long = it or one of its attributes is too long
+op-p11-uri-percent = a `%` is not followed by two hex digits
+op-p11-uri-utf8 = a text attribute is not UTF-8
+op-p11-uri-unsupported = attribute `{ $name }` is not supported (use token, object, id, type, pin-source)
+op-p11-uri-duplicate = attribute `{ $name }` is given twice
+op-p11-uri-pin-value = `pin-value` is refused: give the PIN by prompt, --pin-file or pin-source
+op-p11-uri-type = `type` must be one of private, public, cert, secret-key
+op-p11-uri-equals = a component has no `=`
+op-p11-none = none
+op-p11-object-not-found = nothing with { $type } matches { $uri } on token "{ $token }" (objects there: { $present })
+op-p11-ambiguous = { $count } objects match { $uri }: add object= or id= to name one
+op-p11-wrong-type = { $uri } names an object of { $given }, but { $purpose } needs { $needed }
+op-p11-unsuitable = { $uri } cannot be { $purpose }: { $why }
+op-p11-purpose-ds = a document signer (EC P-256 or P-384, CKA_SIGN)
+op-p11-purpose-cv = a CV signer (EC P-256 or brainpoolP256r1, CKA_SIGN)
+op-p11-purpose-master = a batch master key (AES-256, CKA_SIGN for CKM_AES_CMAC)
+op-p11-purpose-cert = a certificate and CRL signer (EC P-256 or P-384, CKA_SIGN)
+op-p11-why-type = its key type is { $type }
+op-p11-why-curve = its curve (CKA_EC_PARAMS { $params }) is not supported
+op-p11-why-length = it is { $n } bytes long
+op-p11-why-not-signing = CKA_SIGN is false or CKA_ALLOWED_MECHANISMS excludes the mechanism: it may not sign
+op-p11-why-no-public = no public key object with its label/id is on the token
+op-p11-certificate = the document signer certificate is malformed or unusable: give the certificate issued for the token's key
+op-p11-mismatch = the token's key { $uri } is not the certificate's key: give the certificate issued for it
+op-p11-bad-output = the token returned a { $got }-byte result where { $expected } bytes were expected
+op-p11-failed = PKCS#11 { $operation } failed ({ $detail }): check the token and try again
+op-p11-diversified = the token's diversified chip keys were refused: check the batch master key on the token
+
+## ektp pki init (the files' names are also --json's "what", in English)
+op-pki-root-cert = root certificate (trust store)
+op-pki-crl = CRL (trust store)
+op-pki-root-key = root private key
+op-pki-ds-cert-n = document signer { $n } certificate
+op-pki-ds-key-n = document signer { $n } private key
+op-pki-rls-cert = revocation list signer certificate
+op-pki-rls-key = revocation list signer private key
+op-pki-master = personalization master key
+op-pki-station = station config
+op-pki-in-token = { $what } (in token { $label })
+op-pki-root-key-t = root key
+op-pki-ds-key-t = document signer key
+op-pki-ds-cert-t = document signer certificate
+op-pki-cvca-key = CVCA key
+op-pki-cvca-cert = CVCA CV certificate
+op-pki-dv-key = DV key
+op-pki-dv-cert = DV CV certificate
+op-pki-terminal-key = terminal key
+op-pki-terminal-cert = terminal CV certificate
+op-pki-trust-dir = trust store directory
+op-pki-written = TEST ONLY PKI written to { $dir }:
+op-pki-test-only = These keys are TEST ONLY: never trust this root or sign real cards with them.
+op-pki-next-token = The master key never leaves the token: a card for this station holds chip keys the token diversified for its serial (a virtual card from `ektp sim` holds the TEST master key's and is refused). Personalize such a card with:
+op-pki-next-sim = Try it with a virtual card (`ektp sim` in another terminal):
+op-pki-done = TEST ONLY: the PKI in { $dir } is for trying ektp out, never for real cards
+op-pki-done-token = TEST ONLY: every key (root, document signer, CVCA, DV, terminal, master key) was generated in token { $label } and never leaves it; only certificates and the CRL are files.
+op-err-cannot-write = cannot write { $path }
+op-err-cannot-create = cannot create { $path }
+op-err-pki-write = cannot write the TEST PKI into { $dir }
+op-err-no-ds = the TEST PKI has no document signer
+op-io-exists = the file already exists: choose a new directory (existing files are never overwritten)

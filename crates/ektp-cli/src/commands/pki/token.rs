@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use ektp_i18n::Message;
 use ektp_pkcs11::{KeyCurve, Pkcs11CertKey, Pkcs11CvSigner, Pkcs11Uri, Token};
 use ektp_pki::cvc::{
     AccessRights, CertificateBuilder, CertificateReference, Chat, CvCertificate, CvDate,
@@ -208,11 +209,12 @@ fn write_files(
     label: &str,
     pin_file: Option<&Path>,
     made: &Made,
-) -> Result<Vec<(String, PathBuf)>, Fail> {
+) -> Result<Vec<(Message, PathBuf)>, Fail> {
     let trust_dir = dir.join("trust");
     let cvc_dir = dir.join("cvc");
     for d in [&trust_dir, &cvc_dir] {
-        std::fs::create_dir_all(d).or_config(|| format!("cannot create {}", d.display()))?;
+        std::fs::create_dir_all(d)
+            .or_config_said(|| Message::new("op-err-cannot-create").arg("path", d.display()))?;
     }
     let root_path = trust_dir.join("ID-CSCA-TEST-ONLY.crt.pem");
     let crl_path = trust_dir.join("ID-CSCA-TEST-ONLY.crl");
@@ -220,37 +222,40 @@ fn write_files(
     write_new(&root_path, made.root.certificate_pem().as_bytes(), false)?;
     write_new(&crl_path, &made.crl, false)?;
     write_new(&ds_path, &made.ds_cert, false)?;
-    let key = |what: &str, l: &str, kind: &str| {
+    let key = |what: &'static str, l: &str, kind: &str| {
         (
-            format!("{what} (in token {label})"),
+            Message::new("op-pki-in-token")
+                .msg("what", Message::new(what))
+                .arg("label", label),
             PathBuf::from(uri_text(label, l, kind)),
         )
     };
     let mut written = vec![
-        key("root key", ROOT.0, "private"),
-        ("root certificate (trust store)".into(), root_path),
-        ("CRL (trust store)".into(), crl_path),
-        key("document signer key", DS.0, "private"),
-        ("document signer certificate".into(), ds_path),
+        key("op-pki-root-key-t", ROOT.0, "private"),
+        (Message::new("op-pki-root-cert"), root_path),
+        (Message::new("op-pki-crl"), crl_path),
+        key("op-pki-ds-key-t", DS.0, "private"),
+        (Message::new("op-pki-ds-cert-t"), ds_path),
     ];
-    for (cert, (what, l)) in
-        made.cv
-            .iter()
-            .zip([("CVCA", CVCA.0), ("DV", DV.0), ("terminal", TERMINAL.0)])
-    {
+    let cv = [
+        ("op-pki-cvca-key", "op-pki-cvca-cert", CVCA.0),
+        ("op-pki-dv-key", "op-pki-dv-cert", DV.0),
+        ("op-pki-terminal-key", "op-pki-terminal-cert", TERMINAL.0),
+    ];
+    for (cert, (key_what, cert_what, l)) in made.cv.iter().zip(cv) {
         let path = cvc_dir.join(format!("{}.cvcert", cert.chr()));
         write_new(&path, &cert.to_bytes(), false)?;
-        written.push(key(&format!("{what} key"), l, "private"));
-        written.push((format!("{what} CV certificate"), path));
+        written.push(key(key_what, l, "private"));
+        written.push((Message::new(cert_what), path));
     }
-    written.push(key("personalization master key", MASTER.0, "secret-key"));
+    written.push(key("op-pki-master", MASTER.0, "secret-key"));
     let station = dir.join("station-TEST-ONLY.toml");
     write_new(
         &station,
         station_toml(module, label, pin_file).as_bytes(),
         false,
     )?;
-    written.push(("station config".into(), station));
+    written.push((Message::new("op-pki-station"), station));
     Ok(written)
 }
 
@@ -293,9 +298,8 @@ pub(super) fn init_pkcs11(
     print_written(dir, &dir.join("trust"), &station, &written, true, global)?;
     if global.verbosity >= 0 {
         eprintln!(
-            "TEST ONLY: every key (root, document signer, CVCA, DV, terminal, master key) was \
-             generated in token {label} and never leaves it; only certificates and the CRL \
-             are files."
+            "{}",
+            crate::text::f("op-pki-done-token", &[("label", label)])
         );
     }
     Ok(exit::OK)

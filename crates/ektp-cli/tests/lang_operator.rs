@@ -1,0 +1,223 @@
+//! Issue 18 for the operators' commands (`pki`, `cvc`, `serve`'s arguments, PKCS#11 token
+//! errors): under `LANG=id_ID.UTF-8` their text output, errors and `--help` show no English
+//! word (the vocabulary is every word of the English catalogues the Indonesian ones do not
+//! use, as in `lang_cli.rs`) and no raw message id; no English help sentence of an argument is
+//! left; under `LANG=en_US.UTF-8` the same runs speak English. No card: no slot lock needed.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::*;
+
+/// As `lang_cli.rs`: names the same in both languages; `link` is `cvc link`'s name (in its
+/// usage line).
+const ALLOWED: &[&str] = &[
+    "json", "ektp", "apdus", "crls", "activate", "desk", "match", "link",
+];
+
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+/// As `lang_cli.rs`: runs of letters, four or more, lower-cased (names with `_-./` inside
+/// are not words).
+fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// As `lang_cli.rs`: the words of every message in `locales/LANG/*.ftl`.
+fn catalogue_words(lang: &str) -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ektp-i18n/locales")
+        .join(lang);
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let value = match line.split_once(" = ") {
+                Some((_, v)) => v,
+                None => line,
+            };
+            let mut plain = String::new();
+            let mut depth = 0u32;
+            for c in value.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => plain.push(c),
+                    _ => {}
+                }
+            }
+            out.extend(words(&plain));
+        }
+    }
+    out
+}
+
+fn english_vocabulary() -> BTreeSet<String> {
+    let id = catalogue_words("id");
+    catalogue_words("en")
+        .into_iter()
+        .filter(|w| !id.contains(w) && !ALLOWED.contains(&w.as_str()))
+        .collect()
+}
+
+/// Runs `ektp ARGS` in `dir` under `LANG=lang`; checks the exit status; returns stdout and
+/// stderr.
+fn run_lang(dir: &Path, lang: &str, args: &[&str], want: i32) -> String {
+    let o = run_output(dir, lang, args, want);
+    format!("{}\n{}", stdout(&o), stderr(&o))
+}
+
+fn run_output(dir: &Path, lang: &str, args: &[&str], want: i32) -> Output {
+    let o: Output = ektp()
+        .current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .env("SOFTHSM2_CONF", dir.join("softhsm2.conf"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), want, "LANG={lang} ektp {args:?}: {}", show(&o));
+    o
+}
+
+/// A scratch directory with an empty SoftHSM token directory and a 0600 PIN file.
+fn scratch(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    std::fs::create_dir_all(dir.join("tokens")).unwrap();
+    std::fs::write(
+        dir.join("softhsm2.conf"),
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\n",
+            dir.s("tokens")
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("pin"), "1234\n").unwrap();
+    std::fs::set_permissions(dir.join("pin"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    dir
+}
+
+/// `pki init` (written, then refused: the files exist) and two token errors; returns all
+/// that was printed.
+fn pki_runs(dir: &Path, lang: &str) -> String {
+    let pki = format!("pki-{lang}");
+    let mut out = run_lang(dir, lang, &["pki", "init", &pki], 0);
+    out += &run_lang(dir, lang, &["pki", "init", &pki], 4);
+    let token = |module: &str, want| {
+        let args = [
+            "pki",
+            "init",
+            "tok",
+            "--pkcs11",
+            module,
+            "--token",
+            "nosuch",
+            "--pin-file",
+            "pin",
+        ];
+        run_lang(dir, lang, &args, want)
+    };
+    out += &token("/no/such/module.so", 20);
+    out += &token(MODULE, 21);
+    out
+}
+
+/// Every subcommand of the operators' commands whose arguments have help.
+const HELP: &[&[&str]] = &[
+    &["pki", "init"],
+    &["pki", "show"],
+    &["cvc", "init-cvca"],
+    &["cvc", "issue-dv"],
+    &["cvc", "request"],
+    &["cvc", "issue-is"],
+    &["cvc", "link"],
+    &["cvc", "show"],
+    &["serve"],
+];
+
+fn help(dir: &Path, lang: &str, cmd: &[&str]) -> String {
+    let mut args = cmd.to_vec();
+    args.push("--help");
+    run_lang(dir, lang, &args, 0)
+}
+
+fn assert_indonesian(output: &str) {
+    for raw in [
+        "{$", "{ $", "op-", "cli-", "clap-", "help-", "about-", "value-",
+    ] {
+        assert!(!output.contains(raw), "{raw:?} in:\n{output}");
+    }
+    let english = english_vocabulary();
+    assert!(english.len() > 200, "vocabulary too small");
+    let seen: Vec<String> = words(output)
+        .into_iter()
+        .filter(|w| english.contains(w))
+        .collect();
+    assert!(seen.is_empty(), "English words {seen:?} in:\n{output}");
+}
+
+#[test]
+fn an_operator_sets_up_a_test_pki_in_indonesian_and_in_english() {
+    let dir = scratch("op-pki");
+    let id = pki_runs(dir.path(), "id_ID.UTF-8");
+    assert_indonesian(&id);
+    for phrase in [
+        "PKI khusus UJI ditulis ke",
+        "sertifikat akar",
+        "berkas sudah ada",
+        "modul PKCS#11 /no/such/module.so tidak ditemukan",
+        "tidak ada token PKCS#11 berlabel \"nosuch\"",
+    ] {
+        assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
+    }
+    let en = pki_runs(dir.path(), "en_US.UTF-8");
+    for phrase in [
+        "TEST ONLY PKI written to",
+        "root certificate (trust store)",
+        "File exists",
+        "PKCS#11 module /no/such/module.so not found",
+        "no PKCS#11 token labelled \"nosuch\" is present",
+    ] {
+        assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
+    }
+    // --json names the files in English whatever the language.
+    let json = |lang: &str, d: &str| {
+        let o = run_output(dir.path(), lang, &["pki", "init", "--json", d], 0);
+        stdout(&o).replace(d, "DIR")
+    };
+    assert_eq!(json("id_ID.UTF-8", "j1"), json("C", "j2"));
+}
+
+#[test]
+fn the_operators_commands_help_has_no_english_sentence_left() {
+    let dir = scratch("op-help");
+    for cmd in HELP {
+        let id = help(dir.path(), "id_ID.UTF-8", cmd);
+        assert_indonesian(&id);
+        // Every argument's English help (a line of four words or more) is gone.
+        let en = help(dir.path(), "en_US.UTF-8", cmd);
+        for line in en.lines().map(str::trim) {
+            let sentence = line.split_whitespace().count() >= 4 && !line.starts_with('-');
+            assert!(
+                !sentence || !id.contains(line),
+                "{cmd:?}: English help {line:?} left in:\n{id}"
+            );
+        }
+    }
+}
