@@ -15,7 +15,8 @@
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
 
 mod common;
 use common::*;
@@ -191,7 +192,7 @@ fn assert_indonesian(output: &str) {
 
 #[test]
 fn an_operator_sets_up_a_test_pki_in_indonesian_and_in_english() {
-    let dir = scratch("op-pki");
+    let dir = scratch("pki");
     let id = pki_runs(dir.path(), "id_ID.UTF-8");
     assert_indonesian(&without_certificate_data(&id));
     for phrase in [
@@ -232,7 +233,7 @@ fn an_operator_sets_up_a_test_pki_in_indonesian_and_in_english() {
 
 #[test]
 fn the_operators_commands_help_has_no_english_sentence_left() {
-    let dir = scratch("op-help");
+    let dir = scratch("help");
     for cmd in HELP {
         let id = help(dir.path(), "id_ID.UTF-8", cmd);
         assert_indonesian(&id);
@@ -245,5 +246,75 @@ fn the_operators_commands_help_has_no_english_sentence_left() {
                 "{cmd:?}: English help {line:?} left in:\n{id}"
             );
         }
+    }
+}
+
+/// `ektp sim` in `lang` on the second vpcd slot until Ctrl-C (SIGINT): what it printed.
+fn sim_session(dir: &Path, lang: &str) -> String {
+    let _slot = lock(PORT1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while card_in(READER1) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let state = dir.join(format!("chip-{lang}.json"));
+    let child = ektp()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .args(["sim", "--port", &PORT1.to_string(), "--state"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !card_in(READER1) {
+        assert!(
+            Instant::now() < deadline,
+            "card never appeared in {READER1}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while card_in(READER1) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And two failures: a state file that is not one, a directory that does not exist.
+    std::fs::write(dir.join("bad.json"), "not a chip\n").unwrap();
+    let mut out = format!("{}\n{}", stdout(&o), stderr(&o));
+    out += &run_lang(dir, lang, &["sim", "--state", "bad.json"], 4);
+    out += &run_lang(dir, lang, &["sim", "--state", "no-such-dir/chip.json"], 4);
+    out
+}
+
+#[test]
+fn sim_speaks_the_operators_language() {
+    let dir = scratch("sim");
+    let id = sim_session(dir.path(), "id_ID.UTF-8");
+    assert_indonesian(&id);
+    for phrase in [
+        "cip UJI KOSONG baru",
+        "KOSONG, ATR",
+        "dimasukkan ke pembaca \"Virtual PCD 00 01\"",
+        "dicabut: dihentikan",
+        "tidak dapat dimuat",
+    ] {
+        assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
+    }
+    let en = sim_session(dir.path(), "en_US.UTF-8");
+    for phrase in [
+        "inserted into reader \"Virtual PCD 00 01\"",
+        "removed: stopped",
+        "cannot load the chip state",
+    ] {
+        assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
     }
 }

@@ -113,3 +113,33 @@ op-show-err-crl = { $path }: malformed CRL: { $detail }
 op-show-err-sod = { $path } is not a valid EF.SOD
 op-show-err-read = cannot read { $path }
 op-show-err-large = { $path } is larger than 1 MiB: not a certificate, CRL or EF.SOD
+
+## ektp sim (its --json events keep these English words in `reason`)
+op-sim-new-chip = new BLANK TEST chip, serial { $serial }, personalization key from the TEST ONLY master key
+op-sim-reader = reader "{ $name }"
+op-sim-reader-port = the vpcd reader on port { $port }
+op-sim-inserted = chip { $serial } ({ $state }, ATR { $atr }) inserted into { $reader }; Ctrl-C to remove it
+op-sim-dropped = { $reader } dropped the card (vpcd closes the link on a command longer than 65535 bytes, or when pcscd stops); reinserting it
+op-sim-reinserted = chip { $serial } reinserted into { $reader } with the same state (hosts must reconnect)
+op-sim-removed = chip { $serial } removed: { $why }; { NUMBER($n) ->
+        [one] { $n } APDU
+       *[other] { $n } APDUs
+    } answered; now { $state }
+op-sim-removed-saved = chip { $serial } removed: { $why }; { NUMBER($n) ->
+        [one] { $n } APDU
+       *[other] { $n } APDUs
+    } answered; now { $state }; state saved to { $path }
+op-sim-blank = BLANK
+op-sim-personalizing = PERSONALIZING
+op-sim-issued = ISSUED
+op-sim-stopped = stopped
+op-sim-fault = fault fired ({ $fault })
+op-sim-closed = vpcd closed the connection (pcscd stopped, or it ejected the card)
+op-sim-gone = vpcd dropped the card and never took it back: { $error }
+op-sim-ended = session ended: { $end }
+op-sim-err-rng = the system random number generator failed
+op-sim-err-load = cannot load the chip state { $path }
+op-sim-err-save = cannot save the chip state to { $path }
+op-sim-err-master = the built-in TEST ONLY master key is unusable
+op-sim-err-blank = cannot make a blank chip
+op-sim-err-ctrlc = cannot install the Ctrl-C handler

@@ -167,3 +167,27 @@ op-show-err-crl = { $path }: CRL rusak: { $detail }
 op-show-err-sod = { $path } bukan EF.SOD yang sah
 op-show-err-read = { $path } tidak dapat dibaca
 op-show-err-large = { $path } lebih besar dari 1 MiB: bukan sertifikat, CRL atau EF.SOD
+
+## ektp sim
+op-sim-new-chip = cip UJI KOSONG baru, nomor seri { $serial }, kunci personalisasi dari kunci induk khusus UJI
+op-sim-reader = pembaca "{ $name }"
+op-sim-reader-port = pembaca vpcd di port { $port }
+op-sim-inserted = cip { $serial } ({ $state }, ATR { $atr }) dimasukkan ke { $reader }; Ctrl-C untuk mencabutnya
+op-sim-dropped = { $reader } melepas kartu (vpcd menutup tautan pada perintah lebih dari 65535 bita, atau saat pcscd berhenti); kartu dimasukkan kembali
+op-sim-reinserted = cip { $serial } dimasukkan kembali ke { $reader } dengan status yang sama (host harus menyambung ulang)
+op-sim-removed = cip { $serial } dicabut: { $why }; { $n } APDU dijawab; sekarang { $state }
+op-sim-removed-saved = cip { $serial } dicabut: { $why }; { $n } APDU dijawab; sekarang { $state }; status disimpan ke { $path }
+op-sim-blank = KOSONG
+op-sim-personalizing = SEDANG DIPERSONALISASI
+op-sim-issued = TERBIT
+op-sim-stopped = dihentikan
+op-sim-fault = gangguan terjadi ({ $fault })
+op-sim-closed = vpcd menutup sambungan (pcscd berhenti, atau mengeluarkan kartu)
+op-sim-gone = vpcd melepas kartu dan tidak pernah mengambilnya kembali: { $error }
+op-sim-ended = sesi berakhir: { $end }
+op-sim-err-rng = pembangkit bilangan acak sistem gagal
+op-sim-err-load = status cip { $path } tidak dapat dimuat
+op-sim-err-save = status cip tidak dapat disimpan ke { $path }
+op-sim-err-master = kunci induk khusus UJI bawaan tidak dapat dipakai
+op-sim-err-blank = cip kosong tidak dapat dibuat
+op-sim-err-ctrlc = penangan Ctrl-C tidak dapat dipasang
