@@ -13,6 +13,7 @@
 )]
 
 use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -314,6 +315,64 @@ fn sim_speaks_the_operators_language() {
         "inserted into reader \"Virtual PCD 00 01\"",
         "removed: stopped",
         "cannot load the chip state",
+    ] {
+        assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
+    }
+}
+
+/// `ektp serve` in `lang`: no token file, `--init`, a non-loopback address, no applications
+/// directory, then a start (its two address lines); what it printed.
+fn serve_runs(dir: &Path, lang: &str) -> String {
+    let token = format!("token-{lang}");
+    let serve = |more: &[&str], want| {
+        let mut args = vec!["serve", "--token-file", &token];
+        args.extend(more);
+        run_lang(dir, lang, &args, want)
+    };
+    let mut out = serve(&[], 4);
+    out += &serve(&["--init"], 0);
+    out += &serve(&["--listen", "10.1.1.1:80"], 4);
+    out += &serve(&["--applications", "no-such-dir"], 2);
+    let mut child = ektp()
+        .current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .args(["serve", "--listen", "127.0.0.1:0", "--token-file", &token])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        out += &lines.next().expect("serve printed its addresses").unwrap();
+        out.push('\n');
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    out
+}
+
+#[test]
+fn serve_starts_in_the_operators_language() {
+    let dir = scratch("serve");
+    let id = serve_runs(dir.path(), "id_ID.UTF-8");
+    assert_indonesian(&id);
+    for phrase in [
+        "tidak dapat dimuat (buat dengan `ektp serve --init`)",
+        "token ditulis ke",
+        "bukan alamat loopback",
+        "bukan direktori",
+        "mendengarkan di http://127.0.0.1:",
+        "halaman loket: http://127.0.0.1:",
+    ] {
+        assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
+    }
+    let en = serve_runs(dir.path(), "en_US.UTF-8");
+    for phrase in [
+        "token written to",
+        "listening on http://",
+        "desk page: http://",
     ] {
         assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
     }

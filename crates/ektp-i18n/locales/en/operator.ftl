@@ -143,3 +143,14 @@ op-sim-err-save = cannot save the chip state to { $path }
 op-sim-err-master = the built-in TEST ONLY master key is unusable
 op-sim-err-blank = cannot make a blank chip
 op-sim-err-ctrlc = cannot install the Ctrl-C handler
+
+## ektp serve (stdout: the two addresses; scripts find the one with ?token=)
+op-serve-listening = listening on { $url }
+op-serve-desk-page = desk page: { $url }
+op-serve-token-written = token written to { $path } (0600): give it to the agency's system; every request needs it
+op-serve-err-token-write = cannot write the token file { $path }
+op-serve-err-token-load = cannot load the token file { $path } (create it with `ektp serve --init`)
+op-serve-err-revoked = cannot load the revocation list { $path }
+op-serve-not-loopback = { $addr } is not a loopback address: the service listens only on this computer (127.0.0.1 or [::1])
+op-serve-err-listen = cannot listen on { $addr }: choose another port with --listen, or stop the program using it
+op-serve-err-applications = --applications { $path }: not a directory (give the queue directory of applications)

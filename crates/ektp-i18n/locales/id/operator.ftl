@@ -191,3 +191,14 @@ op-sim-err-save = status cip tidak dapat disimpan ke { $path }
 op-sim-err-master = kunci induk khusus UJI bawaan tidak dapat dipakai
 op-sim-err-blank = cip kosong tidak dapat dibuat
 op-sim-err-ctrlc = penangan Ctrl-C tidak dapat dipasang
+
+## ektp serve
+op-serve-listening = mendengarkan di { $url }
+op-serve-desk-page = halaman loket: { $url }
+op-serve-token-written = token ditulis ke { $path } (0600): berikan ke sistem instansi; setiap permintaan memerlukannya
+op-serve-err-token-write = berkas token { $path } tidak dapat ditulis
+op-serve-err-token-load = berkas token { $path } tidak dapat dimuat (buat dengan `ektp serve --init`)
+op-serve-err-revoked = daftar pencabutan { $path } tidak dapat dimuat
+op-serve-not-loopback = { $addr } bukan alamat loopback: layanan hanya mendengarkan di komputer ini (127.0.0.1 atau [::1])
+op-serve-err-listen = tidak dapat mendengarkan di { $addr }: pilih port lain dengan --listen, atau hentikan program yang memakainya
+op-serve-err-applications = --applications { $path }: bukan direktori (berikan direktori antrean permohonan)
