@@ -377,3 +377,84 @@ fn serve_starts_in_the_operators_language() {
         assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
     }
 }
+
+/// The EAC authority chain in `lang`: CVCA, DV, a terminal's request, its certificate, a
+/// CVCA rollover; what they printed.
+fn cvc_runs(dir: &Path, lang: &str) -> String {
+    let ca = format!("ca-{lang}");
+    let dv = format!("dv-{lang}");
+    let term = format!("term-{lang}");
+    let f = |base: &str, ext: &str| format!("{base}.{ext}");
+    let steps: [Vec<&str>; 5] = [
+        vec![
+            "init-cvca",
+            &ca,
+            "--country",
+            "ID",
+            "--holder",
+            "IDCVCA00001",
+        ],
+        vec!["issue-dv", "--cvca-dir", &ca, "--holder", "IDDV000001"],
+        vec!["request", "--holder", "IDIS000001", "--car", "IDDV000001"],
+        vec!["issue-is", "--rights", "read-dg3"],
+        vec!["link", "--cvca-dir", &ca, "--new-holder", "IDCVCA00002"],
+    ];
+    let (dv_cert, dv_key) = (f(&dv, "cvcert"), f(&dv, "key"));
+    let (t_req, t_key, t_cert) = (f(&term, "req"), f(&term, "key"), f(&term, "cvcert"));
+    let more: [Vec<&str>; 5] = [
+        vec![],
+        vec![
+            "--rights",
+            "read-dg3",
+            "--out",
+            &dv_cert,
+            "--key-out",
+            &dv_key,
+        ],
+        vec!["--key-out", &t_key, "--out", &t_req],
+        vec![
+            "--dv-cert",
+            &dv_cert,
+            "--dv-key",
+            &dv_key,
+            "--request",
+            &t_req,
+            "--out",
+            &t_cert,
+        ],
+        vec![],
+    ];
+    let mut out = String::new();
+    for (step, more) in steps.iter().zip(&more) {
+        let mut args = vec!["cvc"];
+        args.extend(step);
+        args.extend(more);
+        out += &run_lang(dir, lang, &args, 0);
+    }
+    out
+}
+
+#[test]
+fn the_eac_authorities_issue_in_the_operators_language() {
+    let dir = scratch("cvc");
+    let id = cvc_runs(dir.path(), "id_ID.UTF-8");
+    assert_indonesian(&id);
+    for phrase in [
+        "CVCA khusus UJI ditulis ke",
+        "Sertifikat DV diterbitkan:",
+        "DV (resmi dalam negeri), hak read-dg3",
+        "Kirim permintaan itu",
+        "Sertifikat terminal (sistem inspeksi) diterbitkan:",
+        "CVCA diganti dari IDCVCA00001 ke IDCVCA00002",
+    ] {
+        assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
+    }
+    let en = cvc_runs(dir.path(), "en_US.UTF-8");
+    for phrase in [
+        "TEST ONLY CVCA written to",
+        "DV certificate issued:",
+        "rights read-dg3",
+    ] {
+        assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
+    }
+}

@@ -154,3 +154,27 @@ op-serve-err-revoked = cannot load the revocation list { $path }
 op-serve-not-loopback = { $addr } is not a loopback address: the service listens only on this computer (127.0.0.1 or [::1])
 op-serve-err-listen = cannot listen on { $addr }: choose another port with --listen, or stop the program using it
 op-serve-err-applications = --applications { $path }: not a directory (give the queue directory of applications)
+
+## ektp cvc (the files' names are also --json's "what", in English)
+op-cvc-f-cvca-cert = CVCA certificate
+op-cvc-f-cvca-key = CVCA private key
+op-cvc-f-dv-cert = DV certificate
+op-cvc-f-dv-key = DV private key
+op-cvc-f-terminal-cert = terminal certificate
+op-cvc-f-link-cert = link certificate
+op-cvc-f-new-cvca-cert = new CVCA certificate
+op-cvc-f-new-cvca-key = new CVCA private key
+op-cvc-f-request = certificate request
+op-cvc-f-key = private key
+op-cvc-cvca-written = TEST ONLY CVCA written to { $dir }:
+op-cvc-dv-issued = DV certificate issued:
+op-cvc-is-issued = Terminal (inspection system) certificate issued:
+op-cvc-rolled = CVCA rolled over from { $old } to { $new } (new DV certificates are issued by { $new }):
+op-cvc-request-written = Key and certificate request for { $chr } written:
+op-cvc-request-next = Send the request (never the key) to your DV to be issued a certificate.
+op-cvc-cert-line = { $car } → { $chr }: { $role }, rights { $rights }, valid { $from } to { $to }
+op-cvc-role-cvca = CVCA
+op-cvc-role-dv-domestic = DV (official domestic)
+op-cvc-role-dv-foreign = DV (non-official/foreign)
+op-cvc-role-terminal = terminal
+op-cvc-test-only = TEST ONLY: software keys in files are for trying EAC out; real CVCA, DV and terminal keys belong in a token or SAM

@@ -202,3 +202,27 @@ op-serve-err-revoked = daftar pencabutan { $path } tidak dapat dimuat
 op-serve-not-loopback = { $addr } bukan alamat loopback: layanan hanya mendengarkan di komputer ini (127.0.0.1 atau [::1])
 op-serve-err-listen = tidak dapat mendengarkan di { $addr }: pilih port lain dengan --listen, atau hentikan program yang memakainya
 op-serve-err-applications = --applications { $path }: bukan direktori (berikan direktori antrean permohonan)
+
+## ektp cvc
+op-cvc-f-cvca-cert = sertifikat CVCA
+op-cvc-f-cvca-key = kunci privat CVCA
+op-cvc-f-dv-cert = sertifikat DV
+op-cvc-f-dv-key = kunci privat DV
+op-cvc-f-terminal-cert = sertifikat terminal
+op-cvc-f-link-cert = sertifikat tautan
+op-cvc-f-new-cvca-cert = sertifikat CVCA baru
+op-cvc-f-new-cvca-key = kunci privat CVCA baru
+op-cvc-f-request = permintaan sertifikat
+op-cvc-f-key = kunci privat
+op-cvc-cvca-written = CVCA khusus UJI ditulis ke { $dir }:
+op-cvc-dv-issued = Sertifikat DV diterbitkan:
+op-cvc-is-issued = Sertifikat terminal (sistem inspeksi) diterbitkan:
+op-cvc-rolled = CVCA diganti dari { $old } ke { $new } (sertifikat DV baru diterbitkan oleh { $new }):
+op-cvc-request-written = Kunci dan permintaan sertifikat untuk { $chr } ditulis:
+op-cvc-request-next = Kirim permintaan itu (jangan pernah kuncinya) ke DV Anda agar diterbitkan sertifikat.
+op-cvc-cert-line = { $car } → { $chr }: { $role }, hak { $rights }, berlaku { $from } sampai { $to }
+op-cvc-role-cvca = CVCA
+op-cvc-role-dv-domestic = DV (resmi dalam negeri)
+op-cvc-role-dv-foreign = DV (tidak resmi/asing)
+op-cvc-role-terminal = terminal
+op-cvc-test-only = khusus UJI: kunci perangkat lunak dalam berkas hanya untuk mencoba EAC; kunci CVCA, DV dan terminal sungguhan disimpan di token atau SAM

@@ -1,6 +1,7 @@
 //! The CVCA directory and the self-signed CVCA.
 
 use super::*;
+use ektp_i18n::{Catalog, Lang, Message};
 
 pub(super) struct Cvca {
     pub(super) cert: CvCertificate,
@@ -62,42 +63,50 @@ pub(super) fn issue_error(e: CvcError, what: &str) -> Fail {
 
 pub(super) fn test_only_note(global: &Global) {
     if global.verbosity >= 0 {
-        eprintln!(
-            "TEST ONLY: software keys in files are for trying EAC out; real CVCA, DV and \
-             terminal keys belong in a token or SAM"
-        );
+        eprintln!("{}", crate::text::t("op-cvc-test-only"));
     }
 }
 
-/// Prints what was written: JSON or lines.
+/// A role in words.
+fn role_text(role: Role) -> String {
+    crate::text::t(match role {
+        Role::Cvca => "op-cvc-role-cvca",
+        Role::DvDomestic => "op-cvc-role-dv-domestic",
+        Role::DvForeign => "op-cvc-role-dv-foreign",
+        _ => "op-cvc-role-terminal",
+    })
+}
+
+/// Prints what was written: JSON (each file's `what` in English) or lines in the run's
+/// language; `files` name what they hold by message id.
 pub(super) fn report(
     global: &Global,
-    headline: &str,
+    headline: &Message,
     cert: Option<&CvCertificate>,
-    files: &[(&str, &Path)],
+    files: &[(&'static str, &Path)],
 ) -> Result<(), Fail> {
     if global.json {
+        let en = Catalog::of(Lang::En);
         print_json(&json!({
             "test_only": true,
             "certificate": cert.map(show::certificate_json),
-            "files": files.iter().map(|(what, p)| json!({"what": what, "path": p})).collect::<Vec<_>>(),
+            "files": files.iter().map(|(what, p)| json!({"what": en.get(what), "path": p})).collect::<Vec<_>>(),
         }))?;
     } else {
-        println!("{headline}");
+        println!("{}", crate::text::render(headline));
         if let Some(c) = cert {
             let b = c.body();
-            println!(
-                "  {} → {}: {}, rights {}, valid {} to {}",
-                b.car,
-                b.chr,
-                b.role(),
-                rights_text(b.chat.rights()),
-                b.effective,
-                b.expiration
-            );
+            let line = Message::new("op-cvc-cert-line")
+                .arg("car", &b.car)
+                .arg("chr", &b.chr)
+                .arg("role", role_text(b.role()))
+                .arg("rights", rights_text(b.chat.rights()))
+                .arg("from", b.effective)
+                .arg("to", b.expiration);
+            println!("  {}", crate::text::render(&line));
         }
         for (what, path) in files {
-            println!("  {what:<22} {}", path.display());
+            println!("  {:<26} {}", crate::text::t(what), path.display());
         }
     }
     Ok(())
@@ -157,11 +166,11 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
     write_public(&a.dir.join(CURRENT), format!("{chr}\n").as_bytes())?;
     report(
         global,
-        &format!("TEST ONLY CVCA written to {}:", a.dir.display()),
+        &Message::new("op-cvc-cvca-written").arg("dir", a.dir.display()),
         Some(&cert),
         &[
-            ("CVCA certificate", &cert_path),
-            ("CVCA private key", &key_path),
+            ("op-cvc-f-cvca-cert", &cert_path),
+            ("op-cvc-f-cvca-key", &key_path),
         ],
     )?;
     test_only_note(global);

@@ -1,6 +1,7 @@
 //! Document Verifier certificates, issued under the CVCA.
 
 use super::*;
+use ektp_i18n::Message;
 
 pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fail> {
     let cvca = load_cvca(&a.cvca_dir)?;
@@ -41,7 +42,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
     builder
         .check_issuance(&cvca.cert, today()?)
         .map_err(|e| policy_error(e, &cvca.cert, "--months"))?;
-    let mut files: Vec<(&str, &Path)> = vec![("DV certificate", &a.out)];
+    let mut files: Vec<(&'static str, &Path)> = vec![("op-cvc-f-dv-cert", &a.out)];
     let cert = match (&request, &a.key_out) {
         (Some(req), _) => {
             check_request_curve(req, curve)?;
@@ -57,13 +58,14 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
                 .issue(&key.public_key(false), &cvca.cert, &cvca.key)
                 .map_err(|e| issue_error(e, "DV certificate"))?;
             write_key(key_out, &key, "--key-out")?;
-            files.push(("DV private key", key_out));
+            files.push(("op-cvc-f-dv-key", key_out));
             cert
         }
         (None, None) => return Err(Fail::usage("give --key-out FILE or --request FILE")),
     };
     write_public(&a.out, &cert.to_bytes())?;
-    report(global, "DV certificate issued:", Some(&cert), &files)?;
+    let headline = Message::new("op-cvc-dv-issued");
+    report(global, &headline, Some(&cert), &files)?;
     if a.key_out.is_some() {
         test_only_note(global);
     }

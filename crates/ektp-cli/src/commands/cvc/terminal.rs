@@ -1,6 +1,8 @@
 //! A terminal's key and request, its short-lived IS certificate, and CVCA link certificates.
 
 use super::*;
+use crate::text::{self, t};
+use ektp_i18n::Message;
 
 pub(super) fn request(a: &RequestArgs, global: &Global) -> Result<ExitCode, Fail> {
     let chr = reference(&a.holder, "--holder")?;
@@ -31,10 +33,11 @@ pub(super) fn request(a: &RequestArgs, global: &Global) -> Result<ExitCode, Fail
             ],
         }))?;
     } else {
-        println!("Key and certificate request for {chr} written:");
-        println!("  {:<22} {}", "certificate request", a.out.display());
-        println!("  {:<22} {}", "private key", a.key_out.display());
-        println!("Send the request (never the key) to your DV to be issued a certificate.");
+        let chr = chr.to_string();
+        println!("{}", text::f("op-cvc-request-written", &[("chr", &chr)]));
+        println!("  {:<26} {}", t("op-cvc-f-request"), a.out.display());
+        println!("  {:<26} {}", t("op-cvc-f-key"), a.key_out.display());
+        println!("{}", t("op-cvc-request-next"));
     }
     test_only_note(global);
     Ok(exit::OK)
@@ -93,9 +96,9 @@ pub(super) fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fai
     write_public(&a.out, &cert.to_bytes())?;
     report(
         global,
-        "Terminal (inspection system) certificate issued:",
+        &Message::new("op-cvc-is-issued"),
         Some(&cert),
-        &[("terminal certificate", &a.out)],
+        &[("op-cvc-f-terminal-cert", &a.out)],
     )?;
     Ok(exit::OK)
 }
@@ -142,15 +145,14 @@ pub(super) fn link(a: &LinkArgs, global: &Global) -> Result<ExitCode, Fail> {
     write_public(&a.cvca_dir.join(CURRENT), format!("{chr}\n").as_bytes())?;
     report(
         global,
-        &format!(
-            "CVCA rolled over from {} to {chr} (new DV certificates are issued by {chr}):",
-            old.cert.chr()
-        ),
+        &Message::new("op-cvc-rolled")
+            .arg("old", old.cert.chr())
+            .arg("new", &chr),
         Some(&link_cert),
         &[
-            ("link certificate", &link_path),
-            ("new CVCA certificate", &cert_path),
-            ("new CVCA private key", &key_path),
+            ("op-cvc-f-link-cert", &link_path),
+            ("op-cvc-f-new-cvca-cert", &cert_path),
+            ("op-cvc-f-new-cvca-key", &key_path),
         ],
     )?;
     test_only_note(global);
