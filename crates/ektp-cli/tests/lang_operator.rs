@@ -458,3 +458,22 @@ fn the_eac_authorities_issue_in_the_operators_language() {
         assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
     }
 }
+
+#[test]
+fn the_demo_runs_in_the_operators_language() {
+    let dir = scratch("demo");
+    let id = run_lang(dir.path(), "id_ID.UTF-8", &["demo"], 0);
+    assert_indonesian(&id);
+    for phrase in [
+        "cip virtual kosong",
+        "kartu TERKUNCI: dokumen IDA000001",
+        "SELESAI, kartu terverifikasi: ",
+        "APDU seluruhnya",
+    ] {
+        assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
+    }
+    let en = run_lang(dir.path(), "en_US.UTF-8", &["demo"], 0);
+    for phrase in ["card LOCKED: document IDA000001", "DONE, card verified: "] {
+        assert!(en.contains(phrase), "no {phrase:?} in:\n{en}");
+    }
+}

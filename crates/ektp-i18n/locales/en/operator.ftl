@@ -178,3 +178,19 @@ op-cvc-role-dv-domestic = DV (official domestic)
 op-cvc-role-dv-foreign = DV (non-official/foreign)
 op-cvc-role-terminal = terminal
 op-cvc-test-only = TEST ONLY: software keys in files are for trying EAC out; real CVCA, DV and terminal keys belong in a token or SAM
+
+## ektp demo
+op-demo-title = ektp demo: a virtual e-KTP card from blank to verified, in this process
+op-demo-subtitle = (no reader, no pcscd; every key here is TEST ONLY)
+op-demo-pki = 1. TEST PKI: root CSCA (P-384) with its CRL, document signer 1 (P-256)  [{ $time }]
+op-demo-application = 2. application: specimen `pria`, { $name } (document { $doc }), validated
+op-demo-blank = 3. blank virtual chip, serial { $serial }, lifecycle { $state }
+op-demo-personalize = 4. personalize:
+op-demo-locked = card LOCKED: document { $doc }, EF.SOD SHA-256 { $sha }…
+op-demo-timed = { $stats } in { $time }
+op-demo-read = 5. read back (PACE with the CAN, DG1 DG11 DG12 DG13):
+op-demo-verify = 6. verify (pickup desk):
+op-demo-next = next: `ektp pki init DIR` writes a TEST station; `ektp sim` serves a virtual card to pcscd
+op-demo-done = DONE, card verified
+op-demo-not-verified = DONE, card did NOT verify
+op-demo-summary = { $done }: { $all } APDUs in all (personalize { $perso }, read { $read }, verify { $verify }); personalize { $perso_time }, read { $read_time }, verify { $verify_time }; total { $total }

@@ -226,3 +226,19 @@ op-cvc-role-dv-domestic = DV (resmi dalam negeri)
 op-cvc-role-dv-foreign = DV (tidak resmi/asing)
 op-cvc-role-terminal = terminal
 op-cvc-test-only = khusus UJI: kunci perangkat lunak dalam berkas hanya untuk mencoba EAC; kunci CVCA, DV dan terminal sungguhan disimpan di token atau SAM
+
+## ektp demo
+op-demo-title = ektp demo: kartu e-KTP virtual dari kosong hingga terverifikasi, di dalam proses ini
+op-demo-subtitle = (tanpa pembaca, tanpa pcscd; setiap kunci di sini khusus UJI)
+op-demo-pki = 1. PKI UJI: akar CSCA (P-384) dengan CRL-nya, penanda tangan dokumen 1 (P-256)  [{ $time }]
+op-demo-application = 2. permohonan: spesimen `pria`, { $name } (dokumen { $doc }), tervalidasi
+op-demo-blank = 3. cip virtual kosong, nomor seri { $serial }, siklus hidup { $state }
+op-demo-personalize = 4. personalisasi:
+op-demo-locked = kartu TERKUNCI: dokumen { $doc }, EF.SOD SHA-256 { $sha }…
+op-demo-timed = { $stats } dalam { $time }
+op-demo-read = 5. baca ulang (PACE dengan CAN, DG1 DG11 DG12 DG13):
+op-demo-verify = 6. verifikasi (loket pengambilan):
+op-demo-next = berikutnya: `ektp pki init DIREKTORI` menulis stasiun UJI; `ektp sim` menyajikan kartu virtual ke pcscd
+op-demo-done = SELESAI, kartu terverifikasi
+op-demo-not-verified = SELESAI, kartu TIDAK terverifikasi
+op-demo-summary = { $done }: { $all } APDU seluruhnya (personalisasi { $perso }, baca { $read }, verifikasi { $verify }); personalisasi { $perso_time }, baca { $read_time }, verifikasi { $verify_time }; total { $total }
