@@ -431,6 +431,15 @@ fn cvc_runs(dir: &Path, lang: &str) -> String {
         args.extend(more);
         out += &run_lang(dir, lang, &args, 0);
     }
+    let issuer = format!("{ca}/IDCVCA00001.cvcert");
+    out += &run_lang(
+        dir,
+        lang,
+        &["cvc", "show", &dv_cert, "--issuer", &issuer],
+        0,
+    );
+    out += &run_lang(dir, lang, &["cvc", "show", &t_req], 0);
+    out += &run_lang(dir, lang, &["cvc", "show", &issuer], 0);
     out
 }
 
@@ -446,6 +455,9 @@ fn the_eac_authorities_issue_in_the_operators_language() {
         "Kirim permintaan itu",
         "Sertifikat terminal (sistem inspeksi) diterbitkan:",
         "CVCA diganti dari IDCVCA00001 ke IDCVCA00002",
+        "terverifikasi dengan kunci IDCVCA00001 (bertanda tangan sendiri)",
+        "tanda tangan luar  tidak ada (bukan permintaan terautentikasi)",
+        "jenis terminal sistem inspeksi",
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }
