@@ -23,9 +23,9 @@ mod common;
 use common::*;
 
 /// As `lang_cli.rs`: names the same in both languages; `link` is `cvc link`'s name (in its
-/// usage line).
+/// usage line), `current` the file of a CVCA directory naming its CVCA.
 const ALLOWED: &[&str] = &[
-    "json", "ektp", "apdus", "crls", "activate", "desk", "match", "link",
+    "json", "ektp", "apdus", "crls", "activate", "desk", "match", "link", "current",
 ];
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
@@ -440,6 +440,39 @@ fn cvc_runs(dir: &Path, lang: &str) -> String {
     );
     out += &run_lang(dir, lang, &["cvc", "show", &t_req], 0);
     out += &run_lang(dir, lang, &["cvc", "show", &issuer], 0);
+    // Typical mistakes.
+    let init = [
+        "cvc",
+        "init-cvca",
+        &ca,
+        "--country",
+        "ID",
+        "--holder",
+        "IDCVCA00001",
+    ];
+    out += &run_lang(dir, lang, &init, 4);
+    let mut bad = init.to_vec();
+    bad[4] = "id";
+    out += &run_lang(dir, lang, &bad, 2);
+    let dv = [
+        "cvc",
+        "issue-dv",
+        "--cvca-dir",
+        "no-such-dir",
+        "--holder",
+        "IDDV000002",
+    ];
+    let mut dv = dv.to_vec();
+    dv.extend([
+        "--rights",
+        "read-dg3",
+        "--out",
+        "x.cvcert",
+        "--key-out",
+        "x.key",
+    ]);
+    out += &run_lang(dir, lang, &dv, 4);
+    out += &run_lang(dir, lang, &["cvc", "show", &t_key], 2);
     out
 }
 
@@ -458,6 +491,10 @@ fn the_eac_authorities_issue_in_the_operators_language() {
         "terverifikasi dengan kunci IDCVCA00001 (bertanda tangan sendiri)",
         "tanda tangan luar  tidak ada (bukan permintaan terautentikasi)",
         "jenis terminal sistem inspeksi",
+        "sudah berisi CVCA",
+        "bukan kode negara",
+        "bukan direktori CVCA",
+        "tidak pernah menampilkan kunci",
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }

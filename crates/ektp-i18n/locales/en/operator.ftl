@@ -231,3 +231,18 @@ op-cvcs-requested-key = the requested key: proof of possession
 op-cvcs-none-given = (none given)
 op-cvcs-unknown = unknown
 op-cvcs-no-outer = none (not an authenticated request)
+
+## ektp cvc errors
+op-cvc-err-reference = { $option } { $text } is not a holder reference: 1 to 16 printable ASCII characters, country code + mnemonic + 5-character sequence number (e.g. IDDVBANK00001)
+op-cvc-err-key-exists = { $path } already exists: a key is never overwritten; choose another { $option } or move the old key away
+op-cvc-err-not-request = { $path } is not a CV certificate request (DER, BSI TR-03110-3 §C.2)
+op-cvc-err-not-cvca-dir = { $dir } is not a CVCA directory (no readable `{ $file }` file): make one with `ektp cvc init-cvca`
+op-cvc-err-country = --country { $country } is not a country code: two capital letters (ISO 3166-1 alpha-2), ID for Indonesia
+op-cvc-err-holder-country = --holder { $chr } does not start with the country code { $country }: write e.g. { $country }CVCA00001
+op-cvc-err-has-cvca = { $dir } already holds a CVCA: roll it over with `ektp cvc link --cvca-dir { $dir }`, or choose another directory
+op-cvc-err-date = --from { $text } is not a date: write YYYY-MM-DD (e.g. 2026-12-06) or YYMMDD
+op-cvc-err-dv-holder = --holder is required with --key-out: the DV's holder reference, e.g. IDDVBANK00001
+op-cvc-err-request-cvca = the request is addressed to { $car }, not to the current CVCA ({ $cvca }): ask the agency group for a request with `--car { $cvca }`
+op-cvc-err-dv-key = give --key-out FILE or --request FILE
+op-cvcs-err-key = { $path } starts like a private key or an X.509 object, not a CV certificate: `cvc show` never prints keys; X.509 certificates go to `ektp pki show`
+op-cvcs-err-neither = { $path } is neither a CV certificate nor a certificate request (DER, BSI TR-03110-3)

@@ -279,3 +279,18 @@ op-cvcs-requested-key = kunci yang diminta: bukti kepemilikan
 op-cvcs-none-given = (tidak diberikan)
 op-cvcs-unknown = tidak dikenal
 op-cvcs-no-outer = tidak ada (bukan permintaan terautentikasi)
+
+## ektp cvc: galat
+op-cvc-err-reference = { $option } { $text } bukan referensi pemegang: 1 sampai 16 karakter ASCII yang dapat dicetak, kode negara + mnemonik + nomor urut 5 karakter (mis. IDDVBANK00001)
+op-cvc-err-key-exists = { $path } sudah ada: kunci tidak pernah ditimpa; pilih { $option } lain atau pindahkan kunci lama
+op-cvc-err-not-request = { $path } bukan permintaan sertifikat CV (DER, BSI TR-03110-3 §C.2)
+op-cvc-err-not-cvca-dir = { $dir } bukan direktori CVCA (tidak ada berkas `{ $file }` yang dapat dibaca): buat dengan `ektp cvc init-cvca`
+op-cvc-err-country = --country { $country } bukan kode negara: dua huruf kapital (ISO 3166-1 alpha-2), ID untuk Indonesia
+op-cvc-err-holder-country = --holder { $chr } tidak diawali kode negara { $country }: tulis mis. { $country }CVCA00001
+op-cvc-err-has-cvca = { $dir } sudah berisi CVCA: ganti dengan `ektp cvc link --cvca-dir { $dir }`, atau pilih direktori lain
+op-cvc-err-date = --from { $text } bukan tanggal: tulis YYYY-MM-DD (mis. 2026-12-06) atau YYMMDD
+op-cvc-err-dv-holder = --holder wajib bersama --key-out: referensi pemegang DV, mis. IDDVBANK00001
+op-cvc-err-request-cvca = permintaan itu ditujukan ke { $car }, bukan ke CVCA saat ini ({ $cvca }): minta kelompok instansi membuat permintaan dengan `--car { $cvca }`
+op-cvc-err-dv-key = berikan --key-out BERKAS atau --request BERKAS
+op-cvcs-err-key = { $path } diawali seperti kunci privat atau objek X.509, bukan sertifikat CV: `cvc show` tidak pernah menampilkan kunci; sertifikat X.509 untuk `ektp pki show`
+op-cvcs-err-neither = { $path } bukan sertifikat CV maupun permintaan sertifikat (DER, BSI TR-03110-3)

@@ -19,11 +19,13 @@ pub(super) fn cvca_key_path(dir: &Path, chr: &CertificateReference) -> PathBuf {
 pub(super) fn load_cvca(dir: &Path) -> Result<Cvca, Fail> {
     let current = dir.join(CURRENT);
     let text = std::fs::read_to_string(&current).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CVCA directory (no readable `{CURRENT}` file): make one with \
-             `ektp cvc init-cvca`",
-            dir.display()
-        )))
+        Fail::config(
+            anyhow::Error::new(e).context(crate::exit::Said(
+                Message::new("op-cvc-err-not-cvca-dir")
+                    .arg("dir", dir.display())
+                    .arg("file", CURRENT),
+            )),
+        )
     })?;
     let chr = CertificateReference::new(text.trim()).map_err(|_| {
         Fail::config(anyhow::anyhow!(
@@ -117,17 +119,17 @@ pub(super) fn report(
 pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, Fail> {
     let country = a.country.as_str();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(Fail::usage(format!(
-            "--country {country:?} is not a country code: two capital letters (ISO 3166-1 \
-             alpha-2), ID for Indonesia"
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-country").arg("country", format!("{country:?}")),
+        ));
     }
     let chr = reference(&a.holder, "--holder")?;
     if chr.country_code() != country {
-        return Err(Fail::usage(format!(
-            "--holder {chr} does not start with the country code {country}: write e.g. \
-             {country}CVCA00001"
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-holder-country")
+                .arg("chr", &chr)
+                .arg("country", country),
+        ));
     }
     let rights = if a.rights.is_empty() {
         AccessRights::READ_DG3.union(AccessRights::READ_DG4)
@@ -141,14 +143,12 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
         .and_then(|m| after_months(from, m))
         .ok_or_else(|| lifetime_error("CVCA certificate"))?;
     if std::fs::symlink_metadata(a.dir.join(CURRENT)).is_ok() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} already holds a CVCA: roll it over with `ektp cvc link --cvca-dir {}`, or \
-             choose another directory",
-            a.dir.display(),
-            a.dir.display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-has-cvca").arg("dir", a.dir.display()),
+        ));
     }
-    std::fs::create_dir_all(&a.dir).or_config(|| format!("cannot create {}", a.dir.display()))?;
+    std::fs::create_dir_all(&a.dir)
+        .or_config_said(|| Message::new("op-err-cannot-create").arg("path", a.dir.display()))?;
     let key = SoftwareCvSigner::generate(a.curve.into())
         .or_config(|| "cannot generate the CVCA key".to_owned())?;
     let cert = CertificateBuilder::new(

@@ -10,9 +10,9 @@ pub(super) fn today() -> Result<CvDate, Fail> {
 /// Parses `YYYY-MM-DD` or `YYMMDD`.
 pub(super) fn parse_date(text: &str) -> Result<CvDate, Fail> {
     let bad = || {
-        Fail::usage(format!(
-            "--from {text:?} is not a date: write YYYY-MM-DD (e.g. 2026-12-06) or YYMMDD"
-        ))
+        Fail::usage_said(
+            ektp_i18n::Message::new("op-cvc-err-date").arg("text", format!("{text:?}")),
+        )
     };
     if let Some(short) = text.strip_prefix("20").filter(|_| text.len() == 10) {
         let digits: String = short.chars().filter(|c| *c != '-').collect();

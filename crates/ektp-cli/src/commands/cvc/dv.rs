@@ -10,20 +10,17 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
         (Some(h), _) => reference(h, "--holder")?,
         (None, Some(r)) => r.body().chr.clone(),
         (None, None) => {
-            return Err(Fail::usage(
-                "--holder is required with --key-out: the DV's holder reference, e.g. IDDVBANK00001",
-            ));
+            return Err(Fail::usage_said(Message::new("op-cvc-err-dv-holder")));
         }
     };
     if let Some(car) = request.as_ref().and_then(|r| r.body().car.as_ref())
         && car != cvca.cert.chr()
     {
-        return Err(Fail::usage(format!(
-            "the request is addressed to {car}, not to the current CVCA ({}): ask the agency \
-             group for a request with `--car {}`",
-            cvca.cert.chr(),
-            cvca.cert.chr()
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-request-cvca")
+                .arg("car", car)
+                .arg("cvca", cvca.cert.chr()),
+        ));
     }
     let from = effective(a.from.as_deref())?;
     let to = after_months(from, a.months).ok_or_else(|| lifetime_error("DV certificate"))?;
@@ -61,7 +58,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
             files.push(("op-cvc-f-dv-key", key_out));
             cert
         }
-        (None, None) => return Err(Fail::usage("give --key-out FILE or --request FILE")),
+        (None, None) => return Err(Fail::usage_said(Message::new("op-cvc-err-dv-key"))),
     };
     write_public(&a.out, &cert.to_bytes())?;
     let headline = Message::new("op-cvc-dv-issued");

@@ -135,11 +135,9 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
     let bytes = read_file(&a.file)?;
     match bytes.first() {
         Some(0x30) => {
-            return Err(Fail::usage(format!(
-                "{} starts like a private key or an X.509 object, not a CV certificate: \
-                 `cvc show` never prints keys; X.509 certificates go to `ektp pki show`",
-                a.file.display()
-            )));
+            return Err(Fail::usage_said(
+                ektp_i18n::Message::new("op-cvcs-err-key").arg("path", a.file.display()),
+            ));
         }
         Some(0x67) => return show_request(a, &bytes, global),
         _ => {}
@@ -148,11 +146,11 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
         Ok(cert) => show_certificate(a, &cert, global),
         Err(cert_err) => match CertificateRequest::from_bytes(&bytes) {
             Ok(_) => show_request(a, &bytes, global),
-            Err(_) => Err(Fail::config(anyhow::Error::new(cert_err).context(format!(
-                "{} is neither a CV certificate nor a certificate request (DER, BSI \
-                 TR-03110-3)",
-                a.file.display()
-            )))),
+            Err(_) => Err(Fail::config(anyhow::Error::new(cert_err).context(
+                crate::exit::Said(
+                    ektp_i18n::Message::new("op-cvcs-err-neither").arg("path", a.file.display()),
+                ),
+            ))),
         },
     }
 }
