@@ -473,6 +473,21 @@ fn cvc_runs(dir: &Path, lang: &str) -> String {
     ]);
     out += &run_lang(dir, lang, &dv, 4);
     out += &run_lang(dir, lang, &["cvc", "show", &t_key], 2);
+    let is = [
+        "cvc",
+        "issue-is",
+        "--dv-cert",
+        &dv_cert,
+        "--dv-key",
+        &dv_key,
+        "--request",
+        &t_req,
+        "--rights",
+        "read-dg4",
+        "--out",
+        "x.cvcert",
+    ];
+    out += &run_lang(dir, lang, &is, 2);
     out
 }
 
@@ -495,6 +510,7 @@ fn the_eac_authorities_issue_in_the_operators_language() {
         "bukan kode negara",
         "bukan direktori CVCA",
         "tidak pernah menampilkan kunci",
+        "hanya boleh memberikan read-dg3; tidak boleh memberikan read-dg4",
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }

@@ -47,19 +47,22 @@ pub(super) fn load_cvca(dir: &Path) -> Result<Cvca, Fail> {
 
 /// Maps an issuing error: a key that does not match is a file error, the rest are bugs of the
 /// arguments the command already checked (reported as usage errors with the library's text).
-pub(super) fn issue_error(e: CvcError, what: &str) -> Fail {
+/// `what`: the certificate's name as a message id (`op-cvc-f-…`).
+pub(super) fn issue_error(e: CvcError, what: &'static str) -> Fail {
+    let said = |id| crate::exit::Said(Message::new(id).msg("what", Message::new(what)));
     match e {
-        CvcError::SignerKeyMismatch { .. } => Fail::config(anyhow::Error::new(e).context(format!(
-            "cannot issue the {what}: the key file does not belong to the issuer certificate"
-        ))),
+        CvcError::SignerKeyMismatch { .. } => {
+            Fail::config(anyhow::Error::new(e).context(said("op-cvc-err-issue-key")))
+        }
         CvcError::SignatureInvalid { .. } | CvcError::InvalidPublicKey { .. } => Fail::new(
             exit::Kind::Failed,
-            anyhow::Error::new(e).context(format!(
-                "cannot issue the {what}: the request's signature does not prove possession of \
-                 its key; ask the terminal for a new request"
-            )),
+            anyhow::Error::new(e).context(said("op-cvc-err-issue-pop")),
         ),
-        other => Fail::usage(format!("cannot issue the {what}: {other}")),
+        other => Fail::usage_said(
+            Message::new("op-cvc-err-issue")
+                .msg("what", Message::new(what))
+                .arg("detail", other),
+        ),
     }
 }
 
@@ -70,7 +73,7 @@ pub(super) fn test_only_note(global: &Global) {
 }
 
 /// A role in words.
-fn role_text(role: Role) -> String {
+pub(super) fn role_text(role: Role) -> String {
     crate::text::t(match role {
         Role::Cvca => "op-cvc-role-cvca",
         Role::DvDomestic => "op-cvc-role-dv-domestic",
@@ -141,7 +144,7 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
         .years
         .checked_mul(12)
         .and_then(|m| after_months(from, m))
-        .ok_or_else(|| lifetime_error("CVCA certificate"))?;
+        .ok_or_else(|| lifetime_error("op-cvc-f-cvca-cert"))?;
     if std::fs::symlink_metadata(a.dir.join(CURRENT)).is_ok() {
         return Err(Fail::config_said(
             Message::new("op-cvc-err-has-cvca").arg("dir", a.dir.display()),
@@ -158,7 +161,7 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
         to,
     )
     .self_signed(&key)
-    .map_err(|e| issue_error(e, "CVCA certificate"))?;
+    .map_err(|e| issue_error(e, "op-cvc-f-cvca-cert"))?;
     let key_path = cvca_key_path(&a.dir, &chr);
     let cert_path = cvca_cert_path(&a.dir, &chr);
     write_key(&key_path, &key, "directory")?;

@@ -78,11 +78,11 @@ pub(super) fn after_days(from: CvDate, days: u32) -> Option<CvDate> {
     from.checked_add_days(days.checked_sub(1)?)
 }
 
-pub(super) fn lifetime_error(what: &str) -> Fail {
-    Fail::usage(format!(
-        "the {what} would end after 2099-12-31, the last date a CV certificate can carry: \
-         choose a shorter lifetime"
-    ))
+/// `what`: the certificate's name as a message id (`op-cvc-f-…`).
+pub(super) fn lifetime_error(what: &'static str) -> Fail {
+    Fail::usage_said(
+        ektp_i18n::Message::new("op-cvc-err-lifetime").msg("what", ektp_i18n::Message::new(what)),
+    )
 }
 
 // ---------------------------------------------------------------- references

@@ -23,7 +23,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
         ));
     }
     let from = effective(a.from.as_deref())?;
-    let to = after_months(from, a.months).ok_or_else(|| lifetime_error("DV certificate"))?;
+    let to = after_months(from, a.months).ok_or_else(|| lifetime_error("op-cvc-f-dv-cert"))?;
     let curve = cvca.key.curve();
     let role = if a.foreign {
         Role::DvForeign
@@ -45,7 +45,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
             check_request_curve(req, curve)?;
             builder
                 .issue_for_request(req, &cvca.cert, &cvca.key)
-                .map_err(|e| issue_error(e, "DV certificate"))?
+                .map_err(|e| issue_error(e, "op-cvc-f-dv-cert"))?
         }
         (None, Some(key_out)) => {
             refuse_existing(key_out, "--key-out")?;
@@ -53,7 +53,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
                 .or_config(|| "cannot generate the DV key".to_owned())?;
             let cert = builder
                 .issue(&key.public_key(false), &cvca.cert, &cvca.key)
-                .map_err(|e| issue_error(e, "DV certificate"))?;
+                .map_err(|e| issue_error(e, "op-cvc-f-dv-cert"))?;
             write_key(key_out, &key, "--key-out")?;
             files.push(("op-cvc-f-dv-key", key_out));
             cert
@@ -87,55 +87,69 @@ pub(super) fn check_request_curve(req: &CertificateRequest, curve: Curve) -> Res
 /// What to do when the issuance policy ([`CertificateBuilder::check_issuance`]) refuses.
 pub(super) fn policy_error(e: CvcError, issuer: &CvCertificate, lifetime_option: &str) -> Fail {
     let is_dv = issuer.role().is_dv();
-    let renew = if is_dv {
-        "ask the department for a new DV certificate (`ektp cvc issue-dv`)"
+    let renew = Message::new(if is_dv {
+        "op-cvc-renew-dv"
     } else {
-        "roll the CVCA over (`ektp cvc link`)"
-    };
+        "op-cvc-renew-cvca"
+    });
+    let who = if is_dv { "DV" } else { "CVCA" };
     match e {
         CvcError::Expired {
             chr,
             expiration,
             current,
-        } if &chr == issuer.chr() => Fail::failed(format!(
-            "the {} certificate {chr} expired on {expiration} (today is {current}): {renew} \
-             before issuing with it",
-            if is_dv { "DV" } else { "CVCA" }
-        )),
+        } if &chr == issuer.chr() => Fail::new(
+            exit::Kind::Failed,
+            anyhow::Error::new(crate::exit::Said(
+                Message::new("op-cvc-err-issuer-expired")
+                    .arg("who", who)
+                    .arg("chr", &chr)
+                    .arg("date", expiration)
+                    .arg("today", current)
+                    .msg("renew", renew),
+            )),
+        ),
         CvcError::Expired {
             expiration,
             current,
             ..
-        } => Fail::usage(format!(
-            "the certificate would have expired on {expiration}, before today ({current}): \
-             choose a later --from or a longer lifetime"
-        )),
+        } => Fail::usage_said(
+            Message::new("op-cvc-err-would-expire")
+                .arg("date", expiration)
+                .arg("today", current),
+        ),
         CvcError::RightsExceedIssuer {
             issuer,
             requested,
             granted,
             ..
-        } => Fail::usage(format!(
-            "the {} {issuer} may grant only {}; it cannot grant {}: give --rights within \
-             those{}",
-            if is_dv { "DV" } else { "CVCA" },
-            rights_text(granted),
-            rights_text(requested.intersection(AccessRights::from_bits(!granted.bits()))),
-            if is_dv {
-                ", or ask the department for a DV certificate with those rights"
+        } => Fail::usage_said(
+            Message::new(if is_dv {
+                "op-cvc-err-rights-dv"
             } else {
-                ""
-            }
-        )),
+                "op-cvc-err-rights"
+            })
+            .arg("who", who)
+            .arg("issuer", issuer)
+            .arg("granted", rights_text(granted))
+            .arg(
+                "requested",
+                rights_text(requested.intersection(AccessRights::from_bits(!granted.bits()))),
+            ),
+        ),
         CvcError::OutlivesIssuer {
             expiration,
             issuer,
             issuer_expiration,
             ..
-        } => Fail::usage(format!(
-            "the certificate would end on {expiration}, after its issuer {issuer} ends on \
-             {issuer_expiration}: give a shorter {lifetime_option}, or {renew}"
-        )),
-        other => Fail::usage(format!("cannot issue the certificate: {other}")),
+        } => Fail::usage_said(
+            Message::new("op-cvc-err-outlives")
+                .arg("date", expiration)
+                .arg("issuer", issuer)
+                .arg("end", issuer_expiration)
+                .arg("option", lifetime_option)
+                .msg("renew", renew),
+        ),
+        other => Fail::usage_said(Message::new("op-cvc-err-policy").arg("detail", other)),
     }
 }

@@ -47,13 +47,12 @@ pub(super) fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fai
     let dv = read_certificate(&a.dv_cert)?;
     let dvb = dv.body();
     if !dvb.role().is_dv() {
-        return Err(Fail::usage(format!(
-            "{} is a {} certificate ({}), not a DV certificate: give the DV's certificate \
-             with --dv-cert",
-            a.dv_cert.display(),
-            dvb.role(),
-            dvb.chr
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-not-dv")
+                .arg("path", a.dv_cert.display())
+                .arg("role", role_text(dvb.role()))
+                .arg("chr", &dvb.chr),
+        ));
     }
     let req = read_request(&a.request)?;
     let holder = match &a.holder {
@@ -61,7 +60,7 @@ pub(super) fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fai
         None => req.body().chr.clone(),
     };
     let from = effective(a.from.as_deref())?;
-    let to = after_days(from, a.days).ok_or_else(|| lifetime_error("terminal certificate"))?;
+    let to = after_days(from, a.days).ok_or_else(|| lifetime_error("op-cvc-f-terminal-cert"))?;
     let builder = CertificateBuilder::new(
         holder,
         Chat::inspection_system(Role::Terminal, rights_of(&a.rights)),
@@ -73,26 +72,26 @@ pub(super) fn issue_is(a: &IssueIsArgs, global: &Global) -> Result<ExitCode, Fai
         .map_err(|e| policy_error(e, &dv, "--days"))?;
     let key = read_key(&a.dv_key)?;
     if key.public_point() != *dvb.public_key.point() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is not the key of the DV certificate {} ({}): give the DV's own key with --dv-key",
-            a.dv_key.display(),
-            dvb.chr,
-            a.dv_cert.display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-dv-key-mismatch")
+                .arg("key", a.dv_key.display())
+                .arg("chr", &dvb.chr)
+                .arg("cert", a.dv_cert.display()),
+        ));
     }
     if let Some(car) = &req.body().car
         && car != &dvb.chr
     {
-        return Err(Fail::usage(format!(
-            "the request is addressed to {car}, not to this DV ({}): check you have the right \
-             request, or ask the terminal for one with `--car {}`",
-            dvb.chr, dvb.chr
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-request-dv")
+                .arg("car", car)
+                .arg("dv", &dvb.chr),
+        ));
     }
     check_request_curve(&req, key.curve())?;
     let cert = builder
         .issue_for_request(&req, &dv, &key)
-        .map_err(|e| issue_error(e, "terminal certificate"))?;
+        .map_err(|e| issue_error(e, "op-cvc-f-terminal-cert"))?;
     write_public(&a.out, &cert.to_bytes())?;
     report(
         global,
@@ -107,23 +106,23 @@ pub(super) fn link(a: &LinkArgs, global: &Global) -> Result<ExitCode, Fail> {
     let old = load_cvca(&a.cvca_dir)?;
     let chr = reference(&a.new_holder, "--new-holder")?;
     if &chr == old.cert.chr() {
-        return Err(Fail::usage(format!(
-            "--new-holder {chr} is the current CVCA's reference: give the next one (e.g. a \
-             higher sequence number)"
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-same-holder").arg("chr", &chr),
+        ));
     }
     if chr.country_code() != old.cert.chr().country_code() {
-        return Err(Fail::usage(format!(
-            "--new-holder {chr} does not start with the country code {}",
-            old.cert.chr().country_code()
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-new-holder-country")
+                .arg("chr", &chr)
+                .arg("country", old.cert.chr().country_code()),
+        ));
     }
     let from = effective(a.from.as_deref())?;
     let to = a
         .years
         .checked_mul(12)
         .and_then(|m| after_months(from, m))
-        .ok_or_else(|| lifetime_error("CVCA certificate"))?;
+        .ok_or_else(|| lifetime_error("op-cvc-f-cvca-cert"))?;
     let key_path = cvca_key_path(&a.cvca_dir, &chr);
     let cert_path = cvca_cert_path(&a.cvca_dir, &chr);
     let link_path = a.cvca_dir.join(format!("{chr}-link.cvcert"));
@@ -135,10 +134,10 @@ pub(super) fn link(a: &LinkArgs, global: &Global) -> Result<ExitCode, Fail> {
     let new_cert = builder
         .clone()
         .self_signed(&key)
-        .map_err(|e| issue_error(e, "new CVCA certificate"))?;
+        .map_err(|e| issue_error(e, "op-cvc-f-new-cvca-cert"))?;
     let link_cert = builder
         .issue(&key.public_key(true), &old.cert, &old.key)
-        .map_err(|e| issue_error(e, "link certificate"))?;
+        .map_err(|e| issue_error(e, "op-cvc-f-link-cert"))?;
     write_key(&key_path, &key, "--new-holder")?;
     write_public(&cert_path, &new_cert.to_bytes())?;
     write_public(&link_path, &link_cert.to_bytes())?;
