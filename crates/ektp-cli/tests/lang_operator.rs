@@ -137,6 +137,11 @@ fn pki_runs(dir: &Path, lang: &str) -> String {
     };
     out += &token("/no/such/module.so", 20);
     out += &token(MODULE, 21);
+    // No --pin-file and no terminal to ask in.
+    let no_pin = [
+        "pki", "init", "tok", "--pkcs11", MODULE, "--token", "nosuch",
+    ];
+    out += &run_lang(dir, lang, &no_pin, 2);
     let show = |file: &str, want| {
         let path = format!("{pki}/{file}");
         run_lang(dir, lang, &["pki", "show", &path], want)
@@ -207,6 +212,7 @@ fn an_operator_sets_up_a_test_pki_in_indonesian_and_in_english() {
         "Daftar pencabutan sertifikat",
         "ini kunci privat",
         "bukan sertifikat, CRL atau EF.SOD",
+        "tidak ada PIN untuk token PKCS#11",
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }

@@ -263,3 +263,11 @@ op-cvc-err-rights = the { $who } { $issuer } may grant only { $granted }; it can
 op-cvc-err-rights-dv = the { $who } { $issuer } may grant only { $granted }; it cannot grant { $requested }: give --rights within those, or ask the department for a DV certificate with those rights
 op-cvc-err-outlives = the certificate would end on { $date }, after its issuer { $issuer } ends on { $end }: give a shorter { $option }, or { $renew }
 op-cvc-err-policy = cannot issue the certificate: { $detail }
+
+## ektp pki init --pkcs11
+op-pin-prompt = user PIN of token { $label }:
+op-pin-unreadable = cannot read the PIN from the terminal
+op-pin-none = no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)
+op-token-has-key = token { $token } already holds a key { $key }: use a fresh token (or delete its ektp-*-TEST objects)
+op-token-root = cannot make the TEST root with the token's key
+op-token-crl = cannot sign the TEST CRL with the token's key

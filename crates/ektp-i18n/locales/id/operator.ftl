@@ -311,3 +311,11 @@ op-cvc-err-rights = { $who } { $issuer } hanya boleh memberikan { $granted }; ti
 op-cvc-err-rights-dv = { $who } { $issuer } hanya boleh memberikan { $granted }; tidak boleh memberikan { $requested }: berikan --rights di dalam batas itu, atau minta sertifikat DV dengan hak tersebut ke dinas
 op-cvc-err-outlives = sertifikat itu akan berakhir pada { $date }, setelah penerbitnya { $issuer } berakhir pada { $end }: berikan { $option } lebih pendek, atau { $renew }
 op-cvc-err-policy = sertifikat tidak dapat diterbitkan: { $detail }
+
+## ektp pki init --pkcs11
+op-pin-prompt = PIN pengguna token { $label }:
+op-pin-unreadable = PIN tidak dapat dibaca dari terminal
+op-pin-none = tidak ada PIN untuk token PKCS#11: berikan --pin-file BERKAS (di terminal ektp menanyakannya)
+op-token-has-key = token { $token } sudah berisi kunci { $key }: pakai token baru (atau hapus objek ektp-*-TEST di dalamnya)
+op-token-root = akar UJI tidak dapat dibuat dengan kunci token
+op-token-crl = CRL UJI tidak dapat ditandatangani dengan kunci token

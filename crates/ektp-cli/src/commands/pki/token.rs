@@ -53,13 +53,14 @@ fn token_pin(label: &str, pin_file: Option<&Path>) -> Result<ektp_pkcs11::Pin, F
     match pin_file {
         Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token),
         None if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
-                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
+            let prompt = crate::text::f("op-pin-prompt", &[("label", label)]);
+            let typed = rpassword::prompt_password(format!("{prompt} ")).map_err(|e| {
+                let said = exit::Said(Message::new("op-pin-unreadable"));
+                Fail::new(exit::Kind::Usage, anyhow::Error::new(e).context(said))
+            })?;
             ektp_pkcs11::Pin::new(typed).map_err(Fail::token)
         }
-        None => Err(Fail::usage(
-            "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
-        )),
+        None => Err(Fail::usage_said(Message::new("op-pin-none"))),
     }
 }
 
@@ -70,12 +71,11 @@ fn refuse_existing(token: &Token) -> Result<(), Fail> {
         .iter()
         .find(|o| ALL.iter().any(|(label, _)| o.label == *label))
     {
-        Some(o) => Err(Fail::config(anyhow::anyhow!(
-            "token {} already holds a key {}: use a fresh token (or delete its ektp-*-TEST \
-             objects)",
-            token.label(),
-            o.label
-        ))),
+        Some(o) => Err(Fail::config_said(
+            Message::new("op-token-has-key")
+                .arg("token", token.label())
+                .arg("key", &o.label),
+        )),
         None => Ok(()),
     }
 }
@@ -97,7 +97,7 @@ fn token_root(token: &Arc<Token>, now: SystemTime) -> Result<(TestCa, Vec<u8>), 
         ago,
         now.checked_add(DAY.saturating_mul(3650)).unwrap_or(now),
     )
-    .or_config(|| "cannot make the TEST root with the token's key".to_owned())?;
+    .or_config_said(|| Message::new("op-token-root"))?;
     let crl = root
         .crl(
             &[],
@@ -105,7 +105,7 @@ fn token_root(token: &Arc<Token>, now: SystemTime) -> Result<(TestCa, Vec<u8>), 
             now.checked_add(DAY.saturating_mul(30)).unwrap_or(now),
             1,
         )
-        .or_config(|| "cannot sign the TEST CRL with the token's key".to_owned())?;
+        .or_config_said(|| Message::new("op-token-crl"))?;
     Ok((root, crl))
 }
 
