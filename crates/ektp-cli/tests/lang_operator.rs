@@ -494,6 +494,7 @@ fn cvc_runs(dir: &Path, lang: &str) -> String {
         "x.cvcert",
     ];
     out += &run_lang(dir, lang, &is, 2);
+    out += &run_lang(dir, lang, &["cvc", "show", &t_cert, "--issuer", &issuer], 1);
     out
 }
 
@@ -517,6 +518,7 @@ fn the_eac_authorities_issue_in_the_operators_language() {
         "bukan direktori CVCA",
         "tidak pernah menampilkan kunci",
         "hanya boleh memberikan read-dg3; tidak boleh memberikan read-dg4",
+        "berikan sertifikat dengan referensi pemegang IDDV000001",
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }

@@ -28,19 +28,16 @@ pub(super) fn load_cvca(dir: &Path) -> Result<Cvca, Fail> {
         )
     })?;
     let chr = CertificateReference::new(text.trim()).map_err(|_| {
-        Fail::config(anyhow::anyhow!(
-            "{} does not hold a holder reference",
-            current.display()
-        ))
+        Fail::config_said(Message::new("op-cvc-err-current").arg("path", current.display()))
     })?;
     let cert = read_certificate(&cvca_cert_path(dir, &chr))?;
     let key = read_key(&cvca_key_path(dir, &chr))?;
     if key.public_point() != *cert.body().public_key.point() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is not the key of {}: the CVCA directory is inconsistent",
-            cvca_key_path(dir, &chr).display(),
-            cvca_cert_path(dir, &chr).display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-inconsistent")
+                .arg("key", cvca_key_path(dir, &chr).display())
+                .arg("cert", cvca_cert_path(dir, &chr).display()),
+        ));
     }
     Ok(Cvca { cert, key })
 }
@@ -153,7 +150,7 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
     std::fs::create_dir_all(&a.dir)
         .or_config_said(|| Message::new("op-err-cannot-create").arg("path", a.dir.display()))?;
     let key = SoftwareCvSigner::generate(a.curve.into())
-        .or_config(|| "cannot generate the CVCA key".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-generate"))?;
     let cert = CertificateBuilder::new(
         chr.clone(),
         Chat::inspection_system(Role::Cvca, rights),

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn today() -> Result<CvDate, Fail> {
     CvDate::from_system_time(SystemTime::now())
-        .map_err(|_| Fail::config(anyhow::anyhow!("the system clock is outside 2000..2099")))
+        .map_err(|_| Fail::config_said(ektp_i18n::Message::new("op-cvc-err-clock")))
 }
 
 /// Parses `YYYY-MM-DD` or `YYMMDD`.

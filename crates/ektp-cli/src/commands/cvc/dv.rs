@@ -50,7 +50,7 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
         (None, Some(key_out)) => {
             refuse_existing(key_out, "--key-out")?;
             let key = SoftwareCvSigner::generate(curve)
-                .or_config(|| "cannot generate the DV key".to_owned())?;
+                .or_config_said(|| Message::new("op-cvc-err-generate"))?;
             let cert = builder
                 .issue(&key.public_key(false), &cvca.cert, &cvca.key)
                 .map_err(|e| issue_error(e, "op-cvc-f-dv-cert"))?;
@@ -72,15 +72,21 @@ pub(super) fn issue_dv(a: &IssueDvArgs, global: &Global) -> Result<ExitCode, Fai
 pub(super) fn check_request_curve(req: &CertificateRequest, curve: Curve) -> Result<(), Fail> {
     match req.body().curve() {
         Some(c) if c == curve => Ok(()),
-        other => Err(Fail::usage(format!(
-            "the request's key is on {}, but this chain uses {curve}: make a new request with \
-             `ektp cvc request --curve {}`",
-            other.map_or_else(|| "an unknown curve".to_owned(), |c| c.to_string()),
-            match curve {
-                Curve::NistP256 => "p256",
-                _ => "brainpoolp256r1",
-            }
-        ))),
+        other => Err(Fail::usage_said(
+            Message::new("op-cvc-err-request-curve")
+                .arg(
+                    "given",
+                    other.map_or_else(|| "?".to_owned(), |c| c.to_string()),
+                )
+                .arg("curve", curve)
+                .arg(
+                    "value",
+                    match curve {
+                        Curve::NistP256 => "p256",
+                        _ => "brainpoolp256r1",
+                    },
+                ),
+        )),
     }
 }
 

@@ -33,7 +33,7 @@ pub(super) fn write_key(path: &Path, key: &SoftwareCvSigner, option: &str) -> Re
     refuse_existing(path, option)?;
     let der = key
         .to_pkcs8_der()
-        .or_config(|| "cannot encode the new key".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-encode"))?;
     ektp_fs::write_private(path, &der)
         .or_config_said(|| Message::new("op-err-cannot-write").arg("path", path.display()))
 }

@@ -130,6 +130,14 @@ impl Check {
     }
 }
 
+/// A failed check (exit 1) with this message.
+fn failed(message: ektp_i18n::Message) -> Fail {
+    Fail::new(
+        exit::Kind::Failed,
+        anyhow::Error::new(crate::exit::Said(message)),
+    )
+}
+
 /// Runs `ektp cvc show`.
 pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
     let bytes = read_file(&a.file)?;
@@ -158,15 +166,13 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
 fn issuer_check(cert: &CvCertificate, issuer_path: &Path) -> Result<Check, Fail> {
     let issuer = read_certificate(issuer_path)?;
     if issuer.chr() != cert.car() {
-        return Err(Fail::failed(format!(
-            "{} is issued by {}, but --issuer {} is {}'s certificate: give the certificate \
-             whose holder reference is {}",
-            cert.chr(),
-            cert.car(),
-            issuer_path.display(),
-            issuer.chr(),
-            cert.car()
-        )));
+        return Err(failed(
+            ektp_i18n::Message::new("op-cvcs-err-issuer")
+                .arg("chr", cert.chr())
+                .arg("car", cert.car())
+                .arg("path", issuer_path.display())
+                .arg("issuer", issuer.chr()),
+        ));
     }
     let result = match curve_of(&issuer) {
         Some(curve) => cert.verify_signature(curve, &issuer.body().public_key),
@@ -264,12 +270,12 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
         (Some(path), Some(o)) => {
             let issuer = read_certificate(path)?;
             if issuer.chr() != &o.car {
-                return Err(Fail::failed(format!(
-                    "the request's outer signature is by {}, but --issuer {} is {}'s certificate",
-                    o.car,
-                    path.display(),
-                    issuer.chr()
-                )));
+                return Err(failed(
+                    ektp_i18n::Message::new("op-cvcs-err-outer-issuer")
+                        .arg("car", &o.car)
+                        .arg("path", path.display())
+                        .arg("issuer", issuer.chr()),
+                ));
             }
             let result = match curve_of(&issuer) {
                 Some(curve) => req.verify_outer(curve, &issuer.body().public_key),
@@ -285,10 +291,9 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
             })
         }
         (Some(_), None) => {
-            return Err(Fail::usage(
-                "this request has no outer signature: --issuer checks only authenticated (67) \
-                 requests",
-            ));
+            return Err(Fail::usage_said(ektp_i18n::Message::new(
+                "op-cvcs-err-no-outer",
+            )));
         }
         (None, _) => None,
     })
@@ -296,9 +301,8 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
 
 fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode, Fail> {
     let req = CertificateRequest::from_bytes(bytes).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
-            a.file.display()
+        Fail::config(anyhow::Error::new(e).context(crate::exit::Said(
+            ektp_i18n::Message::new("op-cvc-err-not-request").arg("path", a.file.display()),
         )))
     })?;
     let b = req.body();

@@ -13,14 +13,14 @@ pub(super) fn request(a: &RequestArgs, global: &Global) -> Result<ExitCode, Fail
         .transpose()?;
     refuse_existing(&a.key_out, "--key-out")?;
     let key = SoftwareCvSigner::generate(a.curve.into())
-        .or_config(|| "cannot generate the key".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-generate"))?;
     let mut builder = RequestBuilder::new(chr.clone());
     if let Some(car) = car {
         builder = builder.car(car);
     }
     let req = builder
         .sign(&key)
-        .or_config(|| "cannot sign the request".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-sign-request"))?;
     write_key(&a.key_out, &key, "--key-out")?;
     write_public(&a.out, &req.to_bytes())?;
     if global.json {
@@ -129,7 +129,7 @@ pub(super) fn link(a: &LinkArgs, global: &Global) -> Result<ExitCode, Fail> {
     refuse_existing(&key_path, "--new-holder")?;
     let chat = old.cert.body().chat;
     let key = SoftwareCvSigner::generate(old.key.curve())
-        .or_config(|| "cannot generate the new CVCA key".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-generate"))?;
     let builder = CertificateBuilder::new(chr.clone(), chat, from, to);
     let new_cert = builder
         .clone()
