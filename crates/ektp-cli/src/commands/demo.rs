@@ -12,6 +12,7 @@ use ektp::{
 };
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
+use ektp_i18n::Message;
 use ektp_pki::RingSigner;
 use serde_json::json;
 
@@ -57,7 +58,7 @@ impl TempDir {
         let path =
             std::env::temp_dir().join(format!("ektp-demo-{}-{nanos:09}", std::process::id()));
         std::fs::create_dir_all(&path)
-            .or_config(|| format!("cannot create a temporary directory {}", path.display()))?;
+            .or_config_said(|| Message::new("op-err-cannot-create").arg("path", path.display()))?;
         Ok(Self(path))
     }
 
@@ -108,16 +109,16 @@ fn timed(stats: &Stats, time: Duration) -> String {
 fn test_pki(tmp: &TempDir, say: &Say) -> Result<(RingSigner, TrustStore, Duration), Fail> {
     let t = Instant::now();
     let pki = ektp_pki::test_pki::generate_test_pki(&tmp.path().join("pki"), SystemTime::now())
-        .or_config(|| "cannot generate the TEST PKI".to_owned())?;
+        .or_config_said(|| Message::new("op-demo-err-pki"))?;
     let (ds_cert, ds_key) = pki
         .document_signers
         .first()
         .cloned()
-        .ok_or_else(|| Fail::config(anyhow::anyhow!("the TEST PKI has no document signer")))?;
+        .ok_or_else(|| Fail::config_said(Message::new("op-err-no-ds")))?;
     let signer = RingSigner::from_files(&ds_key, &ds_cert)
-        .or_config(|| "cannot load the TEST document signer".to_owned())?;
-    let trust = TrustStore::load_dir(&pki.trust_dir)
-        .or_config(|| "cannot load the TEST trust store".to_owned())?;
+        .or_config_said(|| Message::new("op-demo-err-pki"))?;
+    let trust =
+        TrustStore::load_dir(&pki.trust_dir).or_config_said(|| Message::new("op-demo-err-pki"))?;
     let pki_time = t.elapsed();
     say.line(f("op-demo-pki", &[("time", &ms(pki_time))]));
     Ok((signer, trust, pki_time))
@@ -126,16 +127,13 @@ fn test_pki(tmp: &TempDir, say: &Say) -> Result<(RingSigner, TrustStore, Duratio
 /// Step 2: the application, written out and validated like any other.
 fn specimen(tmp: &TempDir, say: &Say) -> Result<Application, Fail> {
     let dir = tmp.path().join("pria");
-    std::fs::create_dir_all(&dir).or_config(|| "cannot write the specimen".to_owned())?;
+    std::fs::create_dir_all(&dir).or_config_said(|| Message::new("op-demo-err-specimen"))?;
     for (name, bytes) in SPECIMEN {
         std::fs::write(dir.join(name), bytes)
-            .or_config(|| format!("cannot write the specimen's {name}"))?;
+            .or_config_said(|| Message::new("op-demo-err-specimen"))?;
     }
-    let app = ektp::load_application(dir.join("application.json")).map_err(|e| {
-        Fail::config(anyhow::anyhow!(
-            "the embedded specimen does not validate: {e}"
-        ))
-    })?;
+    let app = ektp::load_application(dir.join("application.json"))
+        .or_config_said(|| Message::new("op-demo-err-specimen"))?;
     let (name, doc) = (
         app.holder.name.to_string(),
         app.holder.document_number.to_string(),
@@ -319,9 +317,9 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
     let (signer, trust, pki_time) = test_pki(&tmp, &say)?;
     let app = specimen(&tmp, &say)?;
     let master = ektp_chip::os::test_perso_master_key()
-        .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+        .or_config_said(|| Message::new("op-sim-err-master"))?;
     let chip = Chip::new_blank(*b"EKTPDEMO", &master)
-        .or_config(|| "cannot make a blank chip".to_owned())?;
+        .or_config_said(|| Message::new("op-sim-err-blank"))?;
     let mut card = blank_card(chip, &say)?;
     let station = Station {
         signer: &signer,

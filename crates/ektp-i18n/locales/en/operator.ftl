@@ -281,3 +281,7 @@ op-cvc-err-sign-request = cannot sign the request
 op-cvc-err-encode = cannot encode the new key
 op-cvc-err-clock = the system clock is outside 2000..2099
 op-cvc-err-request-curve = the request's key is on { $given }, but this chain uses { $curve }: make a new request with `ektp cvc request --curve { $value }`
+op-err-clock-2099 = the system clock is near 2099
+op-token-ds = cannot certify the token's document signer key
+op-demo-err-pki = cannot make the demo's TEST PKI
+op-demo-err-specimen = the embedded specimen cannot be written or does not validate

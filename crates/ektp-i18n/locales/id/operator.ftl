@@ -329,3 +329,7 @@ op-cvc-err-sign-request = permintaan tidak dapat ditandatangani
 op-cvc-err-encode = kunci baru tidak dapat dikodekan
 op-cvc-err-clock = jam sistem berada di luar 2000..2099
 op-cvc-err-request-curve = kunci permintaan itu berada di { $given }, tetapi rantai ini memakai { $curve }: buat permintaan baru dengan `ektp cvc request --curve { $value }`
+op-err-clock-2099 = jam sistem mendekati 2099
+op-token-ds = kunci penanda tangan dokumen di token tidak dapat disertifikasi
+op-demo-err-pki = PKI UJI untuk demo tidak dapat dibuat
+op-demo-err-specimen = spesimen bawaan tidak dapat ditulis atau tidak valid

@@ -127,11 +127,11 @@ fn token_cv_chain(token: &Arc<Token>, now: SystemTime) -> Result<[CvCertificate;
         cv_key(token, TERMINAL)?,
     );
     let today = CvDate::from_system_time(now)
-        .map_err(|_| Fail::config(anyhow::anyhow!("the system clock is outside 2000..2099")))?;
+        .map_err(|_| Fail::config_said(Message::new("op-cvc-err-clock")))?;
     let until = |days: u32| {
         today
             .checked_add_days(days)
-            .ok_or_else(|| Fail::config(anyhow::anyhow!("the system clock is near 2099")))
+            .ok_or_else(|| Fail::config_said(Message::new("op-err-clock-2099")))
     };
     let chr = |text: &str| {
         CertificateReference::new(text).map_err(|e| Fail::usage(format!("{text}: {e}")))
@@ -189,7 +189,7 @@ fn make_in_token(token: &Arc<Token>) -> Result<Made, Fail> {
     let spec = DocumentSignerSpec::new("Document Signer 1 (token)", TestKey::EcdsaP256, now);
     let ds_cert = root
         .issue_document_signer_for_public_key(&spec, &public)
-        .or_config(|| "cannot certify the token's document signer key".to_owned())?;
+        .or_config_said(|| Message::new("op-token-ds"))?;
     let cv = token_cv_chain(token, now)?;
     token
         .generate_master_key(MASTER.0, MASTER.1)
