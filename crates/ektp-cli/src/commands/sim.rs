@@ -130,6 +130,23 @@ fn lifecycle_id(l: &str) -> &'static str {
     }
 }
 
+/// A vpcd error ([`is_vpcd_error`]) in the run's language.
+pub(crate) fn vpcd_text(e: &ektp_chip::ChipError) -> String {
+    use ektp_chip::ChipError as E;
+    match e {
+        E::NotListening { addr, .. } => {
+            text::f("op-vpcd-not-listening", &[("addr", &addr.to_string())])
+        }
+        E::ReaderBusy { port, hint } => text::f(
+            "op-vpcd-busy",
+            &[("port", &port.to_string()), ("hint", hint)],
+        ),
+        E::SlotBusy { port, .. } => text::f("op-vpcd-slot-busy", &[("port", &port.to_string())]),
+        E::CardPanicked => t("op-vpcd-panicked"),
+        _ => t("op-vpcd-socket"),
+    }
+}
+
 fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
     match l {
         ektp_chip::Lifecycle::Blank => "BLANK",

@@ -109,6 +109,12 @@ pub fn indonesian(error: &anyhow::Error, kind: Kind, hint: Option<&str>) -> Stri
         line
     } else if let Some(p11) = p11 {
         token::text(p11, io_text(error))
+    } else if let Some(vpcd) = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<ektp_chip::ChipError>())
+        .filter(|c| c.is_vpcd())
+    {
+        crate::commands::sim::vpcd_text(vpcd)
     } else {
         let generic = match kind {
             Kind::Failed => "cli-err-kind-failed",

@@ -285,3 +285,10 @@ op-err-clock-2099 = the system clock is near 2099
 op-token-ds = cannot certify the token's document signer key
 op-demo-err-pki = cannot make the demo's TEST PKI
 op-demo-err-specimen = the embedded specimen cannot be written or does not validate
+
+## the vpcd virtual reader (ektp sim)
+op-vpcd-not-listening = vpcd is not listening on { $addr }: start pcscd with vsmartcard-vpcd installed (`pcscd -f -i &`; restart pcscd if vpcd was installed after it started)
+op-vpcd-busy = another virtual card already holds the vpcd slot on port { $port } (another `ektp sim`?): stop it, or use the other slot ({ $hint })
+op-vpcd-slot-busy = vpcd slot on port { $port } still in use by another test or process
+op-vpcd-panicked = the virtual card failed while answering vpcd
+op-vpcd-socket = could not set up the virtual card's connection

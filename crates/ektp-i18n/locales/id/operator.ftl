@@ -333,3 +333,10 @@ op-err-clock-2099 = jam sistem mendekati 2099
 op-token-ds = kunci penanda tangan dokumen di token tidak dapat disertifikasi
 op-demo-err-pki = PKI UJI untuk demo tidak dapat dibuat
 op-demo-err-specimen = spesimen bawaan tidak dapat ditulis atau tidak valid
+
+## pembaca virtual vpcd (ektp sim)
+op-vpcd-not-listening = vpcd tidak mendengarkan di { $addr }: jalankan pcscd dengan vsmartcard-vpcd terpasang (`pcscd -f -i &`; mulai ulang pcscd bila vpcd dipasang setelah pcscd berjalan)
+op-vpcd-busy = kartu virtual lain sudah memakai slot vpcd di port { $port } (`ektp sim` lain?): hentikan, atau pakai slot lainnya ({ $hint })
+op-vpcd-slot-busy = slot vpcd di port { $port } masih dipakai uji atau proses lain
+op-vpcd-panicked = kartu virtual gagal saat menjawab vpcd
+op-vpcd-socket = sambungan kartu virtual tidak dapat disiapkan
