@@ -104,8 +104,11 @@ fn serve_with(dir: &Path, trust: &str, revoked: &Path, more: &[&str]) -> (Kid, S
             .next()
             .expect("ektp serve printed no desk page")
             .unwrap();
-        if let Some(u) = line.strip_prefix("desk page: ") {
-            break u.to_owned();
+        // "desk page: URL" ("halaman loket: URL" in Indonesian).
+        if line.contains("/?token=")
+            && let Some(i) = line.find("http://")
+        {
+            break line[i..].to_owned();
         }
     };
     (Kid(child), url)

@@ -12,6 +12,7 @@ use ektp::{
 };
 use ektp_chip::Chip;
 use ektp_chip::inprocess::InProcess;
+use ektp_i18n::Message;
 use ektp_pki::RingSigner;
 use serde_json::json;
 
@@ -19,6 +20,7 @@ use crate::commands::personalize::step_text;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::{holder_text, ms, print_json, report_text, stats_line};
+use crate::text::{self, f};
 
 /// The `pria` specimen (a synthetic applicant), embedded so the demo runs from anywhere.
 const SPECIMEN: [(&str, &[u8]); 5] = [
@@ -56,7 +58,7 @@ impl TempDir {
         let path =
             std::env::temp_dir().join(format!("ektp-demo-{}-{nanos:09}", std::process::id()));
         std::fs::create_dir_all(&path)
-            .or_config(|| format!("cannot create a temporary directory {}", path.display()))?;
+            .or_config_said(|| Message::new("op-err-cannot-create").arg("path", path.display()))?;
         Ok(Self(path))
     }
 
@@ -94,55 +96,65 @@ struct Timed<T> {
 /// The demo's card: the virtual chip in-process.
 type DemoCard = Card<InProcess<Chip>>;
 
+/// A step's exchange and time: "N APDUs, … in T".
+fn timed(stats: &Stats, time: Duration) -> String {
+    let (stats, time) = (stats_line(stats), ms(time));
+    format!(
+        "   {}",
+        f("op-demo-timed", &[("stats", &stats), ("time", &time)])
+    )
+}
+
 /// Step 1: a TEST ONLY PKI — department root, CRL, document signer.
 fn test_pki(tmp: &TempDir, say: &Say) -> Result<(RingSigner, TrustStore, Duration), Fail> {
     let t = Instant::now();
     let pki = ektp_pki::test_pki::generate_test_pki(&tmp.path().join("pki"), SystemTime::now())
-        .or_config(|| "cannot generate the TEST PKI".to_owned())?;
+        .or_config_said(|| Message::new("op-demo-err-pki"))?;
     let (ds_cert, ds_key) = pki
         .document_signers
         .first()
         .cloned()
-        .ok_or_else(|| Fail::config(anyhow::anyhow!("the TEST PKI has no document signer")))?;
+        .ok_or_else(|| Fail::config_said(Message::new("op-err-no-ds")))?;
     let signer = RingSigner::from_files(&ds_key, &ds_cert)
-        .or_config(|| "cannot load the TEST document signer".to_owned())?;
-    let trust = TrustStore::load_dir(&pki.trust_dir)
-        .or_config(|| "cannot load the TEST trust store".to_owned())?;
+        .or_config_said(|| Message::new("op-demo-err-pki"))?;
+    let trust =
+        TrustStore::load_dir(&pki.trust_dir).or_config_said(|| Message::new("op-demo-err-pki"))?;
     let pki_time = t.elapsed();
-    say.line(format!(
-        "1. TEST PKI: root CSCA (P-384) with its CRL, document signer 1 (P-256)  [{}]",
-        ms(pki_time)
-    ));
+    say.line(f("op-demo-pki", &[("time", &ms(pki_time))]));
     Ok((signer, trust, pki_time))
 }
 
 /// Step 2: the application, written out and validated like any other.
 fn specimen(tmp: &TempDir, say: &Say) -> Result<Application, Fail> {
     let dir = tmp.path().join("pria");
-    std::fs::create_dir_all(&dir).or_config(|| "cannot write the specimen".to_owned())?;
+    std::fs::create_dir_all(&dir).or_config_said(|| Message::new("op-demo-err-specimen"))?;
     for (name, bytes) in SPECIMEN {
         std::fs::write(dir.join(name), bytes)
-            .or_config(|| format!("cannot write the specimen's {name}"))?;
+            .or_config_said(|| Message::new("op-demo-err-specimen"))?;
     }
-    let app = ektp::load_application(dir.join("application.json")).map_err(|e| {
-        Fail::config(anyhow::anyhow!(
-            "the embedded specimen does not validate: {e}"
-        ))
-    })?;
-    say.line(format!(
-        "2. application: specimen `pria`, {} (document {}), validated",
-        app.holder.name, app.holder.document_number
-    ));
+    let app = ektp::load_application(dir.join("application.json"))
+        .or_config_said(|| Message::new("op-demo-err-specimen"))?;
+    let (name, doc) = (
+        app.holder.name.to_string(),
+        app.holder.document_number.to_string(),
+    );
+    say.line(f("op-demo-application", &[("name", &name), ("doc", &doc)]));
     Ok(app)
 }
 
 /// Step 3: a blank chip as the card maker ships it.
 fn blank_card(chip: Chip, say: &Say) -> Result<DemoCard, Fail> {
     let mut card = Card::new(chip.into_in_process()).map_err(Fail::card)?;
-    say.line(format!(
-        "3. blank virtual chip, serial {}, lifecycle {}",
-        hex::encode_upper(*b"EKTPDEMO"),
-        format!("{:?}", card.lifecycle().map_err(Fail::card)?).to_uppercase()
+    let serial = hex::encode_upper(*b"EKTPDEMO");
+    let state = format!("{:?}", card.lifecycle().map_err(Fail::card)?).to_uppercase();
+    let state = text::t(match state.as_str() {
+        "BLANK" => "op-sim-blank",
+        "PERSONALIZING" => "op-sim-personalizing",
+        _ => "op-sim-issued",
+    });
+    say.line(f(
+        "op-demo-blank",
+        &[("serial", &serial), ("state", &state)],
     ));
     Ok(card)
 }
@@ -155,7 +167,7 @@ fn personalize(
     global: &Global,
     say: &Say,
 ) -> Result<Timed<Personalized>, Fail> {
-    say.line("4. personalize:");
+    say.line(text::t("op-demo-personalize"));
     let t = Instant::now();
     let before = card.stats();
     let mut progress = |step: Step| {
@@ -171,16 +183,13 @@ fn personalize(
         time: t.elapsed(),
         stats: card.stats().since(&before),
     };
+    let doc = done.value.document_number.to_string();
+    let sha = done.value.sod_sha256.get(..16).unwrap_or_default();
     say.line(format!(
-        "   card LOCKED: document {}, EF.SOD SHA-256 {}…",
-        done.value.document_number,
-        done.value.sod_sha256.get(..16).unwrap_or_default()
+        "   {}",
+        f("op-demo-locked", &[("doc", &doc), ("sha", sha)])
     ));
-    say.line(format!(
-        "   {} in {}",
-        stats_line(&done.stats),
-        ms(done.time)
-    ));
+    say.line(timed(&done.stats, done.time));
     Ok(done)
 }
 
@@ -204,15 +213,11 @@ fn read_back(
         time: t.elapsed(),
         stats: card.stats().since(&before),
     };
-    say.line("5. read back (PACE with the CAN, DG1 DG11 DG12 DG13):");
+    say.line(text::t("op-demo-read"));
     if !global.json {
         print!("{}", holder_text(&done.value));
     }
-    say.line(format!(
-        "   {} in {}",
-        stats_line(&done.stats),
-        ms(done.time)
-    ));
+    say.line(timed(&done.stats, done.time));
     if done.value != app.holder {
         return Err(Fail::failed(
             "the holder record read back differs from the application",
@@ -237,17 +242,13 @@ fn verify(
         time: t.elapsed(),
         stats: card.stats().since(&before),
     };
-    say.line("6. verify (pickup desk):");
+    say.line(text::t("op-demo-verify"));
     if !global.json {
         for line in report_text(&done.value).lines() {
             println!("   {line}");
         }
     }
-    say.line(format!(
-        "   {} in {}",
-        stats_line(&done.stats),
-        ms(done.time)
-    ));
+    say.line(timed(&done.stats, done.time));
     Ok(done)
 }
 
@@ -278,27 +279,28 @@ fn print_summary(s: &Summary, global: &Global) -> Result<(), Fail> {
         }));
     }
     if global.verbosity >= 0 {
-        eprintln!(
-            "next: `ektp pki init DIR` writes a TEST station; `ektp sim` serves a virtual card to pcscd"
-        );
+        eprintln!("{}", text::t("op-demo-next"));
     }
     println!();
-    println!(
-        "{}: {} APDUs in all (personalize {}, read {}, verify {}); personalize {}, read {}, verify {}; total {}",
-        if s.verify.value.passed {
-            "DONE, card verified"
-        } else {
-            "DONE, card did NOT verify"
-        },
-        s.all.apdus,
-        s.perso.stats.apdus,
-        s.read.stats.apdus,
-        s.verify.stats.apdus,
-        ms(s.perso.time),
-        ms(s.read.time),
-        ms(s.verify.time),
-        ms(s.total)
-    );
+    let done = text::t(if s.verify.value.passed {
+        "op-demo-done"
+    } else {
+        "op-demo-not-verified"
+    });
+    let n = |x: u64| x.to_string();
+    let args = [
+        ("done", done),
+        ("all", n(s.all.apdus)),
+        ("perso", n(s.perso.stats.apdus)),
+        ("read", n(s.read.stats.apdus)),
+        ("verify", n(s.verify.stats.apdus)),
+        ("perso_time", ms(s.perso.time)),
+        ("read_time", ms(s.read.time)),
+        ("verify_time", ms(s.verify.time)),
+        ("total", ms(s.total)),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    println!("{}", f("op-demo-summary", &args));
     Ok(())
 }
 
@@ -308,16 +310,16 @@ pub fn run(global: &Global) -> Result<ExitCode, Fail> {
     let total = Instant::now();
     let tmp = TempDir::new()?;
 
-    say.line("ektp demo: a virtual e-KTP card from blank to verified, in this process");
-    say.line("(no reader, no pcscd; every key here is TEST ONLY)");
+    say.line(text::t("op-demo-title"));
+    say.line(text::t("op-demo-subtitle"));
     say.line("");
 
     let (signer, trust, pki_time) = test_pki(&tmp, &say)?;
     let app = specimen(&tmp, &say)?;
     let master = ektp_chip::os::test_perso_master_key()
-        .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+        .or_config_said(|| Message::new("op-sim-err-master"))?;
     let chip = Chip::new_blank(*b"EKTPDEMO", &master)
-        .or_config(|| "cannot make a blank chip".to_owned())?;
+        .or_config_said(|| Message::new("op-sim-err-blank"))?;
     let mut card = blank_card(chip, &say)?;
     let station = Station {
         signer: &signer,

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use clap::Subcommand;
+use ektp_i18n::{Catalog, Lang, Message};
 use serde_json::json;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+use crate::text::{self, t};
 
 mod show;
 mod token;
@@ -58,29 +60,29 @@ pub fn run(cmd: &PkiCommand, global: &Global) -> Result<ExitCode, Fail> {
 
 /// Writes a new file (never overwriting, never through a symlink), 0600 if `private`.
 pub(super) fn write_new(path: &Path, contents: &[u8], private: bool) -> Result<(), Fail> {
-    let what = || format!("cannot write {}", path.display());
+    let what = || Message::new("op-err-cannot-write").arg("path", path.display());
     let mut file = if private {
-        ektp_fs::create_private(path).or_config(what)?
+        ektp_fs::create_private(path).or_config_said(what)?
     } else {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
-            .or_config(what)?
+            .or_config_said(what)?
     };
     std::io::Write::write_all(&mut file, contents)
         .and_then(|()| file.sync_all())
-        .or_config(what)
+        .or_config_said(what)
 }
 
 fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     let files = ektp_pki::test_pki::generate_test_pki(dir, SystemTime::now())
-        .or_config(|| format!("cannot write the TEST PKI into {}", dir.display()))?;
+        .or_config_said(|| Message::new("op-err-pki-write").arg("dir", dir.display()))?;
     let (ds_cert, ds_key) = files
         .document_signers
         .first()
         .cloned()
-        .ok_or_else(|| Fail::config(anyhow::anyhow!("the TEST PKI has no document signer")))?;
+        .ok_or_else(|| Fail::config_said(Message::new("op-err-no-ds")))?;
     // A complete TEST station: the TEST ONLY master key and a config naming everything.
     let master = dir.join("perso-master-TEST-ONLY.hex");
     write_new(
@@ -106,67 +108,67 @@ fn init(dir: &Path, global: &Global) -> Result<ExitCode, Fail> {
     );
     write_new(&station, toml.as_bytes(), false)?;
 
-    let mut written: Vec<(String, PathBuf)> = vec![
+    let mut written: Vec<(Message, PathBuf)> = vec![
         (
-            "root certificate (trust store)".into(),
+            Message::new("op-pki-root-cert"),
             files.root_certificate.clone(),
         ),
-        ("CRL (trust store)".into(), files.crl.clone()),
-        ("root private key".into(), files.root_key.clone()),
+        (Message::new("op-pki-crl"), files.crl.clone()),
+        (Message::new("op-pki-root-key"), files.root_key.clone()),
     ];
     for (i, (cert, key)) in files.document_signers.iter().enumerate() {
         let n = i.saturating_add(1);
-        written.push((format!("document signer {n} certificate"), cert.clone()));
-        written.push((format!("document signer {n} private key"), key.clone()));
+        written.push((Message::new("op-pki-ds-cert-n").arg("n", n), cert.clone()));
+        written.push((Message::new("op-pki-ds-key-n").arg("n", n), key.clone()));
     }
     let (rls_cert, rls_key) = files.revocation_signer.clone();
-    written.push(("revocation list signer certificate".into(), rls_cert));
-    written.push(("revocation list signer private key".into(), rls_key));
-    written.push(("personalization master key".into(), master));
-    written.push(("station config".into(), station.clone()));
+    written.push((Message::new("op-pki-rls-cert"), rls_cert));
+    written.push((Message::new("op-pki-rls-key"), rls_key));
+    written.push((Message::new("op-pki-master"), master));
+    written.push((Message::new("op-pki-station"), station.clone()));
     print_written(dir, &files.trust_dir, &station, &written, false, global)?;
     if global.verbosity >= 0 {
-        eprintln!(
-            "TEST ONLY: the PKI in {} is for trying ektp out, never for real cards",
-            dir.display()
-        );
+        let dir = dir.display().to_string();
+        eprintln!("{}", text::f("op-pki-done", &[("dir", &dir)]));
     }
     Ok(exit::OK)
 }
 
-/// What `pki init` wrote, as JSON or a list with the next step.
+/// What `pki init` wrote, as JSON (its `what` in English, as before) or a list in the run's
+/// language with the next step.
 pub(super) fn print_written(
     dir: &Path,
     trust_dir: &Path,
     station: &Path,
-    written: &[(String, PathBuf)],
+    written: &[(Message, PathBuf)],
     in_token: bool,
     global: &Global,
 ) -> Result<(), Fail> {
     if global.json {
+        let en = Catalog::of(Lang::En);
         print_json(&json!({
             "test_only": true,
             "trust_dir": trust_dir,
             "station_config": station,
-            "files": written.iter().map(|(what, p)| json!({"what": what, "path": p})).collect::<Vec<_>>(),
+            "files": written.iter().map(|(what, p)| json!({"what": en.render(what), "path": p})).collect::<Vec<_>>(),
         }))?;
     } else {
-        println!("TEST ONLY PKI written to {}:", dir.display());
+        let dir = dir.display().to_string();
+        println!("{}", text::f("op-pki-written", &[("dir", &dir)]));
         for (what, path) in written {
-            println!("  {:<44} {}", what, path.display());
+            println!("  {:<46} {}", text::render(what), path.display());
         }
-        println!("  {:<44} {}", "trust store directory", trust_dir.display());
+        println!("  {:<46} {}", t("op-pki-trust-dir"), trust_dir.display());
         println!();
-        println!("These keys are TEST ONLY: never trust this root or sign real cards with them.");
-        if in_token {
-            println!(
-                "The master key never leaves the token: a card for this station holds chip keys \
-                 the token diversified for its serial (a virtual card from `ektp sim` holds the \
-                 TEST master key's and is refused). Personalize such a card with:"
-            );
-        } else {
-            println!("Try it with a virtual card (`ektp sim` in another terminal):");
-        }
+        println!("{}", t("op-pki-test-only"));
+        println!(
+            "{}",
+            t(if in_token {
+                "op-pki-next-token"
+            } else {
+                "op-pki-next-sim"
+            })
+        );
         println!(
             "  ektp --config {} personalize cards/specimens/pria/application.json",
             station.display()

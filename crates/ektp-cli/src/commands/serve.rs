@@ -7,13 +7,15 @@ use std::process::ExitCode;
 
 use clap::Args;
 use ektp::RevocationList;
+use ektp_i18n::Message;
 use ektp_service::{Cards, Config, DeskRegistry, DeskSetup, DeskTerminal, Token};
 
 use crate::config::Global;
-use crate::exit::{self, Fail, Tag};
+use crate::exit::{self, Fail, Said, Tag};
 use crate::finger::threshold;
 use crate::station::load_trust;
 use crate::terminal::{TerminalArgs, load_terminal};
+use crate::text;
 
 /// `ektp serve` options.
 #[derive(Debug, Args)]
@@ -59,21 +61,16 @@ pub struct ServeArgs {
 
 /// Runs `ektp serve`.
 pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
+    let token_file = |id| Message::new(id).arg("path", args.token_file.display());
     if args.init {
         Token::create_file(&args.token_file)
-            .or_config(|| format!("cannot write the token file {}", args.token_file.display()))?;
-        eprintln!(
-            "token written to {} (0600): give it to the agency's system; every request needs it",
-            args.token_file.display()
-        );
+            .or_config_said(|| token_file("op-serve-err-token-write"))?;
+        let path = args.token_file.display().to_string();
+        eprintln!("{}", text::f("op-serve-token-written", &[("path", &path)]));
         return Ok(exit::OK);
     }
-    let token = Token::load(&args.token_file).or_config(|| {
-        format!(
-            "cannot load the token file {} (create it with `ektp serve --init`)",
-            args.token_file.display()
-        )
-    })?;
+    let token =
+        Token::load(&args.token_file).or_config_said(|| token_file("op-serve-err-token-load"))?;
     let trust = if args.trust.is_some() || global.config.trust_dir.is_some() {
         Some(load_trust(args.trust.as_deref(), global)?)
     } else {
@@ -85,7 +82,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
         .or_else(|| global.config.revocation_list.clone())
     {
         Some(p) => RevocationList::load(&p)
-            .or_config(|| format!("cannot load the revocation list {}", p.display()))?,
+            .or_config_said(|| Message::new("op-serve-err-revoked").arg("path", p.display()))?,
         None => RevocationList::new(),
     };
     let url_token = token.as_str().to_owned();
@@ -98,11 +95,21 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<ExitCode, Fail> {
         cards: Cards::new(global.reader.clone(), trust, revoked).with_desk(desk),
         lang: crate::text::lang(),
     };
+    let listen = args.listen;
     ektp_service::run_blocking(config, |addr| {
-        println!("listening on http://{addr}");
-        println!("desk page: http://{addr}/?token={url_token}");
+        let url = format!("http://{addr}");
+        println!("{}", text::f("op-serve-listening", &[("url", &url)]));
+        let page = format!("{url}/?token={url_token}");
+        println!("{}", text::f("op-serve-desk-page", &[("url", &page)]));
     })
-    .map_err(|e| Fail::config(anyhow::anyhow!(e)))?;
+    .map_err(|e| match e {
+        ektp_service::Error::NotLoopback(_) => {
+            Fail::config_said(Message::new("op-serve-not-loopback").arg("addr", listen))
+        }
+        other => Fail::config(anyhow::Error::new(other).context(Said(
+            Message::new("op-serve-err-listen").arg("addr", listen),
+        ))),
+    })?;
     Ok(exit::OK)
 }
 
@@ -112,10 +119,9 @@ fn desk_setup(args: &ServeArgs, global: &Global) -> Result<DeskSetup, Fail> {
     if let Some(dir) = &args.applications
         && !dir.is_dir()
     {
-        return Err(Fail::usage(format!(
-            "--applications {}: not a directory (give the queue directory of applications)",
-            dir.display()
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-serve-err-applications").arg("path", dir.display()),
+        ));
     }
     let terminal = load_terminal(&args.terminal)?.map(|t| {
         let (chain, key) = t.into_parts();

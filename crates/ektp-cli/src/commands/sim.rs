@@ -19,11 +19,13 @@ use ektp_chip::Chip;
 use ektp_chip::card::Fault;
 use ektp_chip::link::{ApduLimit, BitRate, LinkParams, Linked, Pacing};
 use ektp_chip::vpcd::{Reconnect, SessionEnd, VirtualCard, VpcdConfig};
+use ektp_i18n::{Catalog, Lang, Message};
 use ring::rand::SecureRandom as _;
 
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::hex_spaced;
+use crate::text::{self, t};
 
 /// When to pull the card, as `remove-after=N`, `pull-before=N` or `pull-after=N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +109,7 @@ fn new_serial() -> Result<[u8; 8], Fail> {
     let rng = ring::rand::SystemRandom::new();
     let (_, tail) = serial.split_at_mut(4);
     rng.fill(tail)
-        .map_err(|_| Fail::config(anyhow::anyhow!("system random number generator failed")))?;
+        .map_err(|_| Fail::config_said(Message::new("op-sim-err-rng")))?;
     Ok(serial)
 }
 
@@ -117,6 +119,32 @@ pub(crate) fn is_vpcd_error(cause: &(dyn std::error::Error + 'static)) -> bool {
     cause
         .downcast_ref::<ektp_chip::ChipError>()
         .is_some_and(ektp_chip::ChipError::is_vpcd)
+}
+
+/// The lifecycle (`--json`'s `lifecycle`) as a message id, for people.
+fn lifecycle_id(l: &str) -> &'static str {
+    match l {
+        "BLANK" => "op-sim-blank",
+        "PERSONALIZING" => "op-sim-personalizing",
+        _ => "op-sim-issued",
+    }
+}
+
+/// A vpcd error ([`is_vpcd_error`]) in the run's language.
+pub(crate) fn vpcd_text(e: &ektp_chip::ChipError) -> String {
+    use ektp_chip::ChipError as E;
+    match e {
+        E::NotListening { addr, .. } => {
+            text::f("op-vpcd-not-listening", &[("addr", &addr.to_string())])
+        }
+        E::ReaderBusy { port, hint } => text::f(
+            "op-vpcd-busy",
+            &[("port", &port.to_string()), ("hint", hint)],
+        ),
+        E::SlotBusy { port, .. } => text::f("op-vpcd-slot-busy", &[("port", &port.to_string())]),
+        E::CardPanicked => t("op-vpcd-panicked"),
+        _ => t("op-vpcd-socket"),
+    }
 }
 
 fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
@@ -131,24 +159,22 @@ fn lifecycle_text(l: ektp_chip::Lifecycle) -> &'static str {
 fn chip_for(args: &SimArgs, quiet: bool) -> Result<Chip, Fail> {
     let mut chip = match &args.state {
         Some(path) if path.exists() => Chip::load(path)
-            .or_config(|| format!("cannot load the chip state {}", path.display()))?,
+            .or_config_said(|| Message::new("op-sim-err-load").arg("path", path.display()))?,
         _ => {
             let master = ektp_chip::os::test_perso_master_key()
-                .or_config(|| "the built-in TEST ONLY master key".to_owned())?;
+                .or_config_said(|| Message::new("op-sim-err-master"))?;
             let chip = Chip::new_blank(new_serial()?, &master)
-                .or_config(|| "cannot make a blank chip".to_owned())?;
+                .or_config_said(|| Message::new("op-sim-err-blank"))?;
             if !quiet {
-                eprintln!(
-                    "new BLANK TEST chip, serial {}, personalization key from the TEST ONLY master key",
-                    hex::encode_upper(chip.serial())
-                );
+                let serial = hex::encode_upper(chip.serial());
+                eprintln!("{}", text::f("op-sim-new-chip", &[("serial", &serial)]));
             }
             chip
         }
     };
     if let Some(path) = &args.state {
         chip.set_autosave(Some(path.clone()))
-            .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
+            .or_config_said(|| Message::new("op-sim-err-save").arg("path", path.display()))?;
     }
     let faults = chip.faults_mut();
     faults.power = args.fault.map(|f| f.0);
@@ -159,22 +185,20 @@ fn chip_for(args: &SimArgs, quiet: bool) -> Result<Chip, Fail> {
     Ok(chip)
 }
 
-/// Why the session ended, and the exit status that says so.
-fn ending(end: &SessionEnd) -> (String, ExitCode) {
+/// Why the session ended (`--json`'s `reason` is its English), and the exit status.
+fn ending(end: &SessionEnd) -> (Message, ExitCode) {
+    let card = ExitCode::from(exit::CARD);
     match end {
-        SessionEnd::Removed => ("stopped".to_owned(), exit::OK),
-        SessionEnd::Fault(f) => (format!("fault fired ({f:?})"), exit::OK),
-        SessionEnd::ClosedByReader => (
-            "vpcd closed the connection (pcscd stopped, or it ejected the card)".to_owned(),
-            ExitCode::from(exit::CARD),
+        SessionEnd::Removed => (Message::new("op-sim-stopped"), exit::OK),
+        SessionEnd::Fault(f) => (
+            Message::new("op-sim-fault").arg("fault", format!("{f:?}")),
+            exit::OK,
         ),
-        SessionEnd::ReaderGone(e) => (
-            format!("vpcd dropped the card and never took it back: {e}"),
-            ExitCode::from(exit::CARD),
-        ),
+        SessionEnd::ClosedByReader => (Message::new("op-sim-closed"), card),
+        SessionEnd::ReaderGone(e) => (Message::new("op-sim-gone").arg("error", e), card),
         other => (
-            format!("session ended: {other:?}"),
-            ExitCode::from(exit::CARD),
+            Message::new("op-sim-ended").arg("end", format!("{other:?}")),
+            card,
         ),
     }
 }
@@ -206,11 +230,7 @@ impl LinkEvents {
                     serde_json::json!({"event": "dropped", "drops": self.drops})
                 );
             } else if !quiet {
-                let _ = writeln!(
-                    err,
-                    "{reader} dropped the card (vpcd closes the link on a command longer than \
-                     65535 bytes, or when pcscd stops); reinserting it"
-                );
+                let _ = writeln!(err, "{}", text::f("op-sim-dropped", &[("reader", reader)]));
             }
         }
         while self.reinsertions < card.reinsertions() {
@@ -221,10 +241,8 @@ impl LinkEvents {
                     serde_json::json!({"event": "reinserted", "reinsertions": self.reinsertions})
                 );
             } else if !quiet {
-                let _ = writeln!(
-                    err,
-                    "chip {serial} reinserted into {reader} with the same state (hosts must reconnect)"
-                );
+                let args = [("serial", serial), ("reader", reader)];
+                let _ = writeln!(err, "{}", text::f("op-sim-reinserted", &args));
             }
         }
     }
@@ -236,7 +254,7 @@ pub fn run(args: &SimArgs, global: &Global) -> Result<ExitCode, Fail> {
     {
         let stop = Arc::clone(&stop);
         ctrlc::set_handler(move || stop.store(true, Ordering::Release))
-            .or_config(|| "cannot install the Ctrl-C handler".to_owned())?;
+            .or_config_said(|| Message::new("op-sim-err-ctrlc"))?;
     }
     serve(args, global, &stop, &mut std::io::stderr())
 }
@@ -262,19 +280,23 @@ fn serve(
     };
     let card = VirtualCard::insert(args.linked(chip), &config).map_err(Fail::card)?;
     let reader = ektp_chip::vpcd::reader_name(args.port)
-        .map(|n| format!("reader {n:?}"))
-        .unwrap_or_else(|| format!("the vpcd reader on port {}", args.port));
+        .map(|n| text::f("op-sim-reader", &[("name", n)]))
+        .unwrap_or_else(|| text::f("op-sim-reader-port", &[("port", &args.port.to_string())]));
     if global.json {
         println!(
             "{}",
             serde_json::json!({"event": "inserted", "serial": serial, "lifecycle": lifecycle, "port": args.port})
         );
     } else if !quiet {
-        let _ = writeln!(
-            err,
-            "chip {serial} ({lifecycle}, ATR {}) inserted into {reader}; Ctrl-C to remove it",
-            hex_spaced(&ektp_chip::os::CHIP_ATR)
-        );
+        let atr = hex_spaced(&ektp_chip::os::CHIP_ATR);
+        let state = t(lifecycle_id(lifecycle));
+        let args = [
+            ("serial", serial.as_str()),
+            ("state", &state),
+            ("atr", &atr),
+            ("reader", &reader),
+        ];
+        let _ = writeln!(err, "{}", text::f("op-sim-inserted", &args));
     }
     let mut link = LinkEvents::default();
     while !stop.load(Ordering::Acquire) && card.is_inserted() {
@@ -287,25 +309,33 @@ fn serve(
     let chip = removed.card.into_inner();
     if let Some(path) = &args.state {
         chip.save(path)
-            .or_config(|| format!("cannot save the chip state to {}", path.display()))?;
+            .or_config_said(|| Message::new("op-sim-err-save").arg("path", path.display()))?;
     }
     let lifecycle = lifecycle_text(chip.lifecycle());
     if global.json {
         println!(
             "{}",
-            serde_json::json!({"event": "removed", "reason": why, "answered": removed.answered, "lifecycle": lifecycle})
+            serde_json::json!({"event": "removed", "reason": Catalog::of(Lang::En).render(&why), "answered": removed.answered, "lifecycle": lifecycle})
         );
     } else if !quiet {
-        let saved = args
-            .state
-            .as_ref()
-            .map(|p| format!("; state saved to {}", p.display()))
-            .unwrap_or_default();
-        let _ = writeln!(
-            err,
-            "chip {serial} removed: {why}; {} answered; now {lifecycle}{saved}",
-            crate::output::plural(removed.answered, "APDU", "APDUs")
-        );
+        let why = text::render(&why);
+        let answered = removed.answered.to_string();
+        let state = t(lifecycle_id(lifecycle));
+        let path = args.state.as_ref().map(|p| p.display().to_string());
+        let mut words = vec![
+            ("serial", serial.as_str()),
+            ("why", &why),
+            ("n", &answered),
+            ("state", &state),
+        ];
+        let id = match &path {
+            Some(p) => {
+                words.push(("path", p));
+                "op-sim-removed-saved"
+            }
+            None => "op-sim-removed",
+        };
+        let _ = writeln!(err, "{}", text::f(id, &words));
     }
     Ok(code)
 }

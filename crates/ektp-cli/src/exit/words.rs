@@ -10,6 +10,8 @@ use ektp_pcsc::PcscError;
 use super::{Kind, find_pcsc, find_transport};
 use crate::text::{self, t};
 
+mod token;
+
 /// An error message without a language: the run's language on screen, English in the chain
 /// (logs, `--json` errors keep the English `message`).
 #[derive(Debug)]
@@ -69,6 +71,7 @@ fn io_text(error: &anyhow::Error) -> Option<String> {
     match io.kind() {
         std::io::ErrorKind::NotFound => Some(t("cli-io-not-found")),
         std::io::ErrorKind::PermissionDenied => Some(t("cli-io-denied")),
+        std::io::ErrorKind::AlreadyExists => Some(t("op-io-exists")),
         _ => None,
     }
 }
@@ -81,6 +84,9 @@ pub fn indonesian(error: &anyhow::Error, kind: Kind, hint: Option<&str>) -> Stri
     {
         return t("cli-err-wrong-can");
     }
+    let p11 = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<ektp_pkcs11::Pkcs11Error>());
     let mut line = if let Some(p) = find_pcsc(error) {
         pcsc_text(p)
     } else if let Some(tr) = find_transport(error) {
@@ -93,11 +99,22 @@ pub fn indonesian(error: &anyhow::Error, kind: Kind, hint: Option<&str>) -> Stri
         }
     } else if let Some(said) = error.downcast_ref::<Said>() {
         let mut line = text::render(&said.0);
-        if let Some(io) = io_text(error) {
+        if let Some(io) = p11
+            .map(|p| token::text(p, io_text(error)))
+            .or_else(|| io_text(error))
+        {
             line.push_str(": ");
             line.push_str(&io);
         }
         line
+    } else if let Some(p11) = p11 {
+        token::text(p11, io_text(error))
+    } else if let Some(vpcd) = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<ektp_chip::ChipError>())
+        .filter(|c| c.is_vpcd())
+    {
+        crate::commands::sim::vpcd_text(vpcd)
     } else {
         let generic = match kind {
             Kind::Failed => "cli-err-kind-failed",

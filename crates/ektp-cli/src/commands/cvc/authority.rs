@@ -1,6 +1,7 @@
 //! The CVCA directory and the self-signed CVCA.
 
 use super::*;
+use ektp_i18n::{Catalog, Lang, Message};
 
 pub(super) struct Cvca {
     pub(super) cert: CvCertificate,
@@ -18,86 +19,96 @@ pub(super) fn cvca_key_path(dir: &Path, chr: &CertificateReference) -> PathBuf {
 pub(super) fn load_cvca(dir: &Path) -> Result<Cvca, Fail> {
     let current = dir.join(CURRENT);
     let text = std::fs::read_to_string(&current).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CVCA directory (no readable `{CURRENT}` file): make one with \
-             `ektp cvc init-cvca`",
-            dir.display()
-        )))
+        Fail::config(
+            anyhow::Error::new(e).context(crate::exit::Said(
+                Message::new("op-cvc-err-not-cvca-dir")
+                    .arg("dir", dir.display())
+                    .arg("file", CURRENT),
+            )),
+        )
     })?;
     let chr = CertificateReference::new(text.trim()).map_err(|_| {
-        Fail::config(anyhow::anyhow!(
-            "{} does not hold a holder reference",
-            current.display()
-        ))
+        Fail::config_said(Message::new("op-cvc-err-current").arg("path", current.display()))
     })?;
     let cert = read_certificate(&cvca_cert_path(dir, &chr))?;
     let key = read_key(&cvca_key_path(dir, &chr))?;
     if key.public_point() != *cert.body().public_key.point() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is not the key of {}: the CVCA directory is inconsistent",
-            cvca_key_path(dir, &chr).display(),
-            cvca_cert_path(dir, &chr).display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-inconsistent")
+                .arg("key", cvca_key_path(dir, &chr).display())
+                .arg("cert", cvca_cert_path(dir, &chr).display()),
+        ));
     }
     Ok(Cvca { cert, key })
 }
 
 /// Maps an issuing error: a key that does not match is a file error, the rest are bugs of the
 /// arguments the command already checked (reported as usage errors with the library's text).
-pub(super) fn issue_error(e: CvcError, what: &str) -> Fail {
+/// `what`: the certificate's name as a message id (`op-cvc-f-…`).
+pub(super) fn issue_error(e: CvcError, what: &'static str) -> Fail {
+    let said = |id| crate::exit::Said(Message::new(id).msg("what", Message::new(what)));
     match e {
-        CvcError::SignerKeyMismatch { .. } => Fail::config(anyhow::Error::new(e).context(format!(
-            "cannot issue the {what}: the key file does not belong to the issuer certificate"
-        ))),
+        CvcError::SignerKeyMismatch { .. } => {
+            Fail::config(anyhow::Error::new(e).context(said("op-cvc-err-issue-key")))
+        }
         CvcError::SignatureInvalid { .. } | CvcError::InvalidPublicKey { .. } => Fail::new(
             exit::Kind::Failed,
-            anyhow::Error::new(e).context(format!(
-                "cannot issue the {what}: the request's signature does not prove possession of \
-                 its key; ask the terminal for a new request"
-            )),
+            anyhow::Error::new(e).context(said("op-cvc-err-issue-pop")),
         ),
-        other => Fail::usage(format!("cannot issue the {what}: {other}")),
+        other => Fail::usage_said(
+            Message::new("op-cvc-err-issue")
+                .msg("what", Message::new(what))
+                .arg("detail", other),
+        ),
     }
 }
 
 pub(super) fn test_only_note(global: &Global) {
     if global.verbosity >= 0 {
-        eprintln!(
-            "TEST ONLY: software keys in files are for trying EAC out; real CVCA, DV and \
-             terminal keys belong in a token or SAM"
-        );
+        eprintln!("{}", crate::text::t("op-cvc-test-only"));
     }
 }
 
-/// Prints what was written: JSON or lines.
+/// A role in words.
+pub(super) fn role_text(role: Role) -> String {
+    crate::text::t(match role {
+        Role::Cvca => "op-cvc-role-cvca",
+        Role::DvDomestic => "op-cvc-role-dv-domestic",
+        Role::DvForeign => "op-cvc-role-dv-foreign",
+        _ => "op-cvc-role-terminal",
+    })
+}
+
+/// Prints what was written: JSON (each file's `what` in English) or lines in the run's
+/// language; `files` name what they hold by message id.
 pub(super) fn report(
     global: &Global,
-    headline: &str,
+    headline: &Message,
     cert: Option<&CvCertificate>,
-    files: &[(&str, &Path)],
+    files: &[(&'static str, &Path)],
 ) -> Result<(), Fail> {
     if global.json {
+        let en = Catalog::of(Lang::En);
         print_json(&json!({
             "test_only": true,
             "certificate": cert.map(show::certificate_json),
-            "files": files.iter().map(|(what, p)| json!({"what": what, "path": p})).collect::<Vec<_>>(),
+            "files": files.iter().map(|(what, p)| json!({"what": en.get(what), "path": p})).collect::<Vec<_>>(),
         }))?;
     } else {
-        println!("{headline}");
+        println!("{}", crate::text::render(headline));
         if let Some(c) = cert {
             let b = c.body();
-            println!(
-                "  {} → {}: {}, rights {}, valid {} to {}",
-                b.car,
-                b.chr,
-                b.role(),
-                rights_text(b.chat.rights()),
-                b.effective,
-                b.expiration
-            );
+            let line = Message::new("op-cvc-cert-line")
+                .arg("car", &b.car)
+                .arg("chr", &b.chr)
+                .arg("role", role_text(b.role()))
+                .arg("rights", rights_text(b.chat.rights()))
+                .arg("from", b.effective)
+                .arg("to", b.expiration);
+            println!("  {}", crate::text::render(&line));
         }
         for (what, path) in files {
-            println!("  {what:<22} {}", path.display());
+            println!("  {:<26} {}", crate::text::t(what), path.display());
         }
     }
     Ok(())
@@ -108,17 +119,17 @@ pub(super) fn report(
 pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, Fail> {
     let country = a.country.as_str();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(Fail::usage(format!(
-            "--country {country:?} is not a country code: two capital letters (ISO 3166-1 \
-             alpha-2), ID for Indonesia"
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-country").arg("country", format!("{country:?}")),
+        ));
     }
     let chr = reference(&a.holder, "--holder")?;
     if chr.country_code() != country {
-        return Err(Fail::usage(format!(
-            "--holder {chr} does not start with the country code {country}: write e.g. \
-             {country}CVCA00001"
-        )));
+        return Err(Fail::usage_said(
+            Message::new("op-cvc-err-holder-country")
+                .arg("chr", &chr)
+                .arg("country", country),
+        ));
     }
     let rights = if a.rights.is_empty() {
         AccessRights::READ_DG3.union(AccessRights::READ_DG4)
@@ -130,18 +141,16 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
         .years
         .checked_mul(12)
         .and_then(|m| after_months(from, m))
-        .ok_or_else(|| lifetime_error("CVCA certificate"))?;
+        .ok_or_else(|| lifetime_error("op-cvc-f-cvca-cert"))?;
     if std::fs::symlink_metadata(a.dir.join(CURRENT)).is_ok() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} already holds a CVCA: roll it over with `ektp cvc link --cvca-dir {}`, or \
-             choose another directory",
-            a.dir.display(),
-            a.dir.display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-has-cvca").arg("dir", a.dir.display()),
+        ));
     }
-    std::fs::create_dir_all(&a.dir).or_config(|| format!("cannot create {}", a.dir.display()))?;
+    std::fs::create_dir_all(&a.dir)
+        .or_config_said(|| Message::new("op-err-cannot-create").arg("path", a.dir.display()))?;
     let key = SoftwareCvSigner::generate(a.curve.into())
-        .or_config(|| "cannot generate the CVCA key".to_owned())?;
+        .or_config_said(|| Message::new("op-cvc-err-generate"))?;
     let cert = CertificateBuilder::new(
         chr.clone(),
         Chat::inspection_system(Role::Cvca, rights),
@@ -149,7 +158,7 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
         to,
     )
     .self_signed(&key)
-    .map_err(|e| issue_error(e, "CVCA certificate"))?;
+    .map_err(|e| issue_error(e, "op-cvc-f-cvca-cert"))?;
     let key_path = cvca_key_path(&a.dir, &chr);
     let cert_path = cvca_cert_path(&a.dir, &chr);
     write_key(&key_path, &key, "directory")?;
@@ -157,11 +166,11 @@ pub(super) fn init_cvca(a: &InitCvcaArgs, global: &Global) -> Result<ExitCode, F
     write_public(&a.dir.join(CURRENT), format!("{chr}\n").as_bytes())?;
     report(
         global,
-        &format!("TEST ONLY CVCA written to {}:", a.dir.display()),
+        &Message::new("op-cvc-cvca-written").arg("dir", a.dir.display()),
         Some(&cert),
         &[
-            ("CVCA certificate", &cert_path),
-            ("CVCA private key", &key_path),
+            ("op-cvc-f-cvca-cert", &cert_path),
+            ("op-cvc-f-cvca-key", &key_path),
         ],
     )?;
     test_only_note(global);

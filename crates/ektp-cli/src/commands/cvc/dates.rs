@@ -4,15 +4,15 @@ use super::*;
 
 pub(super) fn today() -> Result<CvDate, Fail> {
     CvDate::from_system_time(SystemTime::now())
-        .map_err(|_| Fail::config(anyhow::anyhow!("the system clock is outside 2000..2099")))
+        .map_err(|_| Fail::config_said(ektp_i18n::Message::new("op-cvc-err-clock")))
 }
 
 /// Parses `YYYY-MM-DD` or `YYMMDD`.
 pub(super) fn parse_date(text: &str) -> Result<CvDate, Fail> {
     let bad = || {
-        Fail::usage(format!(
-            "--from {text:?} is not a date: write YYYY-MM-DD (e.g. 2026-12-06) or YYMMDD"
-        ))
+        Fail::usage_said(
+            ektp_i18n::Message::new("op-cvc-err-date").arg("text", format!("{text:?}")),
+        )
     };
     if let Some(short) = text.strip_prefix("20").filter(|_| text.len() == 10) {
         let digits: String = short.chars().filter(|c| *c != '-').collect();
@@ -78,11 +78,11 @@ pub(super) fn after_days(from: CvDate, days: u32) -> Option<CvDate> {
     from.checked_add_days(days.checked_sub(1)?)
 }
 
-pub(super) fn lifetime_error(what: &str) -> Fail {
-    Fail::usage(format!(
-        "the {what} would end after 2099-12-31, the last date a CV certificate can carry: \
-         choose a shorter lifetime"
-    ))
+/// `what`: the certificate's name as a message id (`op-cvc-f-…`).
+pub(super) fn lifetime_error(what: &'static str) -> Fail {
+    Fail::usage_said(
+        ektp_i18n::Message::new("op-cvc-err-lifetime").msg("what", ektp_i18n::Message::new(what)),
+    )
 }
 
 // ---------------------------------------------------------------- references

@@ -6,10 +6,11 @@ use ektp::Message;
 
 pub(super) fn reference(text: &str, option: &str) -> Result<CertificateReference, Fail> {
     CertificateReference::new(text).map_err(|_| {
-        Fail::usage(format!(
-            "{option} {text:?} is not a holder reference: 1 to 16 printable ASCII characters, \
-             country code + mnemonic + 5-character sequence number (e.g. IDDVBANK00001)"
-        ))
+        Fail::usage_said(
+            Message::new("op-cvc-err-reference")
+                .arg("option", option)
+                .arg("text", format!("{text:?}")),
+        )
     })
 }
 
@@ -18,11 +19,11 @@ pub(super) fn reference(text: &str, option: &str) -> Result<CertificateReference
 /// Refuses to replace an existing key.
 pub(super) fn refuse_existing(path: &Path, option: &str) -> Result<(), Fail> {
     if std::fs::symlink_metadata(path).is_ok() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} already exists: a key is never overwritten; choose another {option} or move \
-             the old key away",
-            path.display()
-        )));
+        return Err(Fail::config_said(
+            Message::new("op-cvc-err-key-exists")
+                .arg("path", path.display())
+                .arg("option", option),
+        ));
     }
     Ok(())
 }
@@ -32,8 +33,9 @@ pub(super) fn write_key(path: &Path, key: &SoftwareCvSigner, option: &str) -> Re
     refuse_existing(path, option)?;
     let der = key
         .to_pkcs8_der()
-        .or_config(|| "cannot encode the new key".to_owned())?;
-    ektp_fs::write_private(path, &der).or_config(|| format!("cannot write {}", path.display()))
+        .or_config_said(|| Message::new("op-cvc-err-encode"))?;
+    ektp_fs::write_private(path, &der)
+        .or_config_said(|| Message::new("op-err-cannot-write").arg("path", path.display()))
 }
 
 /// Reads a private key file (refused if group or others can read it).
@@ -47,7 +49,7 @@ pub(crate) fn read_key(path: &Path) -> Result<SoftwareCvSigner, Fail> {
 
 /// Writes a public file (certificate, request) atomically: a temporary beside it, renamed.
 pub(super) fn write_public(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
-    let what = || format!("cannot write {}", path.display());
+    let what = || Message::new("op-err-cannot-write").arg("path", path.display());
     let name = path
         .file_name()
         .map_or_else(|| "cvc".into(), |n| n.to_string_lossy().into_owned());
@@ -64,7 +66,7 @@ pub(super) fn write_public(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    written.or_config(what)
+    written.or_config_said(what)
 }
 
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Fail> {
@@ -93,9 +95,8 @@ pub(crate) fn read_certificate(path: &Path) -> Result<CvCertificate, Fail> {
 pub(super) fn read_request(path: &Path) -> Result<CertificateRequest, Fail> {
     let bytes = read_file(path)?;
     CertificateRequest::from_bytes(&bytes).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
-            path.display()
+        Fail::config(anyhow::Error::new(e).context(Said(
+            Message::new("op-cvc-err-not-request").arg("path", path.display()),
         )))
     })
 }

@@ -15,6 +15,11 @@ use super::{curve_of, read_certificate, read_file, rights_text, today};
 use crate::config::Global;
 use crate::exit::{self, Fail};
 use crate::output::print_json;
+use crate::text::{f, t};
+
+#[path = "show_text.rs"]
+mod words;
+use words::{check_text, kind_text, role_text, status_text, terminal_text};
 
 /// `ektp cvc show`.
 #[derive(Debug, Args)]
@@ -96,8 +101,10 @@ pub(crate) fn request_json(r: &CertificateRequest) -> Value {
 
 /// What a signature check found.
 struct Check {
-    /// Whose key was used.
+    /// Whose key was used (its CHR, and the file it came from).
     by: String,
+    /// What that key is, beside `by` (a message id): self-signed, the requested key.
+    note: Option<&'static str>,
     /// `Ok` or why not.
     result: Result<(), CvcError>,
 }
@@ -109,19 +116,26 @@ impl Check {
             Some(c) => json!({
                 "checked": true,
                 "verified": c.result.is_ok(),
-                "key_of": c.by,
+                "key_of": match c.note {
+                    Some(id) => format!("{} ({})", c.by, ektp_i18n::Catalog::of(ektp_i18n::Lang::En).get(id)),
+                    None => c.by.clone(),
+                },
                 "error": c.result.as_ref().err().map(ToString::to_string),
             }),
         }
     }
 
     fn text(this: Option<&Check>, hint: &str) -> String {
-        match this {
-            None => format!("not checked ({hint})"),
-            Some(Check { by, result: Ok(()) }) => format!("verified with the key of {by}"),
-            Some(Check { by, result: Err(e) }) => format!("NOT VERIFIED with the key of {by}: {e}"),
-        }
+        check_text(this.map(|c| (c.by.as_str(), c.note, &c.result)), hint)
     }
+}
+
+/// A failed check (exit 1) with this message.
+fn failed(message: ektp_i18n::Message) -> Fail {
+    Fail::new(
+        exit::Kind::Failed,
+        anyhow::Error::new(crate::exit::Said(message)),
+    )
 }
 
 /// Runs `ektp cvc show`.
@@ -129,11 +143,9 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
     let bytes = read_file(&a.file)?;
     match bytes.first() {
         Some(0x30) => {
-            return Err(Fail::usage(format!(
-                "{} starts like a private key or an X.509 object, not a CV certificate: \
-                 `cvc show` never prints keys; X.509 certificates go to `ektp pki show`",
-                a.file.display()
-            )));
+            return Err(Fail::usage_said(
+                ektp_i18n::Message::new("op-cvcs-err-key").arg("path", a.file.display()),
+            ));
         }
         Some(0x67) => return show_request(a, &bytes, global),
         _ => {}
@@ -142,11 +154,11 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
         Ok(cert) => show_certificate(a, &cert, global),
         Err(cert_err) => match CertificateRequest::from_bytes(&bytes) {
             Ok(_) => show_request(a, &bytes, global),
-            Err(_) => Err(Fail::config(anyhow::Error::new(cert_err).context(format!(
-                "{} is neither a CV certificate nor a certificate request (DER, BSI \
-                 TR-03110-3)",
-                a.file.display()
-            )))),
+            Err(_) => Err(Fail::config(anyhow::Error::new(cert_err).context(
+                crate::exit::Said(
+                    ektp_i18n::Message::new("op-cvcs-err-neither").arg("path", a.file.display()),
+                ),
+            ))),
         },
     }
 }
@@ -154,15 +166,13 @@ pub fn show(a: &ShowArgs, global: &Global) -> Result<ExitCode, Fail> {
 fn issuer_check(cert: &CvCertificate, issuer_path: &Path) -> Result<Check, Fail> {
     let issuer = read_certificate(issuer_path)?;
     if issuer.chr() != cert.car() {
-        return Err(Fail::failed(format!(
-            "{} is issued by {}, but --issuer {} is {}'s certificate: give the certificate \
-             whose holder reference is {}",
-            cert.chr(),
-            cert.car(),
-            issuer_path.display(),
-            issuer.chr(),
-            cert.car()
-        )));
+        return Err(failed(
+            ektp_i18n::Message::new("op-cvcs-err-issuer")
+                .arg("chr", cert.chr())
+                .arg("car", cert.car())
+                .arg("path", issuer_path.display())
+                .arg("issuer", issuer.chr()),
+        ));
     }
     let result = match curve_of(&issuer) {
         Some(curve) => cert.verify_signature(curve, &issuer.body().public_key),
@@ -173,6 +183,7 @@ fn issuer_check(cert: &CvCertificate, issuer_path: &Path) -> Result<Check, Fail>
     };
     Ok(Check {
         by: format!("{} ({})", issuer.chr(), issuer_path.display()),
+        note: None,
         result,
     })
 }
@@ -193,7 +204,8 @@ fn show_certificate(a: &ShowArgs, cert: &CvCertificate, global: &Global) -> Resu
         Some(issuer_check(cert, issuer)?)
     } else if b.is_self_signed() {
         b.public_key.domain_parameters().map(|curve| Check {
-            by: format!("{} (self-signed)", b.chr),
+            by: b.chr.to_string(),
+            note: Some("op-cvcs-self-signed"),
             result: cert.verify_signature(curve, &b.public_key),
         })
     } else {
@@ -209,41 +221,42 @@ fn show_certificate(a: &ShowArgs, cert: &CvCertificate, global: &Global) -> Resu
         }
         print_json(&v)?;
     } else {
-        let kind = match b.role() {
-            Role::Cvca if !b.is_self_signed() => "CVCA link certificate",
-            Role::Cvca => "CVCA certificate",
-            Role::DvDomestic | Role::DvForeign => "DV certificate",
-            Role::Terminal => "terminal certificate",
-        };
+        let kind = kind_text(b.role(), b.is_self_signed());
         let curve = match (curve_of(cert), b.public_key.domain_parameters()) {
-            (Some(c), Some(_)) => format!("{c} (domain parameters in the certificate)"),
-            (Some(c), None) => format!("{c} (the CVCA's domain parameters)"),
-            (None, _) => "unknown: the key is on no supported curve".to_owned(),
+            (Some(c), Some(_)) => f("op-cvcs-curve-in-cert", &[("curve", &c.to_string())]),
+            (Some(c), None) => f("op-cvcs-curve-cvca", &[("curve", &c.to_string())]),
+            (None, _) => t("op-cvcs-curve-unknown"),
         };
+        let file = a.file.display().to_string();
         println!(
-            "{kind} {} (BSI TR-03110-3 CV certificate)",
-            a.file.display()
+            "{}",
+            f("op-cvcs-cert-title", &[("kind", &kind), ("file", &file)])
         );
+        let (expiry, today) = (b.expiration.to_string(), now.to_string());
+        let status = status_text(status);
+        let expires = [
+            ("date", expiry.as_str()),
+            ("status", &status),
+            ("today", &today),
+        ];
         let rows = [
             ("CAR", b.car.to_string()),
             ("CHR", b.chr.to_string()),
-            ("role", b.role().to_string()),
-            ("terminal type", b.chat.terminal_type().to_string()),
-            ("rights", rights_text(b.chat.rights())),
-            ("effective", b.effective.to_string()),
+            ("op-cvcs-role", role_text(b.role())),
             (
-                "expires",
-                format!("{} ({status}, today {now})", b.expiration),
+                "op-cvcs-terminal-type",
+                terminal_text(b.chat.terminal_type()),
             ),
-            ("curve", curve),
+            ("op-cvcs-rights", rights_text(b.chat.rights())),
+            ("op-cvcs-effective", b.effective.to_string()),
+            ("op-cvcs-expires", f("op-cvcs-expires-value", &expires)),
+            ("op-cvcs-curve", curve),
             (
-                "signature",
-                Check::text(check.as_ref(), "give --issuer CERT to check it"),
+                "op-cvcs-signature",
+                Check::text(check.as_ref(), &t("op-cvcs-hint-issuer")),
             ),
         ];
-        for (k, v) in rows {
-            println!("  {k:<14} {v}");
-        }
+        words::print_rows(&rows, 14);
     }
     Ok(match check {
         Some(Check { result: Err(_), .. }) => exit::Kind::Failed.code(),
@@ -257,12 +270,12 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
         (Some(path), Some(o)) => {
             let issuer = read_certificate(path)?;
             if issuer.chr() != &o.car {
-                return Err(Fail::failed(format!(
-                    "the request's outer signature is by {}, but --issuer {} is {}'s certificate",
-                    o.car,
-                    path.display(),
-                    issuer.chr()
-                )));
+                return Err(failed(
+                    ektp_i18n::Message::new("op-cvcs-err-outer-issuer")
+                        .arg("car", &o.car)
+                        .arg("path", path.display())
+                        .arg("issuer", issuer.chr()),
+                ));
             }
             let result = match curve_of(&issuer) {
                 Some(curve) => req.verify_outer(curve, &issuer.body().public_key),
@@ -273,14 +286,14 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
             };
             Some(Check {
                 by: format!("{} ({})", issuer.chr(), path.display()),
+                note: None,
                 result,
             })
         }
         (Some(_), None) => {
-            return Err(Fail::usage(
-                "this request has no outer signature: --issuer checks only authenticated (67) \
-                 requests",
-            ));
+            return Err(Fail::usage_said(ektp_i18n::Message::new(
+                "op-cvcs-err-no-outer",
+            )));
         }
         (None, _) => None,
     })
@@ -288,14 +301,14 @@ fn outer_check(a: &ShowArgs, req: &CertificateRequest) -> Result<Option<Check>, 
 
 fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode, Fail> {
     let req = CertificateRequest::from_bytes(bytes).map_err(|e| {
-        Fail::config(anyhow::Error::new(e).context(format!(
-            "{} is not a CV certificate request (DER, BSI TR-03110-3 §C.2)",
-            a.file.display()
+        Fail::config(anyhow::Error::new(e).context(crate::exit::Said(
+            ektp_i18n::Message::new("op-cvc-err-not-request").arg("path", a.file.display()),
         )))
     })?;
     let b = req.body();
     let inner = Check {
-        by: format!("{} (the requested key: proof of possession)", b.chr),
+        by: b.chr.to_string(),
+        note: Some("op-cvcs-requested-key"),
         result: req.verify_inner(),
     };
     let outer = outer_check(a, &req)?;
@@ -307,38 +320,34 @@ fn show_request(a: &ShowArgs, bytes: &[u8], global: &Global) -> Result<ExitCode,
         }
         print_json(&v)?;
     } else {
-        println!(
-            "certificate request {} (BSI TR-03110-3 §C.2)",
-            a.file.display()
-        );
+        let file = a.file.display().to_string();
+        println!("{}", f("op-cvcs-req-title", &[("file", &file)]));
         let rows = [
             (
                 "CAR",
                 b.car
                     .as_ref()
-                    .map_or_else(|| "(none given)".to_owned(), ToString::to_string),
+                    .map_or_else(|| t("op-cvcs-none-given"), ToString::to_string),
             ),
             ("CHR", b.chr.to_string()),
             (
-                "curve",
+                "op-cvcs-curve",
                 b.curve()
-                    .map_or_else(|| "unknown".to_owned(), |c| c.to_string()),
+                    .map_or_else(|| t("op-cvcs-unknown"), |c| c.to_string()),
             ),
-            ("inner signature", Check::text(Some(&inner), "")),
+            ("op-cvcs-inner", Check::text(Some(&inner), "")),
             (
-                "outer signature",
+                "op-cvcs-outer",
                 match req.outer() {
-                    None => "none (not an authenticated request)".to_owned(),
+                    None => t("op-cvcs-no-outer"),
                     Some(o) => Check::text(
                         outer.as_ref(),
-                        &format!("by {}; give --issuer CERT to check it", o.car),
+                        &f("op-cvcs-hint-outer", &[("car", o.car.as_str())]),
                     ),
                 },
             ),
         ];
-        for (k, v) in rows {
-            println!("  {k:<16} {v}");
-        }
+        words::print_rows(&rows, 16);
     }
     let failed = inner.result.is_err() || outer.is_some_and(|o| o.result.is_err());
     Ok(if failed {

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use ektp::format_utc;
+use ektp_i18n::Message;
 use ektp_pki::EfSod;
 use serde_json::{Value, json};
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -12,6 +13,9 @@ use x509_parser::revocation_list::CertificateRevocationList;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+
+mod text;
+use text::print_text;
 
 /// Largest file `pki show` reads.
 const MAX_SHOW_FILE_LEN: u64 = 1 << 20;
@@ -27,21 +31,22 @@ enum Object {
 type PemBlock = (String, Vec<u8>);
 
 /// PEM blocks, or `None` if the file is not PEM.
-fn pem_blocks(bytes: &[u8]) -> Result<Option<Vec<PemBlock>>, Fail> {
+fn pem_blocks(bytes: &[u8], file: &Path) -> Result<Option<Vec<PemBlock>>, Fail> {
     let text = String::from_utf8_lossy(bytes);
     if !text.contains("-----BEGIN ") {
         return Ok(None);
     }
     let mut out = Vec::new();
     for pem in x509_parser::pem::Pem::iter_from_buffer(bytes) {
-        let pem = pem.map_err(|e| Fail::config(anyhow::anyhow!("malformed PEM: {e}")))?;
+        let pem =
+            pem.map_err(|e| Fail::config_said(said("op-show-err-pem", file).arg("detail", e)))?;
         out.push((pem.label, pem.contents));
     }
     Ok(Some(out))
 }
 
-fn sniff(bytes: &[u8]) -> Result<Vec<Object>, Fail> {
-    if let Some(blocks) = pem_blocks(bytes)? {
+fn sniff(bytes: &[u8], file: &Path) -> Result<Vec<Object>, Fail> {
+    if let Some(blocks) = pem_blocks(bytes, file)? {
         let mut out = Vec::new();
         for (label, der) in blocks {
             match label.as_str() {
@@ -49,14 +54,12 @@ fn sniff(bytes: &[u8]) -> Result<Vec<Object>, Fail> {
                 "X509 CRL" => out.push(Object::Crl(der)),
                 "CMS" | "PKCS7" => out.push(Object::Sod(der)),
                 "PRIVATE KEY" | "EC PRIVATE KEY" | "RSA PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
-                    return Err(Fail::usage(
-                        "this is a private key: `pki show` describes certificates, CRLs and EF.SOD, and never prints keys",
-                    ));
+                    return Err(Fail::usage_said(said("op-show-err-key", file)));
                 }
                 other => {
-                    return Err(Fail::config(anyhow::anyhow!(
-                        "PEM block {other:?} is not a certificate, CRL or CMS object"
-                    )));
+                    return Err(Fail::config_said(
+                        said("op-show-err-label", file).arg("label", format!("{other:?}")),
+                    ));
                 }
             }
         }
@@ -73,24 +76,26 @@ fn sniff(bytes: &[u8]) -> Result<Vec<Object>, Fail> {
                 Ok(vec![Object::Sod(bytes.to_vec())])
             }
         }
-        _ => Err(Fail::config(anyhow::anyhow!(
-            "not a certificate, CRL or EF.SOD (neither PEM nor DER starting with 30 or 77)"
-        ))),
+        _ => Err(Fail::config_said(said("op-show-err-unknown", file))),
     }
+}
+
+/// A message about `file`.
+fn said(id: &'static str, file: &Path) -> Message {
+    Message::new(id).arg("path", file.display())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(ring::digest::digest(&ring::digest::SHA256, bytes))
 }
 
-fn describe_certificate(der: &[u8]) -> Result<Value, Fail> {
+fn describe_certificate(der: &[u8], file: &Path) -> Result<Value, Fail> {
     let (rest, cert) = X509Certificate::from_der(der)
-        .map_err(|e| Fail::config(anyhow::anyhow!("malformed certificate: {e}")))?;
+        .map_err(|e| Fail::config_said(said("op-show-err-cert", file).arg("detail", e)))?;
     if !rest.is_empty() {
-        return Err(Fail::config(anyhow::anyhow!(
-            "malformed certificate: {} bytes after its end",
-            rest.len()
-        )));
+        return Err(Fail::config_said(
+            said("op-show-err-trailing", file).arg("n", rest.len()),
+        ));
     }
     let now = x509_parser::time::ASN1Time::now();
     let v = cert.validity();
@@ -134,9 +139,9 @@ fn describe_certificate(der: &[u8]) -> Result<Value, Fail> {
     }))
 }
 
-fn describe_crl(der: &[u8]) -> Result<Value, Fail> {
+fn describe_crl(der: &[u8], file: &Path) -> Result<Value, Fail> {
     let (_, crl) = CertificateRevocationList::from_der(der)
-        .map_err(|e| Fail::config(anyhow::anyhow!("malformed CRL: {e}")))?;
+        .map_err(|e| Fail::config_said(said("op-show-err-crl", file).arg("detail", e)))?;
     let revoked: Vec<Value> = crl
         .iter_revoked_certificates()
         .map(|r| {
@@ -156,13 +161,13 @@ fn describe_crl(der: &[u8]) -> Result<Value, Fail> {
     }))
 }
 
-fn describe_sod(bytes: &[u8]) -> Result<Value, Fail> {
+fn describe_sod(bytes: &[u8], file: &Path) -> Result<Value, Fail> {
     let sod = if bytes.first() == Some(&0x77) {
         EfSod::from_bytes(bytes)
     } else {
         EfSod::from_content_info(bytes)
     }
-    .or_config(|| "not a valid EF.SOD".to_owned())?;
+    .or_config_said(|| said("op-show-err-sod", file))?;
     let hashes: Vec<Value> = sod
         .data_groups()
         .into_iter()
@@ -196,127 +201,21 @@ fn describe_sod(bytes: &[u8]) -> Result<Value, Fail> {
     }))
 }
 
-/// `v[key]`, or null.
-fn g<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key).unwrap_or(&Value::Null)
-}
-
-fn print_text(v: &Value) {
-    match v.get("type").and_then(Value::as_str) {
-        Some("certificate") => print_certificate(v),
-        Some("crl") => print_crl(v),
-        _ => print_sod(v),
-    }
-}
-
-/// `v[key]` as text, or `-`.
-fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or("-").to_owned()
-}
-
-fn print_certificate(v: &Value) {
-    let s = |k: &str| s(v, k);
-    println!(
-        "Certificate{}",
-        if g(v, "test_only") == true {
-            "  (TEST ONLY)"
-        } else {
-            ""
-        }
-    );
-    println!("  subject      {}", s("subject"));
-    println!("  issuer       {}", s("issuer"));
-    println!("  serial       {}", s("serial"));
-    println!(
-        "  valid        {} .. {} ({})",
-        s("not_before"),
-        s("not_after"),
-        s("status")
-    );
-    println!("  public key   {}", s("public_key"));
-    println!(
-        "  CA           {}",
-        if g(v, "ca") == true { "yes" } else { "no" }
-    );
-    println!("  key usage    {}", s("key_usage"));
-    println!("  SHA-256      {}", s("sha256"));
-}
-
-fn print_crl(v: &Value) {
-    let s = |k: &str| s(v, k);
-    println!("Certificate revocation list");
-    println!("  issuer       {}", s("issuer"));
-    println!("  this update  {}", s("this_update"));
-    println!("  next update  {}", s("next_update"));
-    let revoked = g(v, "revoked").as_array().cloned().unwrap_or_default();
-    println!("  revoked      {}", revoked.len());
-    for r in revoked {
-        println!(
-            "    serial {} since {}",
-            g(&r, "serial").as_str().unwrap_or("-"),
-            g(&r, "revoked_at").as_str().unwrap_or("-")
-        );
-    }
-}
-
-fn print_sod(v: &Value) {
-    let s = |k: &str| s(v, k);
-    println!("EF.SOD (LDS Security Object in CMS SignedData)");
-    println!("  data group hashes ({}):", s("digest_algorithm"));
-    for h in g(v, "data_group_hashes")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-    {
-        println!(
-            "    DG{:<3} {}",
-            g(&h, "dg").as_u64().unwrap_or_default(),
-            g(&h, "hash").as_str().unwrap_or("-")
-        );
-    }
-    match v.get("signer").filter(|x| !x.is_null()) {
-        Some(sig) => {
-            println!(
-                "  signer       {}",
-                g(sig, "subject").as_str().unwrap_or("-")
-            );
-            println!(
-                "  issued by    {}",
-                g(sig, "issuer").as_str().unwrap_or("-")
-            );
-            println!(
-                "  serial       {}",
-                g(sig, "serial").as_str().unwrap_or("-")
-            );
-        }
-        None => println!("  signer       (certificate not parsable)"),
-    }
-    println!("  signing time {}", s("signing_time"));
-    println!("  SHA-256      {}", s("sha256"));
-    println!("  (this describes the file; `ektp verify` checks it against a trust store)");
-}
-
 /// Runs `ektp pki show FILE`.
 pub(super) fn show(file: &Path, global: &Global) -> Result<ExitCode, Fail> {
-    let what = || format!("cannot read {}", file.display());
-    let len = std::fs::metadata(file).or_config(what)?.len();
+    let what = || said("op-show-err-read", file);
+    let len = std::fs::metadata(file).or_config_said(what)?.len();
     if len > MAX_SHOW_FILE_LEN {
-        return Err(Fail::config(anyhow::anyhow!(
-            "{} is larger than 1 MiB: not a certificate, CRL or EF.SOD",
-            file.display()
-        )));
+        return Err(Fail::config_said(said("op-show-err-large", file)));
     }
-    let bytes = std::fs::read(file).or_config(what)?;
-    let objects = sniff(&bytes).map_err(|f| Fail {
-        kind: f.kind,
-        error: f.error.context(format!("{}", file.display())),
-    })?;
+    let bytes = std::fs::read(file).or_config_said(what)?;
+    let objects = sniff(&bytes, file)?;
     let mut described = Vec::new();
     for object in objects {
         described.push(match object {
-            Object::Certificate(der) => describe_certificate(&der)?,
-            Object::Crl(der) => describe_crl(&der)?,
-            Object::Sod(der) => describe_sod(&der)?,
+            Object::Certificate(der) => describe_certificate(&der, file)?,
+            Object::Crl(der) => describe_crl(&der, file)?,
+            Object::Sod(der) => describe_sod(&der, file)?,
         });
     }
     if global.json {

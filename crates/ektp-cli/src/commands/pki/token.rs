@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use ektp_i18n::Message;
 use ektp_pkcs11::{KeyCurve, Pkcs11CertKey, Pkcs11CvSigner, Pkcs11Uri, Token};
 use ektp_pki::cvc::{
     AccessRights, CertificateBuilder, CertificateReference, Chat, CvCertificate, CvDate,
@@ -52,13 +53,14 @@ fn token_pin(label: &str, pin_file: Option<&Path>) -> Result<ektp_pkcs11::Pin, F
     match pin_file {
         Some(path) => ektp_pkcs11::Pin::from_file(path).map_err(Fail::token),
         None if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password(format!("user PIN of token {label}: "))
-                .map_err(|e| Fail::usage(format!("cannot read the PIN from the terminal: {e}")))?;
+            let prompt = crate::text::f("op-pin-prompt", &[("label", label)]);
+            let typed = rpassword::prompt_password(format!("{prompt} ")).map_err(|e| {
+                let said = exit::Said(Message::new("op-pin-unreadable"));
+                Fail::new(exit::Kind::Usage, anyhow::Error::new(e).context(said))
+            })?;
             ektp_pkcs11::Pin::new(typed).map_err(Fail::token)
         }
-        None => Err(Fail::usage(
-            "no PIN for the PKCS#11 token: give --pin-file FILE (in a terminal ektp asks for it)",
-        )),
+        None => Err(Fail::usage_said(Message::new("op-pin-none"))),
     }
 }
 
@@ -69,12 +71,11 @@ fn refuse_existing(token: &Token) -> Result<(), Fail> {
         .iter()
         .find(|o| ALL.iter().any(|(label, _)| o.label == *label))
     {
-        Some(o) => Err(Fail::config(anyhow::anyhow!(
-            "token {} already holds a key {}: use a fresh token (or delete its ektp-*-TEST \
-             objects)",
-            token.label(),
-            o.label
-        ))),
+        Some(o) => Err(Fail::config_said(
+            Message::new("op-token-has-key")
+                .arg("token", token.label())
+                .arg("key", &o.label),
+        )),
         None => Ok(()),
     }
 }
@@ -96,7 +97,7 @@ fn token_root(token: &Arc<Token>, now: SystemTime) -> Result<(TestCa, Vec<u8>), 
         ago,
         now.checked_add(DAY.saturating_mul(3650)).unwrap_or(now),
     )
-    .or_config(|| "cannot make the TEST root with the token's key".to_owned())?;
+    .or_config_said(|| Message::new("op-token-root"))?;
     let crl = root
         .crl(
             &[],
@@ -104,7 +105,7 @@ fn token_root(token: &Arc<Token>, now: SystemTime) -> Result<(TestCa, Vec<u8>), 
             now.checked_add(DAY.saturating_mul(30)).unwrap_or(now),
             1,
         )
-        .or_config(|| "cannot sign the TEST CRL with the token's key".to_owned())?;
+        .or_config_said(|| Message::new("op-token-crl"))?;
     Ok((root, crl))
 }
 
@@ -126,11 +127,11 @@ fn token_cv_chain(token: &Arc<Token>, now: SystemTime) -> Result<[CvCertificate;
         cv_key(token, TERMINAL)?,
     );
     let today = CvDate::from_system_time(now)
-        .map_err(|_| Fail::config(anyhow::anyhow!("the system clock is outside 2000..2099")))?;
+        .map_err(|_| Fail::config_said(Message::new("op-cvc-err-clock")))?;
     let until = |days: u32| {
         today
             .checked_add_days(days)
-            .ok_or_else(|| Fail::config(anyhow::anyhow!("the system clock is near 2099")))
+            .ok_or_else(|| Fail::config_said(Message::new("op-err-clock-2099")))
     };
     let chr = |text: &str| {
         CertificateReference::new(text).map_err(|e| Fail::usage(format!("{text}: {e}")))
@@ -188,7 +189,7 @@ fn make_in_token(token: &Arc<Token>) -> Result<Made, Fail> {
     let spec = DocumentSignerSpec::new("Document Signer 1 (token)", TestKey::EcdsaP256, now);
     let ds_cert = root
         .issue_document_signer_for_public_key(&spec, &public)
-        .or_config(|| "cannot certify the token's document signer key".to_owned())?;
+        .or_config_said(|| Message::new("op-token-ds"))?;
     let cv = token_cv_chain(token, now)?;
     token
         .generate_master_key(MASTER.0, MASTER.1)
@@ -208,11 +209,12 @@ fn write_files(
     label: &str,
     pin_file: Option<&Path>,
     made: &Made,
-) -> Result<Vec<(String, PathBuf)>, Fail> {
+) -> Result<Vec<(Message, PathBuf)>, Fail> {
     let trust_dir = dir.join("trust");
     let cvc_dir = dir.join("cvc");
     for d in [&trust_dir, &cvc_dir] {
-        std::fs::create_dir_all(d).or_config(|| format!("cannot create {}", d.display()))?;
+        std::fs::create_dir_all(d)
+            .or_config_said(|| Message::new("op-err-cannot-create").arg("path", d.display()))?;
     }
     let root_path = trust_dir.join("ID-CSCA-TEST-ONLY.crt.pem");
     let crl_path = trust_dir.join("ID-CSCA-TEST-ONLY.crl");
@@ -220,37 +222,40 @@ fn write_files(
     write_new(&root_path, made.root.certificate_pem().as_bytes(), false)?;
     write_new(&crl_path, &made.crl, false)?;
     write_new(&ds_path, &made.ds_cert, false)?;
-    let key = |what: &str, l: &str, kind: &str| {
+    let key = |what: &'static str, l: &str, kind: &str| {
         (
-            format!("{what} (in token {label})"),
+            Message::new("op-pki-in-token")
+                .msg("what", Message::new(what))
+                .arg("label", label),
             PathBuf::from(uri_text(label, l, kind)),
         )
     };
     let mut written = vec![
-        key("root key", ROOT.0, "private"),
-        ("root certificate (trust store)".into(), root_path),
-        ("CRL (trust store)".into(), crl_path),
-        key("document signer key", DS.0, "private"),
-        ("document signer certificate".into(), ds_path),
+        key("op-pki-root-key-t", ROOT.0, "private"),
+        (Message::new("op-pki-root-cert"), root_path),
+        (Message::new("op-pki-crl"), crl_path),
+        key("op-pki-ds-key-t", DS.0, "private"),
+        (Message::new("op-pki-ds-cert-t"), ds_path),
     ];
-    for (cert, (what, l)) in
-        made.cv
-            .iter()
-            .zip([("CVCA", CVCA.0), ("DV", DV.0), ("terminal", TERMINAL.0)])
-    {
+    let cv = [
+        ("op-pki-cvca-key", "op-pki-cvca-cert", CVCA.0),
+        ("op-pki-dv-key", "op-pki-dv-cert", DV.0),
+        ("op-pki-terminal-key", "op-pki-terminal-cert", TERMINAL.0),
+    ];
+    for (cert, (key_what, cert_what, l)) in made.cv.iter().zip(cv) {
         let path = cvc_dir.join(format!("{}.cvcert", cert.chr()));
         write_new(&path, &cert.to_bytes(), false)?;
-        written.push(key(&format!("{what} key"), l, "private"));
-        written.push((format!("{what} CV certificate"), path));
+        written.push(key(key_what, l, "private"));
+        written.push((Message::new(cert_what), path));
     }
-    written.push(key("personalization master key", MASTER.0, "secret-key"));
+    written.push(key("op-pki-master", MASTER.0, "secret-key"));
     let station = dir.join("station-TEST-ONLY.toml");
     write_new(
         &station,
         station_toml(module, label, pin_file).as_bytes(),
         false,
     )?;
-    written.push(("station config".into(), station));
+    written.push((Message::new("op-pki-station"), station));
     Ok(written)
 }
 
@@ -293,9 +298,8 @@ pub(super) fn init_pkcs11(
     print_written(dir, &dir.join("trust"), &station, &written, true, global)?;
     if global.verbosity >= 0 {
         eprintln!(
-            "TEST ONLY: every key (root, document signer, CVCA, DV, terminal, master key) was \
-             generated in token {label} and never leaves it; only certificates and the CRL \
-             are files."
+            "{}",
+            crate::text::f("op-pki-done-token", &[("label", label)])
         );
     }
     Ok(exit::OK)
