@@ -168,6 +168,36 @@ fn station_flow(dir: &Path, lang: &str) -> String {
     out
 }
 
+/// `ektp batch` on a queue of a valid and an invalid application, with no card coming to
+/// reader 1 (its slot lock held): the queue, the invalid one's problems, the prompt, the
+/// time-out and the summary; then without a journal.
+fn batch(dir: &Path, lang: &str) -> String {
+    let mut out = run_lang(
+        dir,
+        lang,
+        &[
+            "--reader",
+            READER1,
+            "batch",
+            "antrean",
+            "--journal",
+            "batch.sqlite",
+            "--signer-cert",
+            "pki/ID-DS1-TEST-ONLY.crt.pem",
+            "--signer-key",
+            "pki/ID-DS1-TEST-ONLY.key.pem",
+            "--trust",
+            "pki/trust",
+            "--test-master-key",
+            "--card-timeout",
+            "1",
+        ],
+        1,
+    );
+    out += &run_lang(dir, lang, &["batch", "antrean"], 4);
+    out
+}
+
 #[test]
 fn the_printing_station_speaks_indonesian() {
     let dir = TempDir::new("lang-station");
@@ -184,7 +214,26 @@ fn the_printing_station_speaks_indonesian() {
     }
     std::fs::write(dir.join("invalid.json"), app.to_string()).unwrap();
 
-    let id = station_flow(dir.path(), "id_ID.UTF-8");
+    assert_eq!(code(&run_in(dir.path(), &["pki", "init", "pki"])), 0);
+    for (name, file) in [
+        ("pria", specimen_path("pria")),
+        ("bad", dir.s("invalid.json")),
+    ] {
+        let to = dir.join("antrean").join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(&base).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+        std::fs::copy(file, to.join("application.json")).unwrap();
+    }
+    let slot = lock(PORT1);
+    assert!(!card_in(READER1), "a card is in {READER1}");
+    let id_batch = batch(dir.path(), "id_ID.UTF-8");
+    let en_batch = batch(dir.path(), "en_US.UTF-8");
+    drop(slot);
+
+    let id = station_flow(dir.path(), "id_ID.UTF-8") + &id_batch;
     assert_all_messages_rendered("id", &id);
     assert_no_english_words("id", &id);
     for phrase in [
@@ -196,9 +245,17 @@ fn the_printing_station_speaks_indonesian() {
     ] {
         assert!(id.contains(phrase), "no {phrase:?} in:\n{id}");
     }
-    let en = station_flow(dir.path(), "en_US.UTF-8");
+    let en = station_flow(dir.path(), "en_US.UTF-8") + &en_batch;
     assert_all_messages_rendered("en", &en);
-    for phrase in ["issued", "INVALID", "Usage:", "Only rows in this state"] {
+    for phrase in [
+        "issued",
+        "INVALID",
+        "Usage:",
+        "Only rows in this state",
+        "Insert a blank card for application pria",
+        "Batch summary",
+        "invalid: bad: holder.name: must not be empty",
+    ] {
         assert!(
             en.contains(phrase),
             "no {phrase:?} in the English flow:\n{en}"

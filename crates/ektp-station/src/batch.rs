@@ -91,6 +91,7 @@ impl Registry {
         Ok(Some(Rejected {
             application: q.id.clone(),
             problems: vec![reason],
+            messages: Vec::new(),
         }))
     }
 
@@ -305,6 +306,7 @@ fn reconcile(
                         q.document_number()
                     )],
                     application: q.id,
+                    messages: Vec::new(),
                 });
             }
         } else if let Some(card) = journal.find_issued(q.document_number())? {
@@ -315,6 +317,7 @@ fn reconcile(
                     card.application
                 )],
                 application: q.id,
+                messages: Vec::new(),
             });
         } else {
             todo.push(q);
@@ -535,6 +538,7 @@ impl<S: CardSource> Run<'_, '_, S> {
             self.failed.push(Rejected {
                 application: q.id,
                 problems: vec![reason],
+                messages: Vec::new(),
             });
         } else {
             self.batch.pending.push_front(q);
