@@ -120,3 +120,7 @@ station-stopping = Stopping after the card in the reader (if any) is finished; C
 station-stopping-now = Stopping at once.
 station-err-reader-twice = reader "{ $reader }" is given twice: give each reader once
 station-test-key-warning = WARNING: using the TEST ONLY personalization master key (cards/test-keys/perso-master-TEST-ONLY.hex). It is public: only virtual test chips accept it. Never use it at a real printing station.
+
+# ektp personalize
+station-perso-reissue-nothing = note: the journal has no card issued for application { $id }: --reissue has nothing to replace, the card is issued as a first card
+station-perso-recorded = recorded in journal { $journal }: application { $application } issued on chip { $chip }

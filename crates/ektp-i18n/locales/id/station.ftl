@@ -140,3 +140,7 @@ station-stopping = Berhenti setelah kartu di pembaca (bila ada) selesai; tekan C
 station-stopping-now = Langsung berhenti.
 station-err-reader-twice = pembaca "{ $reader }" diberikan dua kali: berikan setiap pembaca sekali
 station-test-key-warning = PERINGATAN: memakai kunci induk personalisasi khusus UJI (cards/test-keys/perso-master-TEST-ONLY.hex). Kunci ini publik: hanya cip uji virtual yang menerimanya. Jangan pernah dipakai di stasiun cetak sungguhan.
+
+# ektp personalize
+station-perso-reissue-nothing = catatan: jurnal tidak memuat kartu yang diterbitkan untuk permohonan { $id }: --reissue tidak mengganti apa pun, kartu diterbitkan sebagai kartu pertama
+station-perso-recorded = tercatat di jurnal { $journal }: permohonan { $application } diterbitkan pada cip { $chip }
