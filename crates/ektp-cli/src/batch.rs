@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use ektp::Station;
 use ektp_pcsc::PcscContext;
 use ektp_station::{Batch, Event, Journal, Limits, Queue, RunLock, Summary};
@@ -24,6 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use crate::config::Global;
 use crate::exit::{self, Fail};
 use crate::output::{step_text, to_stderr, to_stdout};
+use crate::text::{render, t};
 
 mod reader;
 mod ui;
@@ -90,13 +90,10 @@ fn stop_on_signals() -> Arc<AtomicBool> {
     let flag = Arc::clone(&stop);
     let installed = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::AcqRel) {
-            to_stderr("Stopping at once.");
+            to_stderr(&t("station-stopping-now"));
             std::process::exit(i32::from(STOPPED));
         }
-        to_stderr(
-            "Stopping after the card in the reader (if any) is finished; Ctrl-C again to stop \
-             at once.",
-        );
+        to_stderr(&t("station-stopping"));
     });
     if let Err(e) = installed {
         tracing::warn!("cannot catch Ctrl-C ({e}): it will stop the batch without a summary");
@@ -135,10 +132,9 @@ fn open_readers(names: &[String]) -> Result<(Vec<Named>, Vec<RunLock>), Fail> {
             .and_then(|ctx| Reader::pick(ctx, name))
             .map_err(Fail::from_anyhow)?;
         if readers.iter().any(|(n, _)| *n == reader.name) {
-            return Err(Fail::usage(format!(
-                "reader {:?} is given twice: give each reader once",
-                reader.name
-            )));
+            return Err(Fail::usage_said(
+                ektp::Message::new("station-err-reader-twice").arg("reader", &reader.name),
+            ));
         }
         locks.push(RunLock::reader(&reader.name).map_err(|e| Fail::from_anyhow(e.into()))?);
         readers.push((reader.name.clone(), reader));
@@ -156,8 +152,11 @@ pub fn run(args: &BatchArgs, cli_readers: &[String], global: &Global) -> Result<
         .journal
         .as_ref()
         .or(global.config.journal.as_ref())
-        .context("no journal: give --journal or set `journal` in the station config (--config)")
-        .map_err(Fail::from_anyhow)?;
+        .ok_or_else(|| {
+            Fail::config(anyhow::Error::new(exit::Said(ektp::Message::new(
+                "cli-err-no-journal",
+            ))))
+        })?;
     let keys = crate::station::load_station(&args.station, global)
         .map_err(|f| Fail::from_anyhow(f.error))?;
     let cvca =
@@ -215,7 +214,7 @@ fn finish(summary: &Summary, journal_path: &std::path::Path, global: &Global) ->
         to_stdout(&serde_json::to_string(&line).unwrap_or_default());
     }
     if global.verbosity >= 0 || exit_code != exit::SUCCESS {
-        to_stderr(&summary.to_string());
+        to_stderr(&render(&summary.message()));
     }
     crate::commands::registry::push_journal(journal_path, global);
     exit_code

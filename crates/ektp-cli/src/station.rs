@@ -141,11 +141,6 @@ impl core::fmt::Debug for StationKeys {
     }
 }
 
-/// The warning printed whenever the TEST ONLY master key is used.
-pub const TEST_KEY_WARNING: &str = "WARNING: using the TEST ONLY personalization master key \
-(cards/test-keys/perso-master-TEST-ONLY.hex). It is public: only virtual test chips accept it. \
-Never use it at a real printing station.";
-
 /// Loads the signer, trust store and master key from options and the config.
 pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, Fail> {
     let cfg = &global.config;
@@ -176,7 +171,8 @@ pub fn load_station(args: &StationArgs, global: &Global) -> Result<StationKeys, 
     let trust = load_trust(args.trust.as_deref(), global)?;
     let master_key = if args.test_master_key {
         if global.verbosity >= -1 {
-            eprintln!("{TEST_KEY_WARNING}");
+            // The warning printed whenever the TEST ONLY master key is used.
+            eprintln!("{}", crate::text::t("station-test-key-warning"));
         }
         StationMasterKey::File(
             MasterKey::from_hex(TEST_MASTER_KEY_HEX)

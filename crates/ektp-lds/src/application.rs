@@ -170,6 +170,33 @@ impl fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    /// The problem as a language-neutral message (`lds-*` in the catalogues): what people
+    /// read in their language. A reason only the English text words (`Invalid`, a NIK or
+    /// content error) rides along as `detail`, which the other catalogues leave out.
+    pub fn message(&self) -> ektp_i18n::Message {
+        use ektp_i18n::Message;
+        let detail = |id| Message::new(id).arg("detail", self);
+        match self {
+            Self::Syntax { line, column } => Message::new("lds-syntax")
+                .arg("line", line)
+                .arg("column", column),
+            Self::Missing => Message::new("lds-missing"),
+            Self::Unknown => Message::new("lds-unknown"),
+            Self::WrongType { .. } => detail("lds-wrong-type"),
+            Self::Invalid(_) => detail("lds-invalid"),
+            Self::Nik(_) => detail("lds-nik"),
+            Self::NotEligible { age } => Message::new("lds-not-eligible")
+                .arg("age", age)
+                .arg("min", MIN_AGE),
+            Self::FileUnreadable(_) => detail("lds-file-unreadable"),
+            Self::TooLarge { max } => Message::new("lds-too-large").arg("max", max),
+            Self::BadContent(_) => detail("lds-bad-content"),
+            Self::Fingerprint(_) => detail("lds-fingerprint"),
+        }
+    }
+}
+
 /// One problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {

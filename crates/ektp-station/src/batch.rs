@@ -91,6 +91,7 @@ impl Registry {
         Ok(Some(Rejected {
             application: q.id.clone(),
             problems: vec![reason],
+            messages: Vec::new(),
         }))
     }
 
@@ -309,6 +310,7 @@ fn reconcile(
                         q.document_number()
                     )],
                     application: q.id,
+                    messages: Vec::new(),
                 });
             }
         } else if let Some(card) = journal.find_issued(q.document_number())? {
@@ -319,6 +321,7 @@ fn reconcile(
                     card.application
                 )],
                 application: q.id,
+                messages: Vec::new(),
             });
         } else {
             todo.push(q);
@@ -539,6 +542,7 @@ impl<S: CardSource> Run<'_, '_, S> {
             self.failed.push(Rejected {
                 application: q.id,
                 problems: vec![reason],
+                messages: Vec::new(),
             });
         } else {
             self.batch.pending.push_front(q);

@@ -740,6 +740,7 @@ mod tests {
         let invalid = Event::Invalid(Rejected {
             application: "b".into(),
             problems: vec!["p".into()],
+            messages: Vec::new(),
         });
         assert_eq!(
             serde_json::to_value(&invalid).unwrap(),

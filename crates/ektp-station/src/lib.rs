@@ -11,6 +11,7 @@ pub mod multi;
 pub mod queue;
 pub mod sink;
 mod source;
+mod words;
 
 pub use batch::{Batch, Events, Limits, MAX_CONSECUTIVE_FAILURES, MAX_FAILURES_PER_APPLICATION};
 pub use error::Error;

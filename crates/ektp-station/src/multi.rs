@@ -544,6 +544,7 @@ impl<S: CardSource> Worker<'_, S> {
             sh.failed.push(Rejected {
                 application: q.id,
                 problems: vec![reason.clone()],
+                messages: Vec::new(),
             });
         } else {
             sh.pending.push_front(q);

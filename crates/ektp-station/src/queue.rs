@@ -56,6 +56,10 @@ pub struct Rejected {
     pub application: String,
     /// What is wrong, one problem an entry.
     pub problems: Vec<String>,
+    /// The same problems as language-neutral messages, for people (`station-field-problem`);
+    /// empty when only the English text is known. Not in the JSON lines.
+    #[serde(skip)]
+    pub messages: Vec<ektp::Message>,
 }
 
 impl Rejected {
@@ -63,6 +67,7 @@ impl Rejected {
         Self {
             application: application.into(),
             problems: vec![problem.into()],
+            messages: Vec::new(),
         }
     }
 }
@@ -93,6 +98,15 @@ impl Queue {
                 Err(errors) => rejected.push(Rejected {
                     application: id,
                     problems: errors.errors().iter().map(ToString::to_string).collect(),
+                    messages: errors
+                        .errors()
+                        .iter()
+                        .map(|e| {
+                            ektp::Message::new("station-field-problem")
+                                .arg("field", &e.field)
+                                .msg("problem", e.problem.message())
+                        })
+                        .collect(),
                 }),
             }
         }

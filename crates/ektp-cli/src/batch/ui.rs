@@ -2,6 +2,8 @@
 
 use ektp_station::FromReader;
 
+use crate::text::{f, render};
+
 use super::*;
 
 /// Renders the batch's events: sentences for the operator (stderr, around the progress bar;
@@ -25,23 +27,31 @@ impl Ui {
             ProgressDrawTarget::stderr()
         };
         let bar = ProgressBar::with_draw_target(Some(0), target);
-        let style = ProgressStyle::with_template(
-            "{bar:30.cyan/blue} {pos}/{len} cards  {rate}  {eta_text}  {wide_msg}",
-        )
-        .map(|s| {
-            s.with_key("rate", |st: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.1} cards/min", st.per_sec() * 60.0);
-            })
-            .with_key(
-                "eta_text",
-                |st: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let secs = st.eta().as_secs();
-                    let _ = write!(w, "{}:{:02} left", secs / 60, secs % 60);
-                },
-            )
-            .progress_chars("##-")
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let counts = f(
+            "station-bar",
+            &[
+                ("pos", "{pos}"),
+                ("len", "{len}"),
+                ("rate", "{rate}"),
+                ("eta", "{eta_text}"),
+            ],
+        );
+        let style =
+            ProgressStyle::with_template(&format!("{{bar:30.cyan/blue}} {counts}  {{wide_msg}}"))
+                .map(|s| {
+                    s.with_key("rate", |st: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1}", st.per_sec() * 60.0);
+                    })
+                    .with_key(
+                        "eta_text",
+                        |st: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let secs = st.eta().as_secs();
+                            let _ = write!(w, "{}:{:02}", secs / 60, secs % 60);
+                        },
+                    )
+                    .progress_chars("##-")
+                })
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         Self {
             bar,
@@ -91,8 +101,8 @@ impl Ui {
                 (Some(r), Event::Step { application, step }) => {
                     format!("[{r}] {application}: {}", step_text(*step))
                 }
-                (Some(r), _) => format!("[{r}] {event}"),
-                (None, _) => event.to_string(),
+                (Some(r), _) => format!("[{r}] {}", render(&event.message())),
+                (None, _) => render(&event.message()),
             };
             self.bar.suspend(|| to_stderr(&text));
         }

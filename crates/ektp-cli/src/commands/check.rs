@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::config::Global;
 use crate::exit::{self, Fail};
 use crate::output::print_json;
+use crate::text::{f, render, t};
 
 /// `ektp check` options.
 #[derive(Debug, Args)]
@@ -44,37 +45,63 @@ fn result_json((path, r): &Checked<'_>) -> serde_json::Value {
     }
 }
 
+/// The status word of a result, padded to line up the file names.
+fn status(id: &str) -> String {
+    let width = ["station-check-valid", "station-check-invalid"]
+        .iter()
+        .map(|k| t(k).chars().count())
+        .max()
+        .unwrap_or(0)
+        .saturating_add(2);
+    format!("{:<width$}", t(id))
+}
+
 fn print_result((path, r): &Checked<'_>) {
     match r {
         Ok(app) => {
-            let replaces = app
-                .application_type
-                .replaces()
-                .map(|d| format!(", replaces {d}"))
-                .unwrap_or_default();
+            let doc = app.holder.document_number.to_string();
+            let kind = app_type(app.application_type.as_str());
+            let detail = match app.application_type.replaces() {
+                Some(d) => f(
+                    "station-check-valid-replaces",
+                    &[("doc", &doc), ("type", &kind), ("replaced", &d.to_string())],
+                ),
+                None => f(
+                    "station-check-valid-detail",
+                    &[("doc", &doc), ("type", &kind)],
+                ),
+            };
             println!(
-                "OK       {}  (document {}, {}{replaces})",
-                path.display(),
-                app.holder.document_number,
-                app.application_type.as_str()
+                "{}{}  {detail}",
+                status("station-check-valid"),
+                path.display()
             );
         }
         Err(errors) => {
+            let n = errors.errors().len().to_string();
             println!(
-                "INVALID  {}  ({})",
+                "{}{}  {}",
+                status("station-check-invalid"),
                 path.display(),
-                count(errors.errors().len(), "problem", "problems")
+                f("station-check-problems", &[("count", &n)])
             );
             for e in errors.errors() {
                 let field = if e.field.is_empty() {
-                    "(document)"
+                    t("station-check-document")
                 } else {
-                    e.field.as_str()
+                    e.field.clone()
                 };
-                println!("         {field}: {}", e.problem);
+                println!("         {field}: {}", render(&e.problem.message()));
             }
         }
     }
+}
+
+/// An application type in words (`as_str` in JSON).
+fn app_type(kind: &str) -> String {
+    let id = format!("station-type-{kind}");
+    let text = t(&id);
+    if text == id { kind.to_owned() } else { text }
 }
 
 /// Runs `ektp check`: exit 0 if every application is valid, 1 if any is not, 4 if a file
@@ -107,16 +134,24 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     if invalid > 0 {
         if global.verbosity >= 0 {
             eprintln!(
-                "{invalid} of {} invalid: fix the fields listed, then check again",
-                count(results.len(), "application", "applications")
+                "{}",
+                f(
+                    "station-check-some-invalid",
+                    &[
+                        ("invalid", &invalid.to_string()),
+                        ("total", &results.len().to_string())
+                    ]
+                )
             );
         }
         if unreadable > 0 {
             if global.verbosity >= 0 {
                 eprintln!(
-                    "{} cannot be read: check the {}",
-                    count(unreadable, "file", "files"),
-                    if unreadable == 1 { "path" } else { "paths" }
+                    "{}",
+                    f(
+                        "station-check-unreadable",
+                        &[("count", &unreadable.to_string())]
+                    )
                 );
             }
             return Ok(ExitCode::from(exit::CONFIG));
@@ -125,15 +160,13 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Fail> {
     } else {
         if global.verbosity >= 0 && !global.json {
             match results.len() {
-                1 => eprintln!("1 application valid"),
-                n => eprintln!("all {} valid", count(n, "application", "applications")),
+                1 => eprintln!("{}", t("station-check-one-valid")),
+                n => eprintln!(
+                    "{}",
+                    f("station-check-all-valid", &[("count", &n.to_string())])
+                ),
             }
         }
         Ok(exit::OK)
     }
-}
-
-/// `n thing(s)` for a count of items.
-fn count(n: usize, one: &str, many: &str) -> String {
-    crate::output::plural(u64::try_from(n).unwrap_or(u64::MAX), one, many)
 }

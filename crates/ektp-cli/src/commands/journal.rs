@@ -11,8 +11,9 @@ use ektp_station::Journal;
 use ektp_station::journal::{Record, RecordFilter, RecordState};
 
 use crate::config::Global;
-use crate::exit::{self, Fail};
+use crate::exit::{self, Fail, Tag as _};
 use crate::output::to_stdout;
+use crate::text::{f, t};
 use ektp::Message;
 
 /// `ektp journal` options.
@@ -67,7 +68,8 @@ pub fn run(args: &JournalArgs, global: &Global) -> Result<ExitCode, Fail> {
         .as_ref()
         .or(global.config.journal.as_ref())
         .ok_or_else(|| Fail::usage_said(Message::new("cli-err-no-journal")))?;
-    let journal = Journal::open_read_only(path).map_err(|e| Fail::from_anyhow(e.into()))?;
+    let journal = Journal::open_read_only(path)
+        .or_config_said(|| Message::new("cli-err-journal-open").arg("path", path.display()))?;
     let read = |filter: &RecordFilter| {
         journal
             .records(filter)
@@ -155,36 +157,45 @@ fn json(rows: &[Record]) -> String {
     serde_json::to_string_pretty(rows).unwrap_or_default()
 }
 
+/// A state in the run's language (the JSON and CSV keep `RecordState::as_str`).
+fn state_text(state: RecordState) -> String {
+    t(&format!("station-state-{}", state.as_str()))
+}
+
 /// One line a row, by date, with a count per state at the end.
 fn table(rows: &[Record]) -> String {
+    let head = |k: &str| t(&format!("station-journal-head-{k}"));
     let mut out = format!(
-        "{:<20}  {:<11}  {:<24}  {:<10}  {:<16}  NOTE\n",
-        "STARTED (UTC)", "STATE", "APPLICATION", "DOCUMENT", "CHIP"
+        "{:<20}  {:<15}  {:<24}  {:<10}  {:<16}  {}\n",
+        head("started"),
+        head("state"),
+        head("application"),
+        head("document"),
+        head("chip"),
+        head("note")
     );
     for r in rows {
-        let note = match (&r.state, &r.reason) {
-            (RecordState::Issued, Some(reason)) => reason.clone(),
-            (RecordState::Issued | RecordState::InProgress, None) => String::new(),
-            (_, reason) => reason.clone().unwrap_or_default(),
-        };
+        let note = r.reason.clone().unwrap_or_default();
         out.push_str(&format!(
-            "{:<20}  {:<11}  {:<24}  {:<10}  {:<16}  {note}\n",
+            "{:<20}  {:<15}  {:<24}  {:<10}  {:<16}  {note}\n",
             r.started_at,
-            r.state.as_str(),
+            state_text(r.state),
             r.application,
             r.document_number,
             r.chip_serial
         ));
     }
-    let count = |s: RecordState| rows.iter().filter(|r| r.state == s).count();
-    out.push_str(&format!(
-        "{}: {} issued, {} failed, {} abandoned, {} superseded, {} in progress",
-        crate::output::plural(u64::try_from(rows.len()).unwrap_or(u64::MAX), "row", "rows"),
-        count(RecordState::Issued),
-        count(RecordState::Failed),
-        count(RecordState::Abandoned),
-        count(RecordState::Superseded),
-        count(RecordState::InProgress)
+    let count = |s: RecordState| rows.iter().filter(|r| r.state == s).count().to_string();
+    out.push_str(&f(
+        "station-journal-count",
+        &[
+            ("rows", &rows.len().to_string()),
+            ("issued", &count(RecordState::Issued)),
+            ("failed", &count(RecordState::Failed)),
+            ("abandoned", &count(RecordState::Abandoned)),
+            ("superseded", &count(RecordState::Superseded)),
+            ("in_progress", &count(RecordState::InProgress)),
+        ],
     ));
     out
 }
@@ -193,22 +204,28 @@ fn table(rows: &[Record]) -> String {
 fn details(rows: &[Record]) -> String {
     let mut out = Vec::new();
     for r in rows {
-        let mut lines = vec![
-            format!("row {}: {}", r.id, r.state.as_str()),
-            format!("  application      {}", r.application),
-            format!("  document number  {}", r.document_number),
-            format!("  chip serial      {}", r.chip_serial),
-            format!("  started          {}", r.started_at),
+        let id = r.id.to_string();
+        let state = state_text(r.state);
+        let fields: [(&str, Option<&String>); 8] = [
+            ("application", Some(&r.application)),
+            ("document", Some(&r.document_number)),
+            ("chip", Some(&r.chip_serial)),
+            ("started", Some(&r.started_at)),
+            ("finished", r.finished_at.as_ref()),
+            ("sod", r.sod_sha256.as_ref()),
+            ("signer", r.signer.as_ref()),
+            ("reason", r.reason.as_ref()),
         ];
-        let optional = [
-            ("finished         ", &r.finished_at),
-            ("EF.SOD SHA-256   ", &r.sod_sha256),
-            ("document signer  ", &r.signer),
-            ("reason           ", &r.reason),
-        ];
-        for (name, value) in optional {
+        let label = |k: &str| t(&format!("station-journal-{k}"));
+        let width = fields
+            .iter()
+            .map(|(k, _)| label(k).chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut lines = vec![f("station-journal-row", &[("id", &id), ("state", &state)])];
+        for (k, value) in fields {
             if let Some(v) = value {
-                lines.push(format!("  {name}{v}"));
+                lines.push(format!("  {:<width$}  {v}", label(k)));
             }
         }
         out.push(lines.join("\n"));

@@ -111,9 +111,9 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
             .map_err(stopped)?
             .is_none()
     {
-        to_stderr(&format!(
-            "note: the journal has no card issued for application {id}: --reissue has nothing \
-             to replace, the card is issued as a first card"
+        to_stderr(&crate::text::f(
+            "station-perso-reissue-nothing",
+            &[("id", &id)],
         ));
     }
     let transport = connect(global, &args.card)?;
@@ -126,18 +126,20 @@ pub fn run(args: &PersonalizeArgs, global: &Global) -> Result<ExitCode, Fail> {
             card, personalized, ..
         } => {
             if !global.json && global.verbosity >= 0 {
-                to_stderr(&format!(
-                    "recorded in journal {}: application {} issued on chip {}",
-                    journal_path.display(),
-                    card.application,
-                    card.chip_serial
+                to_stderr(&crate::text::f(
+                    "station-perso-recorded",
+                    &[
+                        ("journal", &journal_path.display().to_string()),
+                        ("application", &card.application),
+                        ("chip", &card.chip_serial),
+                    ],
                 ));
             }
             print_outcome(&personalized, global, started.elapsed());
             Ok(exit::OK)
         }
         Issued::Pulled => Err(Fail::card_said(Message::new("cli-err-perso-pulled"))),
-        Issued::Refused(refusal) => Err(Fail::card(anyhow::anyhow!("{refusal}"))),
+        Issued::Refused(refusal) => Err(Fail::card_said(refusal.message())),
         Issued::Failed { reason, .. } => Err(Fail::new(
             crate::exit::Kind::Failed,
             anyhow::Error::new(crate::exit::Said(
