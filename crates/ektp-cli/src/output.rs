@@ -86,9 +86,6 @@ pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `count thing` or `count things`: `1 APDU`, `7 APDUs` (the one helper, `ektp::plural`).
-pub use ektp::plural;
-
 /// `N APDUs, X bytes sent, Y received, Z ms on the wire`.
 pub fn stats_line(s: &Stats) -> String {
     text::f(
