@@ -36,11 +36,7 @@ fn registry(name: &str) -> String {
     let url = format!("{base} dbname={db}");
     let o = run(&["registry", "--registry", &url, "init"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    assert!(
-        stdout(&o).contains("1 migration(s) applied"),
-        "{}",
-        show(&o)
-    );
+    assert!(stdout(&o).contains("1 migration applied"), "{}", show(&o));
     url
 }
 
@@ -99,6 +95,22 @@ fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
     assert!(stdout(&o).contains("1 pushed, 0 already"), "{}", show(&o));
     let o = run(&["registry", "--registry", &url, "import", &jp]);
     assert!(stdout(&o).contains("0 pushed, 1 already"), "{}", show(&o));
+    // The same in Bahasa Indonesia.
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "--lang",
+        "id",
+        "import",
+        &jp,
+    ]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "0 dikirim, 1 sudah ada di registri, 0 ditolak",
+        "{}",
+        show(&o)
+    );
 
     // The registry unreachable: the desk falls back to the signed list, and says so.
     let list = dir.s("revocations.der");
@@ -168,6 +180,21 @@ fn issue_verify_with_the_registry_handover_once_fallback_and_replacement() {
     let o = run(&["registry", "--registry", &url, "status", "pria"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     assert!(stdout(&o).starts_with("pria: collected"), "{}", show(&o));
+    let o = run(&[
+        "registry",
+        "--registry",
+        &url,
+        "--lang",
+        "id",
+        "status",
+        "pria",
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).starts_with("pria: sudah diambil (baru, kartu "),
+        "{}",
+        show(&o)
+    );
     let o = run(&[
         "registry",
         "--registry",

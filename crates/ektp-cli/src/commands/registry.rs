@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+use crate::text;
 use ektp::Message;
 
 /// `ektp registry` options.
@@ -93,7 +94,7 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
                 .migrate()
                 .or_config_said(|| Message::new("cli-err-registry-migrate"))?;
             report(global, &json!({ "migrations_applied": applied }), || {
-                format!("registry ready: {applied} migration(s) applied")
+                text::f("cli-registry-ready", &[("applied", &applied.to_string())])
             })
         }
         RegistryCommand::ServeStatus => {
@@ -105,9 +106,15 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
                 "issued": c.issued, "handed_over": c.handed_over, "revoked": c.revoked,
             });
             report(global, &v, || {
-                format!(
-                    "registry up: schema {}, {} applications, {} issued, {} handed over, {} revoked",
-                    c.schema_version, c.applications, c.issued, c.handed_over, c.revoked
+                text::f(
+                    "cli-registry-up",
+                    &[
+                        ("schema", &c.schema_version.to_string()),
+                        ("applications", &c.applications.to_string()),
+                        ("issued", &c.issued.to_string()),
+                        ("handed", &c.handed_over.to_string()),
+                        ("revoked", &c.revoked.to_string()),
+                    ],
                 )
             })
         }
@@ -128,7 +135,15 @@ pub fn run(args: &RegistryArgs, global: &Global) -> Result<ExitCode, Fail> {
             report(
                 global,
                 &json!({ "out": out, "bytes": list.len(), "list_number": list_number }),
-                || format!("wrote {} ({} bytes)", out.display(), list.len()),
+                || {
+                    text::f(
+                        "cli-registry-wrote",
+                        &[
+                            ("path", &out.display().to_string()),
+                            ("bytes", &list.len().to_string()),
+                        ],
+                    )
+                },
             )
         }
         RegistryCommand::Submit(a) => super::registry_submit::run(&mut reg, a, global),
@@ -159,11 +174,27 @@ fn status(reg: &mut Registry, id_or_nik: &str, global: &Global) -> Result<ExitCo
     report(global, &json!({ "applications": v }), || {
         apps.iter()
             .map(|a| {
-                let card = a
-                    .document_number
-                    .as_deref()
-                    .map_or(String::new(), |d| format!(", card {d}"));
-                format!("{}: {} ({}{card})", a.application_id, a.status, a.kind)
+                let status = word("cli-registry-status", &a.status);
+                let kind = word("cli-registry-type", &a.kind);
+                match a.document_number.as_deref() {
+                    Some(doc) => text::f(
+                        "cli-registry-status-line-card",
+                        &[
+                            ("id", &a.application_id),
+                            ("status", &status),
+                            ("type", &kind),
+                            ("doc", doc),
+                        ],
+                    ),
+                    None => text::f(
+                        "cli-registry-status-line",
+                        &[
+                            ("id", &a.application_id),
+                            ("status", &status),
+                            ("type", &kind),
+                        ],
+                    ),
+                }
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -188,18 +219,25 @@ fn import(reg: &mut Registry, journal: Option<PathBuf>, global: &Global) -> Resu
         "unreachable": r.unreachable,
     });
     let code = report(global, &v, || {
-        format!(
-            "{} pushed, {} already in the registry, {} refused{}",
-            r.pushed,
-            r.already,
-            r.refused.len(),
-            r.unreachable.as_ref().map_or(String::new(), |u| format!(
-                "; stopped: {u} (run again later)"
-            ))
-        )
+        let counts = [
+            ("pushed", r.pushed.to_string()),
+            ("already", r.already.to_string()),
+            ("refused", r.refused.len().to_string()),
+        ];
+        let mut args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        match &r.unreachable {
+            Some(u) => {
+                args.push(("why", u));
+                text::f("cli-registry-imported-stopped", &args)
+            }
+            None => text::f("cli-registry-imported", &args),
+        }
     })?;
     for (doc, why) in &r.refused {
-        eprintln!("REFUSED {doc}: {why}");
+        eprintln!(
+            "{}",
+            text::f("cli-registry-refused", &[("doc", doc), ("why", why)])
+        );
     }
     Ok(if r.complete() {
         code
@@ -234,21 +272,27 @@ pub fn push_journal(journal: &std::path::Path, global: &Global) {
         });
     match outcome {
         Ok(r) if r.complete() => eprintln!(
-            "registry: {} card(s) pushed, {} already there",
-            r.pushed, r.already
+            "{}",
+            text::f(
+                "cli-registry-pushed",
+                &[
+                    ("pushed", &r.pushed.to_string()),
+                    ("already", &r.already.to_string())
+                ],
+            )
         ),
         Ok(r) => eprintln!(
-            "registry: {} pushed, {} refused{}; the journal keeps every card: run `ektp \
-             registry import` when the registry is back",
-            r.pushed,
-            r.refused.len(),
-            r.unreachable
-                .map_or(String::new(), |u| format!(", stopped: {u}"))
+            "{}",
+            text::f(
+                "cli-registry-push-incomplete",
+                &[
+                    ("pushed", &r.pushed.to_string()),
+                    ("refused", &r.refused.len().to_string()),
+                    ("why", r.unreachable.as_deref().unwrap_or("-")),
+                ],
+            )
         ),
-        Err(e) => eprintln!(
-            "registry: not pushed ({e}); the journal keeps every card: run `ektp registry \
-             import` when the registry is back"
-        ),
+        Err(e) => eprintln!("{}", text::f("cli-registry-not-pushed", &[("why", &e)])),
     }
 }
 
@@ -275,4 +319,12 @@ fn write_new(path: &std::path::Path, bytes: &[u8]) -> Result<(), Fail> {
     std::io::Write::write_all(&mut f, bytes)
         .and_then(|()| f.sync_all())
         .or_config_said(what)
+}
+
+/// A registry value (`collected`, `data_change`, …) in the run's language: `PREFIX-VALUE` of
+/// the catalogue, else the value itself (a value a newer registry added).
+fn word(prefix: &str, value: &str) -> String {
+    let id = format!("{prefix}-{value}");
+    let said = text::t(&id);
+    if said == id { value.to_owned() } else { said }
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::config::Global;
 use crate::exit::{self, Fail, Tag};
 use crate::output::print_json;
+use crate::text;
 use ektp::Message;
 
 /// `ektp registry submit` options.
@@ -67,14 +68,9 @@ pub fn run(reg: &mut Registry, args: &SubmitArgs, global: &Global) -> Result<Exi
         return Err(Fail::usage_said(Message::new("cli-err-replaces-type")));
     }
     if args.replaces.is_some() && queue.valid.len() != 1 {
-        return Err(Fail::usage(format!(
-            "--replaces names one card, but the queue holds {}: give a queue of one application",
-            ektp::plural(
-                queue.valid.len() as u64,
-                "valid application",
-                "valid applications"
-            )
-        )));
+        return Err(Fail::usage_said(
+            Message::new("cli-err-replaces-one").arg("valid", queue.valid.len()),
+        ));
     }
     let (mut submitted, mut already) = (0usize, 0usize);
     for q in &queue.valid {
@@ -100,11 +96,14 @@ pub fn run(reg: &mut Registry, args: &SubmitArgs, global: &Global) -> Result<Exi
         print_json(&json!({ "submitted": submitted, "already": already, "invalid": invalid }))?;
     } else {
         println!(
-            "{submitted} submitted, {already} already in the registry, {} (fix with `ektp check`)",
-            ektp::plural(
-                invalid as u64,
-                "invalid application",
-                "invalid applications"
+            "{}",
+            text::f(
+                "cli-registry-submitted",
+                &[
+                    ("submitted", &submitted.to_string()),
+                    ("already", &already.to_string()),
+                    ("invalid", &invalid.to_string()),
+                ],
             )
         );
     }

@@ -217,3 +217,41 @@ cli-err-perso-removed = { $detail }: the card is NOT locked; put it back and run
 cli-err-queue-read = cannot read the queue { $path }
 cli-err-replaces-type = --replaces DOCUMENT_NUMBER goes with a replacement --type (data-change, damaged, lost, domicile-change), and only with one
 cli-err-registry-refused = the registry refused application { $id }
+
+# ektp registry: init, serve-status, export-revocations, status, import, submit; a batch's push.
+cli-registry-ready = registry ready: {$applied} { NUMBER($applied) ->
+    [one] migration
+   *[other] migrations
+    } applied
+cli-registry-up = registry up: schema {$schema}, {$applications} applications, {$issued} issued, {$handed} handed over, {$revoked} revoked
+cli-registry-wrote = wrote {$path} ({$bytes} bytes)
+cli-registry-status-line = {$id}: {$status} ({$type})
+cli-registry-status-line-card = {$id}: {$status} ({$type}, card {$doc})
+cli-registry-status-submitted = submitted
+cli-registry-status-issued = issued
+cli-registry-status-ready = ready
+cli-registry-status-collected = collected
+cli-registry-status-refused = refused
+cli-registry-status-abandoned = abandoned
+cli-registry-type-new = new
+cli-registry-type-data_change = data change
+cli-registry-type-damaged = damaged
+cli-registry-type-lost = lost
+cli-registry-type-domicile_change = domicile change
+cli-registry-imported = {$pushed} pushed, {$already} already in the registry, {$refused} refused
+cli-registry-imported-stopped = {$pushed} pushed, {$already} already in the registry, {$refused} refused; stopped: {$why} (run again later)
+cli-registry-refused = REFUSED {$doc}: {$why}
+cli-registry-pushed = registry: {$pushed} { NUMBER($pushed) ->
+    [one] card
+   *[other] cards
+    } pushed, {$already} already there
+cli-registry-push-incomplete = registry: {$pushed} pushed, {$refused} refused, stopped: {$why}; the journal keeps every card: run `ektp registry import` when the registry is back
+cli-registry-not-pushed = registry: not pushed ({$why}); the journal keeps every card: run `ektp registry import` when the registry is back
+cli-registry-submitted = {$submitted} submitted, {$already} already in the registry, {$invalid} { NUMBER($invalid) ->
+    [one] invalid application
+   *[other] invalid applications
+    } (fix with `ektp check`)
+cli-err-replaces-one = --replaces names one card, but the queue holds {$valid} { NUMBER($valid) ->
+    [one] valid application
+   *[other] valid applications
+    }: give a queue of one application
