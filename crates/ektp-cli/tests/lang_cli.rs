@@ -13,66 +13,11 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
 mod common;
 use common::*;
-
-/// Names and acronyms that are the same in both languages although only the English
-/// catalogue spells them (none is an English sentence word).
-/// `desk` is `--desk`'s default value, a name the registry records; `match` is the command's
-/// name (`ektp match`, in its usage line).
-const ALLOWED: &[&str] = &["json", "ektp", "apdus", "crls", "activate", "desk", "match"];
-
-/// The words of a text: runs of letters (with `_`, `-`, `.`, `/` inside a word, or `-` in
-/// front, making it a name such as an option or a path, not a word), lower-cased, four letters
-/// or more.
-fn words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
-        .map(|w| w.trim_end_matches('.'))
-        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
-/// The words of every message in `locales/LANG/*.ftl` (values only, placeables removed).
-fn catalogue_words(lang: &str) -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ektp-i18n/locales")
-        .join(lang);
-    let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            let value = match line.split_once(" = ") {
-                Some((_, v)) => v,
-                None => line,
-            };
-            let mut plain = String::new();
-            let mut depth = 0u32;
-            for c in value.chars() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => depth = depth.saturating_sub(1),
-                    c if depth == 0 => plain.push(c),
-                    _ => {}
-                }
-            }
-            out.extend(words(&plain));
-        }
-    }
-    out
-}
-
-fn english_vocabulary() -> BTreeSet<String> {
-    let id = catalogue_words("id");
-    catalogue_words("en")
-        .into_iter()
-        .filter(|w| !id.contains(w) && !ALLOWED.contains(&w.as_str()))
-        .collect()
-}
 
 /// How the language is chosen in one run of the flow.
 #[derive(Clone, Copy, Debug)]
@@ -188,22 +133,12 @@ fn without_card(dir: &Path, choice: Choice, fmr: &str) -> String {
 /// Every message was found and given every argument it uses: no id shown in its place, no
 /// `{$arg}` left.
 fn assert_all_messages_rendered(choice: Choice, output: &str) {
-    for raw in ["{$", "{ $", "cli-", "check-", "clap-", "status-", "label-"] {
-        assert!(!output.contains(raw), "{choice:?}: {raw:?} in:\n{output}");
-    }
+    let prefixes = ["cli-", "check-", "clap-", "status-", "label-"];
+    lang::assert_rendered(&format!("{choice:?}"), output, &prefixes);
 }
 
 fn assert_no_english_words(choice: Choice, output: &str) {
-    let english = english_vocabulary();
-    assert!(
-        english.len() > 200,
-        "vocabulary too small: {}",
-        english.len()
-    );
-    let seen: Vec<String> = words(output)
-        .into_iter()
-        .filter(|w| english.contains(w))
-        .collect();
+    let seen = lang::english_words_in(output);
     assert!(
         seen.is_empty(),
         "{choice:?}: English words {seen:?} in:\n{output}"

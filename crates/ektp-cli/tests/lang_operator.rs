@@ -12,7 +12,6 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
@@ -22,60 +21,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::*;
 
-/// As `lang_cli.rs`: names the same in both languages; `link` is `cvc link`'s name (in its
-/// usage line), `current` the file of a CVCA directory naming its CVCA.
-const ALLOWED: &[&str] = &[
-    "json", "ektp", "apdus", "crls", "activate", "desk", "match", "link", "current",
-];
-
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
-
-/// As `lang_cli.rs`: runs of letters, four or more, lower-cased (names with `_-./` inside
-/// are not words).
-fn words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
-        .map(|w| w.trim_end_matches('.'))
-        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
-/// As `lang_cli.rs`: the words of every message in `locales/LANG/*.ftl`.
-fn catalogue_words(lang: &str) -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ektp-i18n/locales")
-        .join(lang);
-    let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            let value = match line.split_once(" = ") {
-                Some((_, v)) => v,
-                None => line,
-            };
-            let mut plain = String::new();
-            let mut depth = 0u32;
-            for c in value.chars() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => depth = depth.saturating_sub(1),
-                    c if depth == 0 => plain.push(c),
-                    _ => {}
-                }
-            }
-            out.extend(words(&plain));
-        }
-    }
-    out
-}
-
-fn english_vocabulary() -> BTreeSet<String> {
-    let id = catalogue_words("id");
-    catalogue_words("en")
-        .into_iter()
-        .filter(|w| !id.contains(w) && !ALLOWED.contains(&w.as_str()))
-        .collect()
-}
 
 /// Runs `ektp ARGS` in `dir` under `LANG=lang`; checks the exit status; returns stdout and
 /// stderr.
@@ -182,17 +128,9 @@ fn help(dir: &Path, lang: &str, cmd: &[&str]) -> String {
 }
 
 fn assert_indonesian(output: &str) {
-    for raw in [
-        "{$", "{ $", "op-", "cli-", "clap-", "help-", "about-", "value-",
-    ] {
-        assert!(!output.contains(raw), "{raw:?} in:\n{output}");
-    }
-    let english = english_vocabulary();
-    assert!(english.len() > 200, "vocabulary too small");
-    let seen: Vec<String> = words(output)
-        .into_iter()
-        .filter(|w| english.contains(w))
-        .collect();
+    let prefixes = ["op-", "cli-", "clap-", "help-", "about-", "value-"];
+    common::lang::assert_rendered("id", output, &prefixes);
+    let seen = common::lang::english_words_in(output);
     assert!(seen.is_empty(), "English words {seen:?} in:\n{output}");
 }
 

@@ -12,64 +12,11 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
 mod common;
 use common::*;
-
-/// Names that are the same in both languages although only the English catalogue spells them
-/// (as in `lang_cli.rs`); `list` is `ektp journal list`'s name, in its usage line.
-const ALLOWED: &[&str] = &[
-    "json", "ektp", "apdus", "crls", "activate", "desk", "match", "list",
-];
-
-/// The words of a text (as in `lang_cli.rs`).
-fn words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
-        .map(|w| w.trim_end_matches('.'))
-        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
-/// The words of every message in `locales/LANG/*.ftl` (as in `lang_cli.rs`).
-fn catalogue_words(lang: &str) -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ektp-i18n/locales")
-        .join(lang);
-    let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            let value = match line.split_once(" = ") {
-                Some((_, v)) => v,
-                None => line,
-            };
-            let mut plain = String::new();
-            let mut depth = 0u32;
-            for c in value.chars() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => depth = depth.saturating_sub(1),
-                    c if depth == 0 => plain.push(c),
-                    _ => {}
-                }
-            }
-            out.extend(words(&plain));
-        }
-    }
-    out
-}
-
-fn english_vocabulary() -> BTreeSet<String> {
-    let id = catalogue_words("id");
-    catalogue_words("en")
-        .into_iter()
-        .filter(|w| !id.contains(w) && !ALLOWED.contains(&w.as_str()))
-        .collect()
-}
 
 /// Runs `ektp ARGS` in `dir` under `LANG=lang`; checks the exit status; returns stdout and
 /// stderr.
@@ -87,20 +34,14 @@ fn run_lang(dir: &Path, lang: &str, args: &[&str], want: i32) -> String {
 }
 
 fn assert_all_messages_rendered(lang: &str, output: &str) {
-    for raw in [
-        "{$", "{ $", "cli-", "check-", "clap-", "status-", "label-", "station-", "lds-",
-    ] {
-        assert!(!output.contains(raw), "{lang}: {raw:?} in:\n{output}");
-    }
+    let prefixes = [
+        "cli-", "check-", "clap-", "status-", "label-", "station-", "lds-",
+    ];
+    common::lang::assert_rendered(lang, output, &prefixes);
 }
 
 fn assert_no_english_words(lang: &str, output: &str) {
-    let english = english_vocabulary();
-    assert!(english.len() > 200, "vocabulary too small");
-    let seen: Vec<String> = words(output)
-        .into_iter()
-        .filter(|w| english.contains(w))
-        .collect();
+    let seen = common::lang::english_words_in(output);
     assert!(
         seen.is_empty(),
         "{lang}: English words {seen:?} in:\n{output}"
