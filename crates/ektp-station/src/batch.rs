@@ -484,16 +484,7 @@ impl<S: CardSource> Run<'_, '_, S> {
             Issued::Issued { card, resumed, .. } => {
                 self.issued_now = self.issued_now.saturating_add(1);
                 self.consecutive_failures = 0;
-                (self.events)(Event::Card(CardOutcome::Issued {
-                    application: card.application.clone(),
-                    document_number: card.document_number.clone(),
-                    chip_serial: card.chip_serial.clone(),
-                    sod_sha256: card.sod_sha256.clone(),
-                    signer: card.signer.clone(),
-                    issued_at: card.issued_at.clone(),
-                    resumed,
-                    millis,
-                }));
+                (self.events)(Event::Card(CardOutcome::issued(&card, resumed, millis)));
                 self.push(&card, q.app.holder.nik.as_str());
             }
             Issued::Pulled => {

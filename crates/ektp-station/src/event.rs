@@ -186,135 +186,7 @@ impl Event {
 
 impl core::fmt::Display for Event {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::Waiting { put_back } if put_back.is_empty() => {
-                f.write_str("Insert a blank card.")
-            }
-            Self::Waiting { put_back } => write!(
-                f,
-                "Insert a blank card, or put back a half-written one (chip {}).",
-                put_back.join(", chip ")
-            ),
-            Self::Writing {
-                application,
-                document_number,
-                chip_serial,
-                resumed,
-            } => write!(
-                f,
-                "{} application {application} (document {document_number}){}{chip_serial}.",
-                if *resumed { "Finishing" } else { "Writing" },
-                if chip_serial.is_empty() {
-                    ""
-                } else {
-                    " on chip "
-                }
-            ),
-            Self::ReaderStopped { reason } => write!(
-                f,
-                "This reader stopped: {reason}. The other readers go on; the journal keeps its \
-                 card (run again to go on with it)."
-            ),
-            Self::Abandoned {
-                chip_serial,
-                application,
-            } => write!(
-                f,
-                "Abandoned chip {chip_serial}: application {application} goes on a new card. \
-                 That card must never be handed out."
-            ),
-            Self::Invalid(r) => write!(
-                f,
-                "Skipping invalid application {}:\n  {}",
-                r.application,
-                r.problems.join("\n  ")
-            ),
-            Self::Queue {
-                queue,
-                to_issue,
-                already_issued,
-                invalid,
-                journal,
-            } => write!(
-                f,
-                "Queue {}: {to_issue} to issue, {already_issued} already issued, {invalid} \
-                 invalid. Journal: {}",
-                queue.display(),
-                journal.display()
-            ),
-            Self::Insert {
-                application,
-                document_number,
-                put_back: Some(chip),
-            } => write!(
-                f,
-                "Put back the card with chip serial {chip}: application {application} \
-                 (document {document_number}) was being written on it and will be finished."
-            ),
-            Self::Insert {
-                application,
-                document_number,
-                put_back: None,
-            } => write!(
-                f,
-                "Insert a blank card for application {application} (document {document_number})."
-            ),
-            Self::Step { application, step } => write!(f, "{application}: {step:?}"),
-            Self::Card(outcome) => outcome.fmt(f),
-            Self::Pulled { application } => write!(
-                f,
-                "The card left the reader before application {application} was finished. Put \
-                 the SAME card back in: it will be finished. (Do not use it for anything else.)"
-            ),
-            Self::Refused(refusal) => refusal.fmt(f),
-            Self::SetAside { application, cards } => write!(
-                f,
-                "Application {application} failed on {}: set aside for this run.",
-                ektp::plural(u64::from(*cards), "card", "cards")
-            ),
-            Self::TimedOut { seconds } => write!(
-                f,
-                "No card arrived within {seconds} s: stopping. Run the batch again to go on."
-            ),
-            Self::RemoveCard => f.write_str("Still waiting: remove the card from the reader."),
-            Self::RemovalTimedOut { seconds } => write!(
-                f,
-                "The finished card was not removed within {seconds} s: stopping. Remove it, then \
-                 run the batch again to go on."
-            ),
-            Self::Stopped => f.write_str("Stopped by the operator."),
-            Self::Skipped {
-                application,
-                document_number,
-                reason,
-            } => write!(
-                f,
-                "Skipping application {application} (document {document_number}): {reason}. \
-                 No card is written for it here."
-            ),
-            Self::Pushed {
-                application,
-                document_number,
-            } => write!(
-                f,
-                "Registry: application {application} (document {document_number}) recorded."
-            ),
-            Self::PushRefused {
-                application,
-                document_number,
-                reason,
-            } => write!(
-                f,
-                "The registry REFUSES application {application} (document {document_number}): \
-                 {reason}. The journal keeps the card; report it to the registry's operator."
-            ),
-            Self::RegistryOffline { reason } => write!(
-                f,
-                "Registry unreachable ({reason}): going on offline. The journal keeps every \
-                 card; they are pushed when the registry is back (after the run, or `ektp \
-                 registry import`), and any conflict is reported then."
-            ),
-        }
+        f.write_str(&english(&self.message()))
     }
 }
 
@@ -353,29 +225,25 @@ pub enum CardOutcome {
     },
 }
 
+impl CardOutcome {
+    /// The outcome of a card the journal just recorded as issued.
+    pub(crate) fn issued(card: &crate::IssuedCard, resumed: bool, millis: u64) -> Self {
+        Self::Issued {
+            application: card.application.clone(),
+            document_number: card.document_number.clone(),
+            chip_serial: card.chip_serial.clone(),
+            sod_sha256: card.sod_sha256.clone(),
+            signer: card.signer.clone(),
+            issued_at: card.issued_at.clone(),
+            resumed,
+            millis,
+        }
+    }
+}
+
 impl core::fmt::Display for CardOutcome {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::Issued {
-                application,
-                document_number,
-                chip_serial,
-                ..
-            } => write!(
-                f,
-                "Issued application {application} (document {document_number}) on chip \
-                 {chip_serial}. Remove the card."
-            ),
-            Self::Failed {
-                application,
-                reason,
-                ..
-            } => write!(
-                f,
-                "FAILED to issue application {application} on this card: {reason}. The card is \
-                 NOT locked: remove it and set it aside."
-            ),
-        }
+        f.write_str(&english(&self.message()))
     }
 }
 
@@ -445,76 +313,7 @@ pub enum Refusal {
 
 impl core::fmt::Display for Refusal {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::AlreadyIssued => f.write_str(
-                "This card is already issued (locked): it is not blank. Remove it and insert a \
-                 blank card.",
-            ),
-            Self::NotAnEktp { error } => write!(
-                f,
-                "This card does not answer as an e-KTP chip ({error}). Remove it and set it aside."
-            ),
-            Self::NotTheUnfinishedCard {
-                application,
-                chip_serial,
-                error,
-            } => write!(
-                f,
-                "This card is already issued and does not verify as application {application} \
-                 ({error}): it is not the card that application was being written on. Remove it \
-                 and put chip {chip_serial} back."
-            ),
-            Self::NoSerial { error } => write!(
-                f,
-                "This card does not give its chip serial ({error}). Remove it and set it aside."
-            ),
-            Self::WrongChip {
-                chip_serial,
-                application,
-                expected,
-            } => write!(
-                f,
-                "This is chip {chip_serial}, but application {application} was being written on \
-                 chip {expected}. Remove it and put chip {expected} back (if that card is lost or \
-                 destroyed, see --abandon)."
-            ),
-            Self::AbandonedChip { chip_serial } => write!(
-                f,
-                "abandoned chip: destroy it. The journal records chip {chip_serial} as \
-                 abandoned; it must never be written or handed out. Nothing was written."
-            ),
-            Self::HalfWrittenOther {
-                chip_serial,
-                application,
-            } => write!(
-                f,
-                "Chip {chip_serial} is half-written with application {application}: nothing was \
-                 written. Finish it with that application (batch or personalize), or, if it must \
-                 not be finished, --abandon {chip_serial} and destroy it."
-            ),
-            Self::NothingForBlank {
-                chip_serial,
-                waiting_for,
-            } => write!(
-                f,
-                "Chip {chip_serial} is blank, but every application left is half-written on \
-                 another chip or being written in another reader: nothing was written. Remove \
-                 it{}.",
-                if waiting_for.is_empty() {
-                    String::new()
-                } else {
-                    format!(" and put back chip {}", waiting_for.join(", chip "))
-                }
-            ),
-            Self::IssuedChipUnlocked {
-                chip_serial,
-                application,
-            } => write!(
-                f,
-                "The journal records chip {chip_serial} as issued to application {application}, \
-                 but the chip is not locked. Remove it, set it aside and report it."
-            ),
-        }
+        f.write_str(&english(&self.message()))
     }
 }
 
@@ -608,60 +407,14 @@ impl Summary {
 
 impl core::fmt::Display for Summary {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "Batch summary: {} issued now, {} already issued before, {} invalid, {} failed, {} \
-             skipped, {} left in the queue ({} s). The journal holds {}.",
-            self.issued,
-            self.already_issued,
-            self.invalid.len(),
-            self.failed.len(),
-            self.skipped.len(),
-            self.remaining,
-            self.seconds,
-            ektp::plural(
-                u64::try_from(self.journal_issued_total).unwrap_or(u64::MAX),
-                "issued card",
-                "issued cards"
-            )
-        )?;
-        for r in &self.invalid {
-            write!(
-                f,
-                "\n  invalid: {}: {}",
-                r.application,
-                r.problems.join("; ")
-            )?;
-        }
-        for r in &self.failed {
-            write!(
-                f,
-                "\n  failed:  {}: {}",
-                r.application,
-                r.problems.join("; ")
-            )?;
-        }
-        for r in &self.skipped {
-            write!(
-                f,
-                "\n  skipped: {}: {}",
-                r.application,
-                r.problems.join("; ")
-            )?;
-        }
-        for r in &self.readers_stopped {
-            write!(f, "\n  reader stopped: {}: {}", r.reader, r.reason)?;
-        }
-        for u in &self.unfinished {
-            write!(
-                f,
-                "\n  half-written: chip {} (application {}): put it back in the next run, or \
-                 --abandon {} if it is lost or destroyed",
-                u.chip_serial, u.application, u.chip_serial
-            )?;
-        }
-        Ok(())
+        f.write_str(&english(&self.message()))
     }
+}
+
+/// A message in English: the text of the `Display` impls above, from the same catalogue entry
+/// the run's language renders (so the English line and its translation never drift apart).
+fn english(message: &ektp::Message) -> String {
+    ektp_i18n::Catalog::of(ektp_i18n::Lang::En).render(message)
 }
 
 #[cfg(test)]

@@ -480,16 +480,11 @@ impl<S: CardSource> Worker<'_, S> {
                     .finish_issued(row, &outcome.sod_sha256, self.signer)?;
                 sh.issued_now = sh.issued_now.saturating_add(1);
                 self.consecutive_failures = 0;
-                self.say(Event::Card(CardOutcome::Issued {
-                    application: card.application.clone(),
-                    document_number: card.document_number.clone(),
-                    chip_serial: card.chip_serial.clone(),
-                    sod_sha256: card.sod_sha256.clone(),
-                    signer: card.signer.clone(),
-                    issued_at: card.issued_at.clone(),
+                self.say(Event::Card(CardOutcome::issued(
+                    &card,
                     resumed,
-                    millis: u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
-                }));
+                    u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+                )));
                 if let Some(registry) = sh.registry.as_mut() {
                     let mut say = |e| self.say(e);
                     registry.push(&card, q.app.holder.nik.as_str(), &mut say);
